@@ -12,7 +12,11 @@ const tiers = requested.length > 0 ? requested : ['unit', 'integration', 'e2e'];
 
 function run(label, command, args, env = {}) {
   console.log(`\n== ${label}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, ...env },
+  });
   if (result.status !== 0) {
     console.error(`\n${label} failed (exit ${result.status ?? result.signal})`);
     process.exit(result.status ?? 1);
@@ -29,7 +33,11 @@ function testFiles(dir) {
     .map((f) => path.join(dir, f));
 }
 
-if (tiers.includes('integration') && !existsSync(path.join(root, '.venv/bin/moto_server')) && !process.env.MOTO_SERVER_BIN) {
+if (
+  tiers.includes('integration') &&
+  !existsSync(path.join(root, '.venv/bin/moto_server')) &&
+  !process.env.MOTO_SERVER_BIN
+) {
   run('moto venv', 'bash', ['scripts/setup-moto.sh']);
 }
 
@@ -42,4 +50,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Integration files each start their own moto server, so they may run side by side; 2 cores here.
-run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files]);
+run('tests', process.execPath, [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  '--test-reporter=spec',
+  ...files,
+]);

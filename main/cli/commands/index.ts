@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { ExitCode } from '../exit-codes.js';
+import type { CliIo } from '../output.js';
+import { registerProfilesCommand } from './profiles.js';
+import { registerLoginCommand } from './login.js';
+import { registerWhoamiCommand } from './whoami.js';
+import { registerAccountsCommand } from './accounts.js';
+
+/** What every command may touch: its I/O, the environment it reads AWS settings from, and the exit code it sets. */
+export interface CliContext {
+  io: CliIo;
+  env: NodeJS.ProcessEnv;
+  exitCode: ExitCode;
+}
+
+export function registerCommands(program: Command, context: CliContext): void {
+  registerProfilesCommand(program, context);
+  registerLoginCommand(program, context);
+  registerWhoamiCommand(program, context);
+  registerAccountsCommand(program, context);
+}

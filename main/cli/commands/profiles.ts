@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { CliContext } from './index.js';
+import { formatTable, printJson } from '../output.js';
+import { serviceForCli } from '../service-for-cli.js';
+
+export function registerProfilesCommand(program: Command, context: CliContext): void {
+  program
+    .command('profiles')
+    .description('List the AWS profiles of this machine (as the AWS CLI reads them) with their kind.')
+    .option('--json', 'print JSON (see README)')
+    .action(async (options: { json?: boolean }) => {
+      const config = await serviceForCli(context).listProfiles();
+      if (options.json) {
+        printJson(context.io, config);
+        return;
+      }
+      const { io } = context;
+      io.stdout(
+        formatTable(config.profiles, [
+          { header: 'PROFILE', value: (p) => (p.name === config.selectedProfile ? `${p.name} *` : p.name) },
+          { header: 'KIND', value: (p) => p.kind },
+          { header: 'REGION', value: (p) => p.region ?? '' },
+          {
+            header: 'DETAIL',
+            value: (p) =>
+              p.roleArn ?? (p.ssoAccountId ? `${p.ssoAccountId} ${p.ssoRoleName ?? ''}`.trim() : '') ?? '',
+          },
+        ]),
+      );
+      for (const warning of config.warnings) {
+        io.stderr(`warning: ${warning.file}:${warning.line}: ${warning.message}\n`);
+      }
+    });
+}

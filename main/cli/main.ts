@@ -1,0 +1,66 @@
+/**
+ * The `orgconnect` command line. Every command runs over the same Electron-free core as the desktop app.
+ * Contract (README "CLI"): results on stdout (stable JSON with --json), progress and errors on stderr,
+ * exit 0 ok, 1 usage error, 2 AWS or configuration error, 3 some accounts failed / not healthy.
+ */
+import { Command, CommanderError } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import { describeError, isOrgConnectError } from '../core/errors.js';
+import { ExitCode } from './exit-codes.js';
+import type { CliIo } from './output.js';
+import { registerCommands, type CliContext } from './commands/index.js';
+
+export function nodeIo(): CliIo {
+  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isInteractive: interactive,
+    prompt: interactive
+      ? async (question) => {
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          try {
+            return await rl.question(question);
+          } finally {
+            rl.close();
+          }
+        }
+      : undefined,
+  };
+}
+
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = nodeIo(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const context: CliContext = { io, env, exitCode: ExitCode.ok };
+  const program = new Command('orgconnect')
+    .description('Connect a whole AWS Organization to the cost platform.')
+    .version(packageVersion(), '-v, --version')
+    .showHelpAfterError('(run "orgconnect --help" for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerCommands(program, context);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return context.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander but successes to the user.
+      if (error.exitCode === 0) return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    if (isOrgConnectError(error) && error.code.startsWith('USAGE_')) {
+      io.stderr(`orgconnect: ${describeError(error)}\n`);
+      return ExitCode.usage;
+    }
+    io.stderr(`orgconnect: ${describeError(error)}\n`);
+    if (env['ORGCONNECT_DEBUG'] && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return ExitCode.awsOrConfig;
+  }
+}
+
+function packageVersion(): string {
+  return process.env['npm_package_version'] ?? '0.1.0';
+}

@@ -1,0 +1,30 @@
+import { OrgConnectService } from '../core/service.js';
+import { OrgConnectError } from '../core/errors.js';
+import type { CliContext } from './commands/index.js';
+import { openInBrowser } from './open-browser.js';
+
+/** The façade with terminal-backed host services (MFA code prompt, browser opener). */
+export function serviceForCli(
+  context: CliContext,
+  options: { openBrowser?: boolean } = {},
+): OrgConnectService {
+  const { io } = context;
+  return new OrgConnectService({
+    env: context.env,
+    host: {
+      ...(options.openBrowser === false ? {} : { openUrl: openInBrowser }),
+      mfaCodeProvider: async (mfaSerial) => {
+        if (!io.prompt) {
+          throw new OrgConnectError(
+            'MFA_REQUIRED',
+            `The profile needs a code from MFA device ${mfaSerial}.`,
+            {
+              fix: 'Run the command in a terminal so it can ask for the code.',
+            },
+          );
+        }
+        return (await io.prompt(`MFA code for ${mfaSerial}: `)).trim();
+      },
+    },
+  });
+}

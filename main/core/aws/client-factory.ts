@@ -1,0 +1,116 @@
+/**
+ * One place that builds AWS SDK clients, per (account, region, service), with the right credentials and endpoint.
+ *
+ * - Endpoints and the default region come from the management profile exactly as the AWS CLI resolves them
+ *   (`endpoint_url`, `[services]`, `AWS_ENDPOINT_URL[_<SERVICE>]`), so the emulator in tests and a VPC endpoint in
+ *   production are reached the same way, for member accounts too.
+ * - Clients are cached per key, so the SDK's adaptive retry (with its client-side rate limiter) acts as one
+ *   shared limit per account + service + region, as AWS throttles per account.
+ */
+import { AccountClient } from '@aws-sdk/client-account';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { resolveClientConfig, type AwsServiceId, type CredentialProviderOptions } from './config/index.js';
+import { USER_AGENT } from '../app-info.js';
+
+export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
+interface ServiceClients {
+  STS: STSClient;
+  Organizations: OrganizationsClient;
+  CloudFormation: CloudFormationClient;
+  IAM: IAMClient;
+  Account: AccountClient;
+}
+type FactoryService = keyof ServiceClients;
+
+const constructors: { [S in FactoryService]: new (config: ClientSettings) => ServiceClients[S] } = {
+  STS: STSClient,
+  Organizations: OrganizationsClient,
+  CloudFormation: CloudFormationClient,
+  IAM: IAMClient,
+  Account: AccountClient,
+};
+
+interface ClientSettings {
+  region: string;
+  endpoint?: string;
+  credentials: Credentials;
+  customUserAgent: string;
+  maxAttempts: number;
+  retryMode: string;
+  /** The endpoint was decided by resolveClientConfig; the SDK must not re-read it from process.env. */
+  ignoreConfiguredEndpointUrls: boolean;
+}
+
+export interface ClientFactoryOptions extends CredentialProviderOptions {
+  /** Attempts per call, including the first (SDK retry: throttling, 5xx, network). */
+  maxAttempts?: number;
+}
+
+/** Builds clients for one management profile and the accounts reached from it. */
+export interface AwsClientFactory {
+  readonly profile: string;
+  /** The profile's region (where global services and stacks go unless told otherwise). */
+  readonly region: string;
+  /** The profile's own credentials. */
+  readonly credentials: AwsCredentialIdentityProvider;
+  /** The endpoint the profile's configuration names for a service, if any (an emulator, a VPC endpoint). */
+  endpointFor(service: FactoryService): string | undefined;
+  client<S extends FactoryService>(
+    service: S,
+    target?: { accountKey?: string; credentials?: Credentials; region?: string },
+  ): ServiceClients[S];
+}
+
+export async function createClientFactory(
+  profile: string,
+  options: ClientFactoryOptions = {},
+): Promise<AwsClientFactory> {
+  const services = Object.keys(constructors) as FactoryService[];
+  const resolved = await Promise.all(
+    services.map(
+      async (service) =>
+        [service, await resolveClientConfig(profile, service as AwsServiceId, options)] as const,
+    ),
+  );
+  const byService = new Map(resolved);
+  const sts = byService.get('STS');
+  if (sts === undefined) throw new Error('unreachable: STS config not resolved');
+  const cache = new Map<string, ServiceClients[FactoryService]>();
+  const maxAttempts = options.maxAttempts ?? 6;
+
+  return {
+    profile,
+    region: sts.region,
+    credentials: sts.credentials,
+    endpointFor: (service) => byService.get(service)?.endpoint,
+    client<S extends FactoryService>(
+      service: S,
+      target: { accountKey?: string; credentials?: Credentials; region?: string } = {},
+    ): ServiceClients[S] {
+      const config = byService.get(service);
+      if (config === undefined) throw new Error(`no configuration for ${service}`);
+      const region = target.region ?? config.region;
+      const key = `${target.accountKey ?? 'profile'}|${service}|${region}`;
+      const cached = cache.get(key);
+      if (cached !== undefined) return cached as ServiceClients[S];
+      const settings: ClientSettings = {
+        region,
+        credentials: target.credentials ?? config.credentials,
+        customUserAgent: USER_AGENT,
+        maxAttempts,
+        retryMode: 'adaptive',
+        ignoreConfiguredEndpointUrls: true,
+        ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+      };
+      const Client = constructors[service] as new (config: ClientSettings) => ServiceClients[S];
+      const created = new Client(settings);
+      cache.set(key, created);
+      return created;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The one façade over the core: every operation the CLI, the browser host and the desktop app perform.
+ * Hosts inject what only they can do (ask for an MFA code, open a browser, choose the data directory);
+ * the core never reaches for a terminal or a window itself.
+ */
+import { createClientFactory, type AwsClientFactory } from './aws/client-factory.js';
+import { loadLocalAwsConfig, resolveClientConfig, type LocalAwsConfig } from './aws/config/index.js';
+import { loginWithAuthCode, loginWithDeviceCode, type SsoPrompt } from './aws/sso/index.js';
+import { ssoTargetForProfile } from './aws/sso-target.js';
+import { whoAmI, type Identity } from './identity.js';
+import { discoverOrganization, type DiscoveryProgress, type OrganizationSnapshot } from './org/index.js';
+
+export interface HostServices {
+  /** Asked for the current code of an MFA device when a profile's role chain needs one. */
+  mfaCodeProvider?: (mfaSerial: string) => Promise<string>;
+  /** Opens a URL the core produced (an IAM Identity Center sign-in page) in the user's browser. */
+  openUrl?: (url: string) => Promise<void>;
+}
+
+export interface ServiceOptions {
+  env?: NodeJS.ProcessEnv;
+  host?: HostServices;
+}
+
+export class OrgConnectService {
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly host: HostServices;
+  private readonly factories = new Map<string, Promise<AwsClientFactory>>();
+
+  constructor(options: ServiceOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.host = options.host ?? {};
+  }
+
+  listProfiles(): Promise<LocalAwsConfig> {
+    return loadLocalAwsConfig({ env: this.env });
+  }
+
+  async whoAmI(profile: string): Promise<Identity> {
+    return whoAmI(await this.clientFactory(profile));
+  }
+
+  /**
+   * Signs in to IAM Identity Center for an SSO profile and writes the token where the AWS CLI keeps it.
+   * sso-session profiles use the authorization-code flow (as AWS CLI 2.22+); legacy profiles, or
+   * `deviceCode`, the device-code flow.
+   */
+  async login(
+    profile: string,
+    options: { deviceCode?: boolean; onPrompt?: (prompt: SsoPrompt) => void; signal?: AbortSignal } = {},
+  ): Promise<{ profile: string; startUrl: string; expiresAt: string; flow: 'auth-code' | 'device-code' }> {
+    const config = await this.listProfiles();
+    const target = ssoTargetForProfile(config, profile);
+    const flow = options.deviceCode || target.sessionName === undefined ? 'device-code' : 'auth-code';
+    const { endpoint } = await resolveClientConfig(profile, 'SSO OIDC', { env: this.env });
+    const loginOptions = {
+      env: this.env,
+      profile,
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(this.host.openUrl ? { openUrl: this.host.openUrl } : {}),
+      ...(options.onPrompt ? { onPrompt: options.onPrompt } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const token =
+      flow === 'auth-code'
+        ? await loginWithAuthCode(target, loginOptions)
+        : await loginWithDeviceCode(target, loginOptions);
+    this.factories.delete(profile);
+    return { profile, startUrl: target.startUrl, expiresAt: token.expiresAt.toISOString(), flow };
+  }
+
+  /** The whole Organization seen from a management (or delegated administrator) profile. */
+  async discover(
+    profile: string,
+    options: { onProgress?: (progress: DiscoveryProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<OrganizationSnapshot> {
+    const factory = await this.clientFactory(profile);
+    return discoverOrganization(
+      { sts: factory.client('STS'), organizations: factory.client('Organizations') },
+      options,
+    );
+  }
+
+  /** One factory per management profile, so several Organizations can be worked on side by side. */
+  clientFactory(profile: string): Promise<AwsClientFactory> {
+    let factory = this.factories.get(profile);
+    if (factory === undefined) {
+      factory = createClientFactory(profile, {
+        env: this.env,
+        ...(this.host.mfaCodeProvider ? { mfaCodeProvider: this.host.mfaCodeProvider } : {}),
+      });
+      // A failed resolution (say, a typo in the config) must not stick once the user fixes the file.
+      factory.catch(() => this.factories.delete(profile));
+      this.factories.set(profile, factory);
+    }
+    return factory;
+  }
+
+  /** Forget built clients, e.g. after the AWS config files changed on disk. */
+  resetClients(): void {
+    this.factories.clear();
+  }
+}
