@@ -3,6 +3,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeOrganizationCommand } from '@aws-sdk/client-organizations';
 import type { AwsClientFactory } from './aws/client-factory.js';
 import { awsErrorName, OrgConnectError } from './errors.js';
+import { ORG_ACCESS_FIX } from './org/index.js';
 
 export interface Identity {
   accountId: string;
@@ -47,7 +48,7 @@ export async function whoAmI(factory: AwsClientFactory): Promise<Identity> {
         'ORG_ACCESS_DENIED',
         `${arn} may not call organizations:DescribeOrganization.`,
         {
-          fix: 'Use a profile of the management account (or a delegated administrator) with organizations:Describe*/List*.',
+          fix: ORG_ACCESS_FIX,
           cause: error,
         },
       );

@@ -15,6 +15,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { resolveClientConfig, type AwsServiceId, type CredentialProviderOptions } from './config/index.js';
 import { USER_AGENT } from '../app-info.js';
+import { ORGANIZATIONS_CLIENT_RETRY } from '../org/index.js';
 
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
@@ -81,7 +82,9 @@ export async function createClientFactory(
   const sts = byService.get('STS');
   if (sts === undefined) throw new Error('unreachable: STS config not resolved');
   const cache = new Map<string, ServiceClients[FactoryService]>();
-  const maxAttempts = options.maxAttempts ?? 6;
+  // Organizations allows only a few requests per second per account, so it gets more attempts to back off.
+  const maxAttemptsFor = (service: FactoryService): number =>
+    options.maxAttempts ?? (service === 'Organizations' ? ORGANIZATIONS_CLIENT_RETRY.maxAttempts : 6);
 
   return {
     profile,
@@ -102,7 +105,7 @@ export async function createClientFactory(
         region,
         credentials: target.credentials ?? config.credentials,
         customUserAgent: USER_AGENT,
-        maxAttempts,
+        maxAttempts: maxAttemptsFor(service),
         retryMode: 'adaptive',
         ignoreConfiguredEndpointUrls: true,
         ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
