@@ -1,0 +1,137 @@
+/**
+ * The events of a deploy run: the journal's line format, the live progress feed, and the input of `foldRun`.
+ * One schema for all three so what the UI shows, what survives a crash and what resume reads cannot drift.
+ *
+ * No event carries a credential or the External ID: `run-started` keeps only its sha256 (to check a re-entered
+ * value on resume) and a short tail (so a person can recognise it). The schemas strip unknown keys, so a
+ * stray `externalId` passed in by mistake is dropped before anything is written.
+ */
+import { z } from 'zod';
+
+export const ACCOUNT_STATES = [
+  'pending',
+  'deploying',
+  'connected',
+  'skipped',
+  'failed',
+  'cancelled',
+  'unknown',
+] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+
+/** States an account does not leave on its own; everything else is reconciled on resume. */
+export const TERMINAL_STATES: ReadonlySet<AccountState> = new Set([
+  'connected',
+  'skipped',
+  'failed',
+  'cancelled',
+]);
+
+export function isTerminalState(state: AccountState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
+const accountIdSchema = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits');
+export const connectionKindSchema = z.enum(['billing', 'resource']);
+export type ConnectionKind = z.infer<typeof connectionKindSchema>;
+const at = z.iso.datetime();
+
+export const runSettingsRecordSchema = z.object({
+  platformAccountId: accountIdSchema,
+  externalIdSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  externalIdLast4: z.string().max(4),
+  accessRoleName: z.string().min(1),
+  region: z.string().min(1),
+  concurrency: z.number().int().positive(),
+  roleName: z.string().optional(),
+  rolePath: z.string().optional(),
+  mode: z.enum(['stacks', 'stacksets']).optional(),
+  namePrefix: z.string().optional(),
+});
+export type RunSettingsRecord = z.infer<typeof runSettingsRecordSchema>;
+
+export const deployItemSchema = z.object({
+  accountId: accountIdSchema,
+  accountName: z.string(),
+  ouPath: z.string(),
+  kind: connectionKindSchema,
+  connectionName: z.string(),
+  stackName: z.string().min(1),
+  action: z.enum(['create', 'update', 'skip', 'blocked']),
+  reason: z.string().optional(),
+  code: z.string().optional(),
+  fix: z.string().optional(),
+});
+/** A plan item as the runner needs it (the plan's `PlanItem` is structurally one). */
+export type DeployItem = z.infer<typeof deployItemSchema>;
+
+export const runStartedSchema = z.object({
+  type: z.literal('run-started'),
+  at,
+  journalVersion: z.literal(1),
+  runId: z.string(),
+  createdAt: at,
+  managementAccountId: accountIdSchema,
+  profile: z.string().nullable(),
+  settings: runSettingsRecordSchema,
+});
+
+export const accountPlannedSchema = deployItemSchema.extend({ type: z.literal('account-planned'), at });
+
+export const accountStateSchema = z.object({
+  type: z.literal('account-state'),
+  at,
+  accountId: accountIdSchema,
+  kind: connectionKindSchema,
+  state: z.enum(ACCOUNT_STATES),
+  outcome: z.enum(['created', 'updated', 'unchanged']).optional(),
+  stackId: z.string().optional(),
+  roleArn: z.string().optional(),
+  code: z.string().optional(),
+  reason: z.string().optional(),
+  fix: z.string().optional(),
+  attempt: z.number().int().nonnegative().optional(),
+});
+
+export const runPausedSchema = z.object({ type: z.literal('run-paused'), at });
+export const runResumedSchema = z.object({
+  type: z.literal('run-resumed'),
+  at,
+  /** user: after a pause; restart: a new process picked the run up; retry-failed: failed accounts re-run. */
+  reason: z.enum(['user', 'restart', 'retry-failed']),
+});
+export const runCancelRequestedSchema = z.object({ type: z.literal('run-cancel-requested'), at });
+
+export const stateCountsSchema = z.object({
+  total: z.number().int().nonnegative(),
+  pending: z.number().int().nonnegative(),
+  deploying: z.number().int().nonnegative(),
+  connected: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  cancelled: z.number().int().nonnegative(),
+  unknown: z.number().int().nonnegative(),
+});
+export type StateCounts = z.infer<typeof stateCountsSchema>;
+
+export const runFinishedSchema = z.object({
+  type: z.literal('run-finished'),
+  at,
+  status: z.enum(['completed', 'cancelled']),
+  counts: stateCountsSchema,
+});
+
+export const runEventSchema = z.discriminatedUnion('type', [
+  runStartedSchema,
+  accountPlannedSchema,
+  accountStateSchema,
+  runPausedSchema,
+  runResumedSchema,
+  runCancelRequestedSchema,
+  runFinishedSchema,
+]);
+export type RunEvent = z.infer<typeof runEventSchema>;
+export type RunStartedEvent = z.infer<typeof runStartedSchema>;
+export type AccountPlannedEvent = z.infer<typeof accountPlannedSchema>;
+export type AccountStateEvent = z.infer<typeof accountStateSchema>;
+export type RunFinishedEvent = z.infer<typeof runFinishedSchema>;

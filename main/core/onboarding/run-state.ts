@@ -1,0 +1,163 @@
+/**
+ * Run state is a fold over the run's events — the only way state is derived, whether the events come from the
+ * live run or from a journal read after a crash. Pure: no I/O, no clock.
+ */
+import { OrgConnectError } from '../errors.js';
+import {
+  ACCOUNT_STATES,
+  type AccountState,
+  type ConnectionKind,
+  type DeployItem,
+  type RunEvent,
+  type RunSettingsRecord,
+  type StateCounts,
+} from './run-events.js';
+
+export interface AccountRunState extends DeployItem {
+  state: AccountState;
+  outcome?: 'created' | 'updated' | 'unchanged';
+  stackId?: string;
+  roleArn?: string;
+  /** The latest failure (or skip/cancel) code, reason and fix; cleared when the account deploys again. */
+  stateCode?: string;
+  stateReason?: string;
+  stateFix?: string;
+  /** How many deploy attempts were started (0 before the first). */
+  attempt: number;
+  updatedAt: string;
+}
+
+/**
+ * `running` also describes a run whose process died: the fold cannot know; the host knows whether a live
+ * DeployRun exists for it.
+ */
+export type RunStatus = 'running' | 'paused' | 'cancelling' | 'finished';
+
+export interface RunState {
+  runId: string;
+  createdAt: string;
+  managementAccountId: string;
+  profile: string | null;
+  settings: RunSettingsRecord;
+  status: RunStatus;
+  finishedStatus?: 'completed' | 'cancelled';
+  cancelRequested: boolean;
+  /** In plan order. */
+  accounts: AccountRunState[];
+  counts: StateCounts;
+  updatedAt: string;
+}
+
+export function accountKey(account: { accountId: string; kind: ConnectionKind }): string {
+  return `${account.accountId}/${account.kind}`;
+}
+
+export function countStates(accounts: readonly { state: AccountState }[]): StateCounts {
+  const counts = Object.fromEntries(ACCOUNT_STATES.map((state) => [state, 0])) as Record<
+    AccountState,
+    number
+  >;
+  for (const account of accounts) counts[account.state] += 1;
+  return { total: accounts.length, ...counts };
+}
+
+/** Applies one event to a state (the first event must be run-started, which creates it). */
+export function applyRunEvent(state: RunState | undefined, event: RunEvent): RunState {
+  if (event.type === 'run-started') {
+    if (state !== undefined) throw new OrgConnectError('JOURNAL_CORRUPT', 'The run journal starts twice.');
+    return {
+      runId: event.runId,
+      createdAt: event.createdAt,
+      managementAccountId: event.managementAccountId,
+      profile: event.profile,
+      settings: event.settings,
+      status: 'running',
+      cancelRequested: false,
+      accounts: [],
+      counts: countStates([]),
+      updatedAt: event.at,
+    };
+  }
+  if (state === undefined) {
+    throw new OrgConnectError(
+      'JOURNAL_CORRUPT',
+      `The run journal does not start with run-started (found ${event.type}).`,
+    );
+  }
+  const next: RunState = { ...state, updatedAt: event.at };
+  switch (event.type) {
+    case 'account-planned': {
+      const { type: _type, at: _at, ...item } = event;
+      const planned: AccountRunState = { ...item, state: 'pending', attempt: 0, updatedAt: event.at };
+      const key = accountKey(item);
+      const index = state.accounts.findIndex((account) => accountKey(account) === key);
+      next.accounts = index === -1 ? [...state.accounts, planned] : state.accounts.with(index, planned);
+      break;
+    }
+    case 'account-state': {
+      const key = accountKey(event);
+      const index = state.accounts.findIndex((account) => accountKey(account) === key);
+      // A state for an account that was never planned cannot be shown or resumed; ignore it rather than guess.
+      if (index === -1) return state;
+      const previous = state.accounts[index] as AccountRunState;
+      const updated: AccountRunState = {
+        ...withoutResult(previous),
+        state: event.state,
+        attempt: event.attempt ?? previous.attempt,
+        updatedAt: event.at,
+      };
+      // A new attempt clears the previous result; a final state brings its own.
+      if (event.state !== 'deploying') {
+        if (previous.stackId !== undefined) updated.stackId = previous.stackId;
+        if (previous.roleArn !== undefined) updated.roleArn = previous.roleArn;
+      }
+      if (event.outcome !== undefined) updated.outcome = event.outcome;
+      if (event.stackId !== undefined) updated.stackId = event.stackId;
+      if (event.roleArn !== undefined) updated.roleArn = event.roleArn;
+      if (event.code !== undefined) updated.stateCode = event.code;
+      if (event.reason !== undefined) updated.stateReason = event.reason;
+      if (event.fix !== undefined) updated.stateFix = event.fix;
+      next.accounts = state.accounts.with(index, updated);
+      if (state.status === 'finished') next.status = 'running';
+      break;
+    }
+    case 'run-paused':
+      next.status = 'paused';
+      break;
+    case 'run-resumed':
+      next.status = 'running';
+      next.cancelRequested = false;
+      delete next.finishedStatus;
+      break;
+    case 'run-cancel-requested':
+      next.status = 'cancelling';
+      next.cancelRequested = true;
+      break;
+    case 'run-finished':
+      next.status = 'finished';
+      next.finishedStatus = event.status;
+      break;
+  }
+  next.counts = countStates(next.accounts);
+  return next;
+}
+
+function withoutResult(account: AccountRunState): AccountRunState {
+  const {
+    outcome: _outcome,
+    stackId: _stackId,
+    roleArn: _roleArn,
+    stateCode: _code,
+    stateReason: _reason,
+    stateFix: _fix,
+    ...rest
+  } = account;
+  return rest;
+}
+
+export function foldRun(events: readonly RunEvent[]): RunState {
+  let state: RunState | undefined;
+  for (const event of events) state = applyRunEvent(state, event);
+  if (state === undefined) throw new OrgConnectError('JOURNAL_CORRUPT', 'The run journal is empty.');
+  return state;
+}

@@ -1,0 +1,552 @@
+/**
+ * A deploy run: connects every planned account by deploying its stack, billing (management account) first,
+ * then the member accounts with bounded concurrency. Every state change is appended to the run's journal
+ * (fsynced) *before* anyone is told about it, so what the UI showed is always what a resume will read.
+ *
+ * The billing gate: resource items start only once every billing item is connected (or skipped). If billing
+ * fails, resource items are recorded `cancelled` with code BILLING_FAILED instead of being attempted. The member
+ * roles do not technically depend on the billing stack, but (1) the platform attaches resource connections to
+ * the billing connection, so members without it are not usable, and (2) a billing failure is usually systemic
+ * (wrong parameters, a template the organization's SCPs reject, missing permissions) and would fail every member
+ * the same way, leaving N broken stacks to clean up instead of one. The cost is that a management-only problem
+ * holds the members back; `retryFailed()` therefore re-runs failed accounts *and* those cancelled by the gate.
+ *
+ * Control: `pause()` starts no new account (in-flight ones finish); `cancel()` starts no new account, in-flight
+ * ones finish, the rest become `cancelled`; `stop()` is for a process that must exit now: in-flight waits are
+ * aborted and those accounts recorded `unknown` (pending ones stay pending), so `resumeRun` reconciles them.
+ * A crash is the same as `stop()` without the `unknown` lines: resume treats `deploying` like `unknown`.
+ *
+ * Resume never redeploys blindly: each non-terminal account goes through `deployStack`, which starts with
+ * DescribeStacks — a stack already complete with the same input tags is recorded connected without a write,
+ * one in progress is waited for, an absent one is created.
+ */
+import pLimit from 'p-limit';
+import { OrgConnectError } from '../errors.js';
+import type { AccountCredentials, CredentialsProvider } from './account-credentials.js';
+import { systemClock, type Clock } from './clock.js';
+import { ensureDataDirWritable } from './data-dir.js';
+import {
+  createJournal,
+  newRunId,
+  openJournal,
+  readRunState,
+  type JournalOptions,
+  type RunJournal,
+} from './journal.js';
+import { cloudFormationFailure, type RetryPolicy } from './retry.js';
+import {
+  isTerminalState,
+  type AccountStateEvent,
+  type DeployItem,
+  type RunEvent,
+  type RunSettingsRecord,
+} from './run-events.js';
+import {
+  deleteRunSecrets,
+  externalIdFingerprint,
+  readRunSecrets,
+  writeRunSecrets,
+  type RunSecrets,
+} from './run-secrets.js';
+import { accountKey, applyRunEvent, type AccountRunState, type RunState } from './run-state.js';
+import {
+  deployStack,
+  StackDeployError,
+  type CloudFormationSender,
+  type DeployProgress,
+  type PollPolicy,
+} from './stack-deployer.js';
+
+export const DEFAULT_CONCURRENCY = 8;
+
+/** What a run deploys with. The External ID lives only in memory and in the run's secrets file. */
+export interface RunSettings {
+  platformAccountId: string;
+  externalId: string;
+  accessRoleName: string;
+  region: string;
+  roleName?: string;
+  rolePath?: string;
+  mode?: 'stacks' | 'stacksets';
+  namePrefix?: string;
+}
+
+export interface StackSource {
+  templateBody: string;
+  parameters: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+/** The template body + parameters for an item; the External ID comes in `secrets`, never from the journal. */
+export type TemplateFor = (item: DeployItem, secrets: RunSecrets) => StackSource | Promise<StackSource>;
+
+/** A CloudFormation client for an account; give the provider to the client so it refreshes credentials itself. */
+export type CloudFormationFor = (accountId: string, credentials: CredentialsProvider) => CloudFormationSender;
+
+export interface AccountProgress extends DeployProgress {
+  accountId: string;
+  kind: DeployItem['kind'];
+}
+
+export type RunEventListener = (event: RunEvent, state: RunState) => void;
+export type ProgressListener = (progress: AccountProgress) => void;
+
+interface EngineOptions {
+  dataDir: string;
+  credentialsFor: (accountId: string) => Promise<AccountCredentials>;
+  cloudFormationFor: CloudFormationFor;
+  templateFor: TemplateFor;
+  /** Default: the run's recorded concurrency, else 8. */
+  concurrency?: number;
+  clock?: Clock;
+  /** Attached before the first event, so a host sees run-started and every planned account. */
+  onEvent?: RunEventListener;
+  onProgress?: ProgressListener;
+  deploy?: { retry?: Partial<RetryPolicy>; poll?: Partial<PollPolicy> };
+  journal?: JournalOptions;
+}
+
+export interface StartRunOptions extends EngineOptions {
+  runId?: string;
+  items: readonly DeployItem[];
+  settings: RunSettings;
+  managementAccountId: string;
+  profile: string | null;
+}
+
+export interface ResumeRunOptions extends EngineOptions {
+  runId: string;
+  /** Needed when the run's secrets file is gone (RUN_SECRET_MISSING); checked against the journal's sha256. */
+  externalId?: string;
+}
+
+interface Gate {
+  promise: Promise<void>;
+  release: () => void;
+}
+
+function openGate(): Gate {
+  let release = (): void => undefined;
+  const promise = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { promise, release };
+}
+
+export class DeployRun {
+  private state: RunState;
+  private readonly listeners = new Set<RunEventListener>();
+  private readonly progressListeners = new Set<ProgressListener>();
+  private readonly abort = new AbortController();
+  private readonly clock: Clock;
+  private readonly concurrency: number;
+  private pauseGate: Gate | undefined;
+  private active: Promise<RunState> | undefined;
+  private stopped = false;
+  private fatal: unknown;
+  private needsResumeEvent: boolean;
+
+  /** Use `startRun` or `resumeRun`. */
+  constructor(
+    private readonly journal: RunJournal,
+    initial: RunState,
+    private readonly secrets: RunSecrets,
+    private readonly options: EngineOptions,
+    resumed: boolean,
+  ) {
+    this.state = initial;
+    this.clock = options.clock ?? systemClock;
+    this.concurrency = Math.max(
+      1,
+      options.concurrency ?? initial.settings.concurrency ?? DEFAULT_CONCURRENCY,
+    );
+    this.needsResumeEvent = resumed;
+    if (options.onEvent) this.listeners.add(options.onEvent);
+    if (options.onProgress) this.progressListeners.add(options.onProgress);
+  }
+
+  get runId(): string {
+    return this.journal.runId;
+  }
+
+  get snapshot(): RunState {
+    return this.state;
+  }
+
+  get running(): boolean {
+    return this.active !== undefined;
+  }
+
+  onEvent(listener: RunEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onProgress(listener: ProgressListener): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /** Deploys every account not yet in a final state; resolves with the final state. */
+  start(): Promise<RunState> {
+    this.assertIdle();
+    const targets = this.state.accounts.filter((account) => !isTerminalState(account.state));
+    if (targets.length === 0 && this.state.status === 'finished') return Promise.resolve(this.state);
+    const resumeEvent = this.needsResumeEvent;
+    this.needsResumeEvent = false;
+    return this.execute(targets, { force: false, resumeReason: resumeEvent ? 'restart' : undefined });
+  }
+
+  /** Re-runs the failed accounts and those the billing gate cancelled; everything else is left as it is. */
+  retryFailed(): Promise<RunState> {
+    this.assertIdle();
+    const targets = this.state.accounts.filter(
+      (account) =>
+        account.state === 'failed' ||
+        (account.state === 'cancelled' && account.stateCode === 'BILLING_FAILED'),
+    );
+    if (targets.length === 0) return Promise.resolve(this.state);
+    this.needsResumeEvent = false;
+    return this.execute(targets, { force: true, resumeReason: 'retry-failed' });
+  }
+
+  async pause(): Promise<void> {
+    if (!this.active || this.pauseGate || this.stopped || this.state.cancelRequested) return;
+    this.pauseGate = openGate();
+    await this.record({ type: 'run-paused', at: this.now() });
+  }
+
+  async resume(): Promise<void> {
+    const gate = this.pauseGate;
+    if (!gate) return;
+    this.pauseGate = undefined;
+    await this.record({ type: 'run-resumed', at: this.now(), reason: 'user' });
+    gate.release();
+  }
+
+  /** No new account starts; in-flight ones finish; the rest are recorded cancelled. No-op when nothing runs. */
+  async cancel(): Promise<void> {
+    if (!this.active || this.state.cancelRequested || this.stopped) return;
+    await this.record({ type: 'run-cancel-requested', at: this.now() });
+    this.releasePause();
+  }
+
+  /**
+   * For a process that must exit: aborts in-flight waits (those accounts become `unknown`), starts nothing else
+   * and leaves the run resumable. Resolves once every in-flight account has been recorded.
+   */
+  async stop(): Promise<RunState> {
+    this.stopped = true;
+    this.abort.abort();
+    this.releasePause();
+    if (this.active) await this.active.catch(() => undefined);
+    return this.state;
+  }
+
+  async close(): Promise<void> {
+    if (this.active) await this.stop();
+    await this.journal.close();
+  }
+
+  private assertIdle(): void {
+    if (this.active) throw new OrgConnectError('RUN_BUSY', `Run ${this.runId} is already deploying.`);
+    if (this.stopped) {
+      throw new OrgConnectError('RUN_STOPPED', `Run ${this.runId} was stopped in this process.`, {
+        fix: 'Resume it (it is reconciled with CloudFormation first).',
+      });
+    }
+  }
+
+  private releasePause(): void {
+    const gate = this.pauseGate;
+    this.pauseGate = undefined;
+    gate?.release();
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  private execute(
+    targets: AccountRunState[],
+    options: { force: boolean; resumeReason: 'restart' | 'retry-failed' | undefined },
+  ): Promise<RunState> {
+    const pass = (async (): Promise<RunState> => {
+      // Rewritten on every pass: a retry after the run finished (secrets deleted) must be resumable too.
+      await writeRunSecrets(this.options.dataDir, this.runId, this.secrets);
+      if (options.resumeReason)
+        await this.record({ type: 'run-resumed', at: this.now(), reason: options.resumeReason });
+      const limit = pLimit(this.concurrency);
+      const runAll = async (accounts: AccountRunState[]): Promise<void> => {
+        await Promise.allSettled(
+          accounts.map((account) => limit(() => this.runAccount(account, options.force))),
+        );
+        if (this.fatal !== undefined) throw this.fatal;
+      };
+
+      await runAll(targets.filter((account) => account.kind === 'billing'));
+      const resources = targets.filter((account) => account.kind === 'resource');
+      if (!this.stopped) {
+        const billing = this.state.accounts.filter((account) => account.kind === 'billing');
+        const blocker = billing.find(
+          (account) => account.state !== 'connected' && account.state !== 'skipped',
+        );
+        if (blocker === undefined || this.state.cancelRequested) {
+          await runAll(resources);
+        } else {
+          for (const account of resources) {
+            await this.recordAccount(account, {
+              state: 'cancelled',
+              code: 'BILLING_FAILED',
+              reason: `billing connection failed (management account ${blocker.accountId} is ${blocker.state})`,
+              fix: 'Fix the billing connection, then retry the failed accounts; these accounts are retried with it.',
+            });
+          }
+        }
+      }
+      if (!this.stopped) {
+        await this.record({
+          type: 'run-finished',
+          at: this.now(),
+          status: this.state.cancelRequested ? 'cancelled' : 'completed',
+          counts: this.state.counts,
+        });
+        await deleteRunSecrets(this.options.dataDir, this.runId);
+        // A pause that outlived the pass (everything was already in flight) must not block the next pass.
+        this.pauseGate = undefined;
+      }
+      return this.state;
+    })();
+    this.active = pass;
+    const clear = (): void => {
+      if (this.active === pass) this.active = undefined;
+    };
+    pass.then(clear, clear);
+    return pass;
+  }
+
+  private async waitWhilePaused(): Promise<void> {
+    while (this.pauseGate && !this.stopped && !this.state.cancelRequested) await this.pauseGate.promise;
+  }
+
+  private async runAccount(planned: AccountRunState, force: boolean): Promise<void> {
+    const { accountId, kind } = planned;
+    if (!force && planned.attempt === 0 && planned.action === 'skip') {
+      await this.recordAccount(planned, {
+        state: 'skipped',
+        reason: planned.reason ?? 'already connected as planned',
+      });
+      return;
+    }
+    if (!force && planned.attempt === 0 && planned.action === 'blocked') {
+      await this.recordAccount(planned, {
+        state: 'failed',
+        code: planned.code ?? 'ACCOUNT_BLOCKED',
+        reason: planned.reason ?? 'blocked by preflight',
+        ...(planned.fix === undefined ? {} : { fix: planned.fix }),
+      });
+      return;
+    }
+    await this.waitWhilePaused();
+    if (this.stopped) return;
+    if (this.state.cancelRequested) {
+      await this.recordAccount(planned, {
+        state: 'cancelled',
+        code: 'RUN_CANCELLED',
+        reason: 'the run was cancelled before this account started',
+      });
+      return;
+    }
+    const current =
+      this.state.accounts.find((account) => accountKey(account) === accountKey(planned)) ?? planned;
+    const attempt = current.attempt + 1;
+    await this.recordAccount(planned, { state: 'deploying', attempt });
+    let stackId: string | undefined;
+    try {
+      // Resolve once up front so a missing access role fails here, with its own code, before any client exists.
+      await this.options.credentialsFor(accountId);
+      const cloudformation = this.options.cloudFormationFor(accountId, () =>
+        this.options.credentialsFor(accountId),
+      );
+      const source = await this.options.templateFor(planned, this.secrets);
+      const result = await deployStack({
+        cloudformation,
+        stackName: planned.stackName,
+        templateBody: source.templateBody,
+        parameters: source.parameters,
+        ...(source.tags === undefined ? {} : { tags: source.tags }),
+        clock: this.clock,
+        signal: this.abort.signal,
+        accountId,
+        onProgress: (progress) => this.emitProgress({ ...progress, accountId, kind }),
+        ...(this.options.deploy?.retry === undefined ? {} : { retry: this.options.deploy.retry }),
+        ...(this.options.deploy?.poll === undefined ? {} : { poll: this.options.deploy.poll }),
+      });
+      stackId = result.stackId;
+      const roleArn = result.outputs['RoleArn'];
+      await this.recordAccount(planned, {
+        state: 'connected',
+        outcome: result.outcome,
+        stackId: result.stackId,
+        ...(roleArn === undefined ? {} : { roleArn }),
+        attempt,
+      });
+    } catch (error) {
+      if (this.fatal !== undefined) throw this.fatal;
+      if (error instanceof StackDeployError) stackId = error.stackId ?? stackId;
+      if (this.abort.signal.aborted) {
+        await this.recordAccount(planned, {
+          state: 'unknown',
+          code: 'RUN_STOPPED',
+          reason: 'stopped while deploying; checked against CloudFormation on resume',
+          ...(stackId === undefined ? {} : { stackId }),
+          attempt,
+        });
+        return;
+      }
+      const failure = error instanceof OrgConnectError ? error : cloudFormationFailure(error, accountId);
+      await this.recordAccount(planned, {
+        state: 'failed',
+        code: failure.code,
+        reason: failure.message,
+        ...(failure.fix === undefined ? {} : { fix: failure.fix }),
+        ...(stackId === undefined ? {} : { stackId }),
+        attempt,
+      });
+    }
+  }
+
+  private recordAccount(
+    account: Pick<DeployItem, 'accountId' | 'kind'>,
+    change: Omit<AccountStateEvent, 'type' | 'at' | 'accountId' | 'kind'>,
+  ): Promise<void> {
+    return this.record({
+      type: 'account-state',
+      at: this.now(),
+      accountId: account.accountId,
+      kind: account.kind,
+      ...change,
+    });
+  }
+
+  /** Journal first, then state, then listeners: nobody hears of a change that would not survive a crash. */
+  private async record(event: RunEvent): Promise<void> {
+    try {
+      await this.journal.append(event);
+    } catch (error) {
+      // Without a journal the run cannot promise anything; stop everything and surface the write error.
+      this.fatal ??= error;
+      this.stopped = true;
+      this.abort.abort();
+      this.releasePause();
+      throw this.fatal;
+    }
+    this.state = applyRunEvent(this.state, event);
+    for (const listener of this.listeners) {
+      try {
+        listener(event, this.state);
+      } catch {
+        // A broken listener (a closed window) must not stop the deploy.
+      }
+    }
+  }
+
+  private emitProgress(progress: AccountProgress): void {
+    for (const listener of this.progressListeners) {
+      try {
+        listener(progress);
+      } catch {
+        // As above: progress is best effort.
+      }
+    }
+  }
+}
+
+function assertUniqueItems(items: readonly DeployItem[]): void {
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = accountKey(item);
+    if (seen.has(key)) {
+      throw new OrgConnectError(
+        'PLAN_DUPLICATE_ACCOUNT',
+        `Account ${item.accountId} is planned twice as ${item.kind}.`,
+      );
+    }
+    seen.add(key);
+  }
+}
+
+/**
+ * Creates a run: checks the data directory is writable (before anything touches AWS), stores the External ID
+ * in the run's secrets file, and journals run-started and every planned account. Call `start()` on the result.
+ */
+export async function startRun(options: StartRunOptions): Promise<DeployRun> {
+  assertUniqueItems(options.items);
+  if (!options.settings.externalId) {
+    throw new OrgConnectError('EXTERNAL_ID_MISSING', 'A run needs the External ID from the platform.', {
+      fix: 'Copy the External ID from the platform’s "Connect AWS" page.',
+    });
+  }
+  const clock = options.clock ?? systemClock;
+  await ensureDataDirWritable(options.dataDir);
+  const runId = options.runId ?? newRunId(clock);
+  const { externalId, ...rest } = options.settings;
+  const settings: RunSettingsRecord = {
+    ...rest,
+    ...externalIdFingerprint(externalId),
+    concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
+  };
+  const journal = await createJournal(options.dataDir, runId, options.journal);
+  try {
+    await writeRunSecrets(options.dataDir, runId, { externalId });
+    const at = new Date(clock.now()).toISOString();
+    const started: RunEvent = {
+      type: 'run-started',
+      at,
+      journalVersion: 1,
+      runId,
+      createdAt: at,
+      managementAccountId: options.managementAccountId,
+      profile: options.profile,
+      settings,
+    };
+    await journal.append(started);
+    let state = applyRunEvent(undefined, started);
+    options.onEvent?.(started, state);
+    for (const item of options.items) {
+      const planned: RunEvent = { ...item, type: 'account-planned', at };
+      await journal.append(planned);
+      state = applyRunEvent(state, planned);
+      options.onEvent?.(planned, state);
+    }
+    return new DeployRun(journal, state, { externalId }, options, false);
+  } catch (error) {
+    await journal.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Picks up a run after a crash, a stop or in a new process: folds its journal, takes the External ID from the
+ * secrets file (or `externalId`, checked against the journal's fingerprint) and returns a run whose `start()`
+ * reconciles every non-final account with CloudFormation before deploying anything.
+ */
+export async function resumeRun(options: ResumeRunOptions): Promise<DeployRun> {
+  const state = await readRunState(options.dataDir, options.runId);
+  const secrets: RunSecrets =
+    options.externalId === undefined
+      ? await readRunSecrets(options.dataDir, options.runId)
+      : { externalId: options.externalId };
+  if (externalIdFingerprint(secrets.externalId).externalIdSha256 !== state.settings.externalIdSha256) {
+    throw new OrgConnectError(
+      'RUN_SECRET_MISMATCH',
+      `That is not the External ID run ${options.runId} was started with.`,
+      {
+        fix: `Enter the External ID ending in "${state.settings.externalIdLast4}".`,
+      },
+    );
+  }
+  await ensureDataDirWritable(options.dataDir);
+  const journal = await openJournal(options.dataDir, options.runId, options.journal);
+  return new DeployRun(journal, state, secrets, options, true);
+}
