@@ -1,0 +1,189 @@
+/**
+ * Billing only: is there a Cost and Usage Report the platform can use? Either a legacy CUR (hourly, with
+ * resource IDs, GZIP CSV or Parquet, new report versions, closed months refreshed) or a CUR 2.0 Data Export
+ * (hourly, resource IDs, Parquet). The latest delivery's age is checked where the API tells it.
+ *
+ * The evaluation is pure (`evaluateCur`) so it is tested with recorded responses; the check only fetches.
+ */
+import type { HealthCheck } from '../check-context.js';
+import { result, type CheckResult } from '../check-result.js';
+import { cannotCheck } from '../cannot-check.js';
+import type { Connection } from '../connection.js';
+import type { ApiDate, CurPort, CurReportDefinition, DataExportDetail } from '../cur-port.js';
+import { asList, parsePolicyDocument } from '../policy-documents.js';
+
+export type Fetched<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface CurEvidence {
+  reports: Fetched<CurReportDefinition[]>;
+  exports: Fetched<DataExportDetail[]>;
+  /** Bucket → its policy JSON (undefined: no policy), or why it could not be read. Absent: not checked. */
+  bucketPolicies?: Record<string, Fetched<string | undefined>>;
+}
+
+interface Candidate {
+  label: string;
+  bucket: string | undefined;
+  problems: string[];
+  warnings: string[];
+}
+
+const HOUR = 3_600_000;
+const BILLING_REPORTS = 'billingreports.amazonaws.com';
+
+/** CUR's `lastDelivery` is `20240131T235959Z`; Data Exports send a timestamp. */
+function toMillis(value: ApiDate | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Date) return value.getTime();
+  const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  const parsed = compact ? Date.UTC(+compact[1]!, +compact[2]! - 1, +compact[3]!, +compact[4]!, +compact[5]!, +compact[6]!) : Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+function deliveryAge(candidate: Candidate, at: ApiDate | undefined, now: number, staleHours: number): void {
+  const when = toMillis(at);
+  if (when === undefined) return;
+  const hours = Math.floor((now - when) / HOUR);
+  if (hours >= staleHours) candidate.warnings.push(`${candidate.label} was last delivered ${hours} hours ago`);
+}
+
+/** True when the policy lets AWS's billing reports service write objects into the bucket. */
+export function bucketPolicyAllowsBillingReports(policyJson: string | undefined, bucket: string): boolean {
+  const document = parsePolicyDocument(policyJson);
+  if (document === undefined) return false;
+  return document.Statement.some((statement) => {
+    if (statement['Effect'] !== 'Allow') return false;
+    const principal = statement['Principal'];
+    const services = typeof principal === 'object' && principal !== null ? asList((principal as Record<string, unknown>)['Service']) : [];
+    if (!services.includes(BILLING_REPORTS)) return false;
+    const actions = asList(statement['Action']).map((a) => String(a).toLowerCase());
+    if (!actions.some((a) => a === 's3:putobject' || a === 's3:*')) return false;
+    return asList(statement['Resource']).some((r) => typeof r === 'string' && (r === '*' || r.startsWith(`arn:aws:s3:::${bucket}/`) || r.startsWith(`arn:aws-cn:s3:::${bucket}/`) || r.startsWith(`arn:aws-us-gov:s3:::${bucket}/`)));
+  });
+}
+
+function legacyCandidate(report: CurReportDefinition, now: number, staleHours: number): Candidate {
+  const c: Candidate = { label: `CUR report ${report.ReportName ?? '(unnamed)'}`, bucket: report.S3Bucket, problems: [], warnings: [] };
+  if (report.TimeUnit !== 'HOURLY') c.problems.push(`time granularity is ${report.TimeUnit ?? 'not set'}, not HOURLY`);
+  if (!(report.AdditionalSchemaElements ?? []).includes('RESOURCES')) c.problems.push('resource IDs are not included (RESOURCES)');
+  const csvGzip = report.Format === 'textORcsv' && report.Compression === 'GZIP';
+  const parquet = report.Format === 'Parquet' && report.Compression === 'Parquet';
+  if (!csvGzip && !parquet) c.problems.push(`format is ${report.Format ?? '?'}/${report.Compression ?? '?'}, not GZIP CSV or Parquet`);
+  if (report.ReportVersioning !== 'CREATE_NEW_REPORT') c.problems.push(`report versioning is ${report.ReportVersioning ?? 'not set'}, not CREATE_NEW_REPORT`);
+  if (report.RefreshClosedReports !== true) c.problems.push('closed months are not refreshed (RefreshClosedReports)');
+  const lastStatus = report.ReportStatus?.lastStatus;
+  if (lastStatus === 'ERROR_PERMISSIONS') c.problems.push(`AWS cannot write to bucket ${report.S3Bucket ?? '?'} (ERROR_PERMISSIONS)`);
+  else if (lastStatus === 'ERROR_NO_BUCKET') c.problems.push(`bucket ${report.S3Bucket ?? '?'} does not exist (ERROR_NO_BUCKET)`);
+  deliveryAge(c, report.ReportStatus?.lastDelivery, now, staleHours);
+  return c;
+}
+
+const CUR2_TABLE = 'COST_AND_USAGE_REPORT';
+
+function exportCandidate(detail: DataExportDetail, now: number, staleHours: number): Candidate | undefined {
+  const data = detail.Export;
+  // Only CUR 2.0 exports count; FOCUS, carbon or cost-optimization exports are other tables.
+  if (!data?.DataQuery?.QueryStatement?.toUpperCase().includes(CUR2_TABLE)) return undefined;
+  const s3 = data.DestinationConfigurations?.S3Destination;
+  const c: Candidate = { label: `Data Export ${data.Name ?? '(unnamed)'}`, bucket: s3?.S3Bucket, problems: [], warnings: [] };
+  const table = data.DataQuery.TableConfigurations?.[CUR2_TABLE] ?? {};
+  if (table['TIME_GRANULARITY'] !== 'HOURLY') c.problems.push(`time granularity is ${table['TIME_GRANULARITY'] ?? 'not set'}, not HOURLY`);
+  if (table['INCLUDE_RESOURCES'] !== 'TRUE') c.problems.push('resource IDs are not included (INCLUDE_RESOURCES)');
+  const format = s3?.S3OutputConfigurations?.Format;
+  if (format !== 'PARQUET') c.problems.push(`format is ${format ?? 'not set'}, not PARQUET`);
+  const status = detail.ExportStatus;
+  if (status?.StatusCode === 'UNHEALTHY') c.problems.push(`the export is UNHEALTHY (${status.StatusReason ?? 'no reason given'})`);
+  deliveryAge(c, status?.LastRefreshedAt, now, staleHours);
+  return c;
+}
+
+/** Pure: decides the CUR check from what the APIs answered. */
+export function evaluateCur(
+  connection: Pick<Connection, 'curBucket'>,
+  evidence: CurEvidence,
+  options: { now: number; staleHours?: number },
+): CheckResult {
+  const stale = options.staleHours ?? 48;
+  const candidates: Candidate[] = [
+    ...(evidence.reports.ok ? evidence.reports.value.map((r) => legacyCandidate(r, options.now, stale)) : []),
+    ...(evidence.exports.ok ? evidence.exports.value.flatMap((e) => exportCandidate(e, options.now, stale) ?? []) : []),
+  ];
+  const notes: string[] = [];
+  for (const candidate of candidates) {
+    if (connection.curBucket && candidate.bucket && candidate.bucket !== connection.curBucket) {
+      candidate.problems.push(`delivered to bucket ${candidate.bucket}, but the role may read only ${connection.curBucket}`);
+    }
+    const policy = candidate.bucket === undefined ? undefined : evidence.bucketPolicies?.[candidate.bucket];
+    if (policy === undefined) continue;
+    if (!policy.ok) notes.push(`bucket policy of ${candidate.bucket} not checked: ${policy.reason}`);
+    else if (!bucketPolicyAllowsBillingReports(policy.value, candidate.bucket ?? '')) {
+      candidate.problems.push(`the policy of bucket ${candidate.bucket} does not let ${BILLING_REPORTS} write`);
+    }
+  }
+  const unavailable = [evidence.reports, evidence.exports].flatMap((f) => (f.ok ? [] : [f.reason]));
+  if (evidence.bucketPolicies === undefined && candidates.length > 0) notes.push('bucket policies not checked (no S3 access configured)');
+
+  const usable = candidates.filter((c) => c.problems.length === 0);
+  const best = usable.find((c) => c.warnings.length === 0) ?? usable[0];
+  if (best !== undefined) {
+    const detail = [...notes, ...unavailable];
+    if (best.warnings.length > 0) {
+      return result('cur', 'warn', `${best.label} is set up correctly, but ${best.warnings.join('; ')}.`, {
+        fix: 'Check the report\'s bucket in S3 and its status in the Billing console.',
+        detail,
+      });
+    }
+    return result('cur', 'pass', `${best.label} meets the platform's requirements.`, { detail });
+  }
+  if (candidates.length === 0) {
+    if (unavailable.length === 2) return result('cur', 'unknown', `Cost and Usage Reports could not be read: ${unavailable.join('; ')}.`);
+    if (unavailable.length === 1) return result('cur', 'unknown', `No usable report found, and ${unavailable[0]}.`);
+    return result('cur', 'fail', 'No Cost and Usage Report or CUR 2.0 Data Export exists.', {
+      fix: 'Create a CUR 2.0 export (hourly, include resource IDs, Parquet) or a legacy CUR in the management account.',
+    });
+  }
+  const closest = [...candidates].sort((a, b) => a.problems.length - b.problems.length)[0] as Candidate;
+  return result('cur', 'fail', `No usable report: ${closest.label}: ${closest.problems.join('; ')}.`, {
+    fix: 'Edit the report (hourly, include resource IDs, GZIP CSV or Parquet, create new report versions, refresh closed months) or create a CUR 2.0 export.',
+    detail: [...candidates.filter((c) => c !== closest).map((c) => `${c.label}: ${c.problems.join('; ')}`), ...notes, ...unavailable],
+  });
+}
+
+async function fetched<T>(load: () => Promise<T>, what: string): Promise<Fetched<T>> {
+  try {
+    return { ok: true, value: await load() };
+  } catch (error) {
+    return { ok: false, reason: cannotCheck(error, what).reason };
+  }
+}
+
+export async function gatherCurEvidence(port: CurPort): Promise<CurEvidence> {
+  const [reports, exports] = await Promise.all([
+    fetched(() => port.describeReportDefinitions(), 'cur:DescribeReportDefinitions'),
+    fetched(async () => {
+      const list = await port.listExports();
+      return Promise.all(list.flatMap((entry) => (entry.ExportArn ? [port.getExport(entry.ExportArn)] : [])));
+    }, 'bcm-data-exports:ListExports/GetExport'),
+  ]);
+  const evidence: CurEvidence = { reports, exports };
+  if (port.bucketPolicy) {
+    const buckets = new Set<string>();
+    if (reports.ok) reports.value.forEach((r) => r.S3Bucket && buckets.add(r.S3Bucket));
+    if (exports.ok) exports.value.forEach((e) => e.Export?.DestinationConfigurations?.S3Destination?.S3Bucket && buckets.add(e.Export.DestinationConfigurations.S3Destination.S3Bucket));
+    const policies: Record<string, Fetched<string | undefined>> = {};
+    for (const bucket of buckets) policies[bucket] = await fetched(() => port.bucketPolicy!(bucket), `s3:GetBucketPolicy ${bucket}`);
+    evidence.bucketPolicies = policies;
+  }
+  return evidence;
+}
+
+export const curCheck: HealthCheck = {
+  id: 'cur',
+  needsAws: true,
+  appliesTo: (connection) => connection.kind === 'billing',
+  async run({ connection, clients, now, options }) {
+    if (!clients?.cur) return result('cur', 'unknown', 'No Cost and Usage Report client is configured for this account.');
+    const evidence = await gatherCurEvidence(clients.cur);
+    return evaluateCur(connection, evidence, { now: now(), staleHours: options.curStaleHours });
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * Are the Regions the account uses enabled, and does STS answer in each? The platform assumes the role through
+ * regional STS endpoints; in an opt-in Region (ap-east-1, eu-south-1, ...) STS is off until someone activates
+ * it, and then it answers RegionDisabledException. Regions checked: the stack's Region, the caller's list, and
+ * every opt-in Region the account has enabled (an account that opted in to a Region usually runs things there).
+ */
+import { ListRegionsCommand, type AccountClient } from '@aws-sdk/client-account';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { awsErrorName } from '../../errors.js';
+import type { HealthCheck, Sender } from '../check-context.js';
+import { result, type CheckResult } from '../check-result.js';
+import { cannotCheck } from '../cannot-check.js';
+
+export interface RegionOptStatus {
+  RegionName?: string;
+  RegionOptStatus?: string;
+}
+
+export type StsProbe = { region: string; ok: true } | { region: string; ok: false; disabled: boolean; reason: string };
+
+export async function listAccountRegions(account: Sender<AccountClient>): Promise<RegionOptStatus[]> {
+  const out: RegionOptStatus[] = [];
+  let token: string | undefined;
+  do {
+    const page = await account.send(new ListRegionsCommand({ NextToken: token, MaxResults: 50 }));
+    out.push(...(page.Regions ?? []));
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+/** The Regions to probe: used ones plus enabled opt-in ones, in a stable order. */
+export function regionsToProbe(used: readonly string[], listed: readonly RegionOptStatus[] | undefined): string[] {
+  const optedIn = (listed ?? []).filter((r) => r.RegionOptStatus === 'ENABLED').map((r) => r.RegionName ?? '');
+  const unusable = new Set((listed ?? []).filter((r) => r.RegionOptStatus === 'DISABLED' || r.RegionOptStatus === 'DISABLING').map((r) => r.RegionName));
+  return [...new Set([...used, ...optedIn])].filter((region) => region !== '' && !unusable.has(region));
+}
+
+/** Pure: the verdict from the Region list (or why it is missing) and the STS probes. */
+export function evaluateRegions(
+  used: readonly string[],
+  listed: { ok: true; regions: RegionOptStatus[] } | { ok: false; reason: string },
+  probes: readonly StsProbe[],
+): CheckResult {
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  if (listed.ok) {
+    const status = new Map(listed.regions.map((r) => [r.RegionName, r.RegionOptStatus]));
+    for (const region of used) {
+      const s = status.get(region);
+      if (s === 'DISABLED' || s === 'DISABLING') failures.push(`${region} is not enabled in this account`);
+      else if (s === 'ENABLING') warnings.push(`${region} is still being enabled`);
+    }
+  }
+  const disabled = probes.filter((p): p is Extract<StsProbe, { ok: false }> => !p.ok && p.disabled).map((p) => p.region);
+  if (disabled.length > 0) failures.push(`STS is not active in ${disabled.join(', ')}`);
+  const unprobed = probes.filter((p): p is Extract<StsProbe, { ok: false }> => !p.ok && !p.disabled);
+  const working = probes.filter((p) => p.ok).map((p) => p.region);
+
+  if (failures.length > 0) {
+    return result('regions-sts', 'fail', `${capitalise(failures.join('; '))}.`, {
+      fix: 'Enable the Region (Account settings > AWS Regions) and activate its STS endpoint (IAM > Account settings > Security Token Service).',
+      detail: unprobed.map((p) => p.reason),
+    });
+  }
+  const gaps = [...(listed.ok ? [] : [listed.reason]), ...unprobed.map((p) => p.reason)];
+  if (gaps.length > 0) {
+    return result('regions-sts', 'unknown', `Regions not fully checked: ${gaps[0]}.`, { detail: [...gaps.slice(1), ...(working.length ? [`STS answered in ${working.join(', ')}`] : [])] });
+  }
+  if (warnings.length > 0) return result('regions-sts', 'warn', `${capitalise(warnings.join('; '))}.`, { fix: 'Wait for AWS to finish enabling the Region.' });
+  return result('regions-sts', 'pass', `STS answers in ${working.join(', ')}.`);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export const regionsStsCheck: HealthCheck = {
+  id: 'regions-sts',
+  needsAws: true,
+  async run({ connection, clients, options }) {
+    if (!clients) return result('regions-sts', 'unknown', 'The account could not be reached.');
+    const used = [...new Set([connection.region, ...(options.regions ?? [])])];
+    let listed: { ok: true; regions: RegionOptStatus[] } | { ok: false; reason: string };
+    try {
+      listed = { ok: true, regions: await listAccountRegions(clients.account) };
+    } catch (error) {
+      listed = { ok: false, reason: cannotCheck(error, 'account:ListRegions').reason };
+    }
+    const probes = await Promise.all(
+      regionsToProbe(used, listed.ok ? listed.regions : undefined).map(async (region): Promise<StsProbe> => {
+        try {
+          await clients.stsIn(region).send(new GetCallerIdentityCommand({}));
+          return { region, ok: true };
+        } catch (error) {
+          if (awsErrorName(error) === 'RegionDisabledException') return { region, ok: false, disabled: true, reason: `STS is not active in ${region}` };
+          return { region, ok: false, disabled: false, reason: cannotCheck(error, `sts:GetCallerIdentity in ${region}`).reason };
+        }
+      }),
+    );
+    return evaluateRegions(used, listed, probes);
+  },
+};

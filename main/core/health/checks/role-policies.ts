@@ -1,0 +1,154 @@
+/**
+ * Does the role carry what the template gives it: the AWS managed policies, and each inline policy with the
+ * same statements? A missing policy or action means the platform cannot read something (fail); an extra
+ * attachment or action is a warning — unless it is not read-only, which breaks the connection's promise (fail).
+ */
+import {
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import { expectedManagedPolicyArns, isReadOnlyAction, listPolicyStatements } from '../../onboarding/template-policy.js';
+import type { CfnTemplate } from '../../onboarding/templates.js';
+import type { HealthCheck, Sender } from '../check-context.js';
+import { result, type CheckResult } from '../check-result.js';
+import { cannotCheck } from '../cannot-check.js';
+import type { Connection } from '../connection.js';
+import { actionSet, parsePolicyDocument, type PolicyStatement } from '../policy-documents.js';
+
+export interface ExpectedInlinePolicy {
+  name: string;
+  statements: PolicyStatement[];
+}
+
+/** The template's conditions orgconnect knows how to decide from a connection. */
+function conditionHolds(condition: string | undefined, connection: Connection): boolean {
+  if (condition === undefined) return true;
+  const negated = condition.startsWith('!');
+  const name = negated ? condition.slice(1) : condition;
+  const values: Record<string, boolean> = { HasCostAndUsageReportBucket: Boolean(connection.curBucket) };
+  const value = values[name];
+  // A condition we cannot decide: do not demand the policy (the stack decided it, the stack check covers that).
+  if (value === undefined) return false;
+  return negated ? !value : value;
+}
+
+export function expectedInlinePolicies(template: CfnTemplate, connection: Connection): ExpectedInlinePolicy[] {
+  const byName = new Map<string, PolicyStatement[]>();
+  for (const entry of listPolicyStatements(template)) {
+    if (entry.resourceType !== 'AWS::IAM::Role' || !conditionHolds(entry.condition, connection)) continue;
+    byName.set(entry.policyName, [...(byName.get(entry.policyName) ?? []), entry.statement]);
+  }
+  return [...byName].map(([name, statements]) => ({ name, statements }));
+}
+
+export interface LiveRolePolicies {
+  attachedArns: string[];
+  /** Inline policy name → its document as IAM returned it. */
+  inline: Record<string, unknown>;
+}
+
+/** Pure: compares what the role carries with what the template gives it. */
+export function evaluateRolePolicies(
+  expected: { managedArns: readonly string[]; inline: readonly ExpectedInlinePolicy[] },
+  live: LiveRolePolicies,
+): CheckResult {
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  const missingManaged = expected.managedArns.filter((arn) => !live.attachedArns.includes(arn));
+  if (missingManaged.length > 0) failures.push(`missing managed ${plural('policy', missingManaged.length)} ${missingManaged.map(shortArn).join(', ')}`);
+  const extraManaged = live.attachedArns.filter((arn) => !expected.managedArns.includes(arn));
+  if (extraManaged.length > 0) warnings.push(`extra managed ${plural('policy', extraManaged.length)} ${extraManaged.map(shortArn).join(', ')}`);
+
+  for (const policy of expected.inline) {
+    if (!(policy.name in live.inline)) {
+      failures.push(`inline policy ${policy.name} is missing`);
+      continue;
+    }
+    const document = parsePolicyDocument(live.inline[policy.name]);
+    if (document === undefined) {
+      failures.push(`inline policy ${policy.name} cannot be read`);
+      continue;
+    }
+    policy.statements.forEach((want, index) => {
+      const sid = typeof want['Sid'] === 'string' ? want['Sid'] : undefined;
+      const label = `${policy.name}/${sid ?? `#${index + 1}`}`;
+      const have = sid === undefined ? document.Statement[index] : document.Statement.find((s) => s['Sid'] === sid);
+      if (have === undefined) {
+        failures.push(`${label} is missing`);
+        return;
+      }
+      if (have['Effect'] !== want['Effect']) failures.push(`${label} is ${String(have['Effect'])} instead of ${String(want['Effect'])}`);
+      const wantActions = actionSet(want);
+      const haveActions = actionSet(have);
+      const missing = [...wantActions].filter((action) => !haveActions.has(action));
+      const extra = [...haveActions].filter((action) => !wantActions.has(action));
+      // A Deny that lost actions is as bad as an Allow that gained them: both widen access.
+      if (missing.length > 0) failures.push(`${label} lacks ${missing.join(', ')}`);
+      if (extra.length > 0) {
+        const writes = want['Effect'] === 'Allow' ? extra.filter((action) => !isReadOnlyAction(action)) : [];
+        if (writes.length > 0) failures.push(`${label} grants non-read-only ${writes.join(', ')}`);
+        else warnings.push(`${label} has extra ${extra.join(', ')}`);
+      }
+    });
+  }
+  const expectedNames = new Set(expected.inline.map((policy) => policy.name));
+  const extraInline = Object.keys(live.inline).filter((name) => !expectedNames.has(name));
+  if (extraInline.length > 0) warnings.push(`extra inline ${plural('policy', extraInline.length)} ${extraInline.join(', ')}`);
+
+  const fix = 'Deploy the connection again to restore the role\'s policies.';
+  if (failures.length > 0) return result('role-policies', 'fail', `Role policies differ: ${failures.join('; ')}.`, { fix, detail: warnings });
+  if (warnings.length > 0) return result('role-policies', 'warn', `Role has more than the template gives: ${warnings.join('; ')}.`, { fix });
+  return result('role-policies', 'pass', `Managed and inline policies match the ${expected.inline.length === 0 ? '' : 'reviewed '}template.`);
+}
+
+function plural(word: string, count: number): string {
+  return count === 1 ? word : word.replace(/y$/, 'ies');
+}
+
+function shortArn(arn: string): string {
+  return arn.replace(/^arn:aws[a-z-]*:iam::aws:policy\//, '');
+}
+
+export async function readRolePolicies(iam: Sender<IAMClient>, roleName: string): Promise<LiveRolePolicies> {
+  const attachedArns: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker }));
+    attachedArns.push(...(page.AttachedPolicies ?? []).flatMap((p) => (p.PolicyArn ? [p.PolicyArn] : [])));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  const names: string[] = [];
+  do {
+    const page = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker }));
+    names.push(...(page.PolicyNames ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  const inline: Record<string, unknown> = {};
+  for (const name of names) {
+    inline[name] = (await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }))).PolicyDocument;
+  }
+  return { attachedArns, inline };
+}
+
+export const rolePoliciesCheck: HealthCheck = {
+  id: 'role-policies',
+  needsAws: true,
+  async run({ connection, role, clients, template }) {
+    const found = await role();
+    if (found.found !== true || !clients) return result('role-policies', 'unknown', 'Policies not checked: the role could not be read (see role-exists).');
+    if (template === undefined) return result('role-policies', 'unknown', `No ${connection.kind} template to compare the role with.`);
+    const partition = /^arn:(aws[a-z-]*):/.exec(found.value.Arn ?? '')?.[1] ?? 'aws';
+    let live: LiveRolePolicies;
+    try {
+      live = await readRolePolicies(clients.iam, connection.roleName);
+    } catch (error) {
+      return result('role-policies', 'unknown', cannotCheck(error, 'Reading the role\'s policies').reason);
+    }
+    return evaluateRolePolicies(
+      { managedArns: expectedManagedPolicyArns(template, partition), inline: expectedInlinePolicies(template, connection) },
+      live,
+    );
+  },
+};

@@ -1,0 +1,14 @@
+export * from './check-result.js';
+export * from './connection.js';
+export type { CheckContext, CheckOptions, HealthAwsClients, HealthCheck } from './check-context.js';
+export { cannotCheck, type CannotCheck } from './cannot-check.js';
+export * from './cur-port.js';
+export { ALL_CHECKS } from './checks/index.js';
+export { evaluateCur, bucketPolicyAllowsBillingReports, type CurEvidence } from './checks/cur.js';
+export { evaluateTrustPolicy } from './checks/role-trust.js';
+export { evaluateRolePolicies, expectedInlinePolicies } from './checks/role-policies.js';
+export { evaluateRoleLastUsed } from './checks/role-last-used.js';
+export { evaluateRegions } from './checks/regions-sts.js';
+export { checkConnection, type ConnectionCheckDeps, type HealthClientBuilder, type HealthClientTarget } from './run-checks.js';
+export { createHealthHistory, historyFile, DEFAULT_HISTORY_LIMIT, type HealthHistory } from './history.js';
+export { createHealthMonitor, healthSignature, type HealthEvent, type HealthChangedEvent, type HealthMonitor, type HealthMonitorOptions } from './monitor.js';

@@ -1,0 +1,146 @@
+/**
+ * Checks many connections, on demand and on an interval, with a concurrency limit (AWS throttles per account,
+ * and every connection is a handful of IAM/CloudFormation calls). Each time a connection's result changes —
+ * its overall health or any check's status, not merely a timestamp or a "last used" date — the monitor emits
+ * `health-changed`. Results go to the per-connection history (see history.ts); the previous result is read
+ * from there after a restart, so a change that happened while the app was closed is still reported.
+ */
+import pLimit from 'p-limit';
+import { loadTemplates, type CfnTemplate } from '../onboarding/templates.js';
+import type { OrganizationSnapshot } from '../org/types.js';
+import type { ConnectionHealth } from './check-result.js';
+import { connectionKey, type Connection, type ConnectionKind } from './connection.js';
+import { createHealthHistory, DEFAULT_HISTORY_LIMIT, type HealthHistory } from './history.js';
+import { checkConnection, type ConnectionCheckDeps } from './run-checks.js';
+
+export interface HealthChangedEvent {
+  type: 'health-changed';
+  connectionKey: string;
+  /** Undefined the first time a connection is checked. */
+  previous: ConnectionHealth | undefined;
+  current: ConnectionHealth;
+}
+export type HealthEvent = HealthChangedEvent;
+
+export interface IntervalTimers {
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const systemTimers: IntervalTimers = {
+  setInterval: (callback, ms) => setInterval(callback, ms),
+  clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+};
+
+export interface HealthMonitorOptions extends Omit<ConnectionCheckDeps, 'snapshot' | 'templates'> {
+  dataDir: string;
+  /** The latest Organization discovery (for account-active); read before every round. */
+  snapshot?: () => OrganizationSnapshot | undefined | Promise<OrganizationSnapshot | undefined>;
+  /** Parsed templates to compare roles with; loaded from templates/ when absent. */
+  templates?: Partial<Record<ConnectionKind, CfnTemplate>>;
+  /** Connections checked at once (default 8). */
+  concurrency?: number;
+  /** Results kept per connection (default 20). */
+  historyLimit?: number;
+  onEvent?: (event: HealthEvent) => void;
+  timers?: IntervalTimers;
+}
+
+export interface HealthMonitor {
+  /** Checks these connections now; resolves with their results in the same order. */
+  checkNow(connections: readonly Connection[]): Promise<ConnectionHealth[]>;
+  /** Checks `connections()` every `intervalMs` (a round still running skips the tick). Starts with a round now. */
+  start(connections: () => readonly Connection[] | Promise<readonly Connection[]>, intervalMs: number): void;
+  stop(): void;
+  /** The last result this process saw (or loaded) for a connection. */
+  latest(connectionKey: string): ConnectionHealth | undefined;
+  history(connectionKey: string): Promise<ConnectionHealth[]>;
+  subscribe(listener: (event: HealthEvent) => void): () => void;
+  /** Resolves when the round in progress (if any) has finished; for hosts shutting down and for tests. */
+  idle(): Promise<void>;
+}
+
+/** Two results are "the same" when the overall health and every check's status are. */
+export function healthSignature(health: ConnectionHealth): string {
+  return [health.overall, ...health.checks.map((check) => `${check.id}:${check.status}`)].join('|');
+}
+
+export function createHealthMonitor(options: HealthMonitorOptions): HealthMonitor {
+  const history: HealthHistory = createHealthHistory(options.dataDir, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+  const limit = pLimit(options.concurrency ?? 8);
+  const timers = options.timers ?? systemTimers;
+  const listeners = new Set<(event: HealthEvent) => void>();
+  if (options.onEvent) listeners.add(options.onEvent);
+  const latest = new Map<string, ConnectionHealth>();
+  let templates: Promise<Partial<Record<ConnectionKind, CfnTemplate>>> | undefined;
+  let handle: unknown;
+  let round: Promise<unknown> = Promise.resolve();
+  let running = false;
+
+  const templatesOnce = (): Promise<Partial<Record<ConnectionKind, CfnTemplate>>> =>
+    (templates ??= options.templates
+      ? Promise.resolve(options.templates)
+      : loadTemplates().then((loaded) => ({ billing: loaded.billing.document, resource: loaded.resource.document })));
+
+  const emit = (event: HealthEvent): void => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's bug must not stop the monitor or the other listeners.
+      }
+    }
+  };
+
+  const previousOf = async (key: string): Promise<ConnectionHealth | undefined> =>
+    latest.get(key) ?? (await history.latest(key).catch(() => undefined));
+
+  const checkNow = async (connections: readonly Connection[]): Promise<ConnectionHealth[]> => {
+    const [snapshot, parsedTemplates] = await Promise.all([options.snapshot?.(), templatesOnce()]);
+    return Promise.all(
+      connections.map((connection) =>
+        limit(async () => {
+          const key = connectionKey(connection);
+          const current = await checkConnection(connection, { ...options, snapshot, templates: parsedTemplates });
+          const previous = await previousOf(key);
+          latest.set(key, current);
+          await history.append(current);
+          if (previous === undefined || healthSignature(previous) !== healthSignature(current)) {
+            emit({ type: 'health-changed', connectionKey: key, previous, current });
+          }
+          return current;
+        }),
+      ),
+    );
+  };
+
+  const tick = (connections: () => readonly Connection[] | Promise<readonly Connection[]>): void => {
+    if (running) return;
+    running = true;
+    round = (async () => checkNow(await connections()))()
+      .catch(() => undefined)
+      .finally(() => {
+        running = false;
+      });
+  };
+
+  return {
+    checkNow,
+    start(connections, intervalMs) {
+      if (handle !== undefined) timers.clearInterval(handle);
+      tick(connections);
+      handle = timers.setInterval(() => tick(connections), intervalMs);
+    },
+    stop() {
+      if (handle !== undefined) timers.clearInterval(handle);
+      handle = undefined;
+    },
+    latest: (key) => latest.get(key),
+    history: (key) => history.read(key),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    idle: () => round.then(() => undefined),
+  };
+}
