@@ -31,6 +31,8 @@ export const checkResultSchema = z.object({
   fix: z.string().optional(),
   /** Supporting facts (what differs, what was seen); plain lines, never a credential or an External ID. */
   detail: z.array(z.string()).optional(),
+  /** Machine-readable facts a table or report shows as columns (e.g. `stackStatus`). */
+  facts: z.record(z.string(), z.string()).optional(),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
 
@@ -50,10 +52,11 @@ export function result(
   id: CheckId,
   status: CheckStatus,
   summary: string,
-  extra: { fix?: string | undefined; detail?: readonly string[] | undefined } = {},
+  extra: { fix?: string | undefined; detail?: readonly string[] | undefined; facts?: Record<string, string> } = {},
 ): CheckResult {
   const out: CheckResult = { id, status, summary };
   if (extra.fix !== undefined) out.fix = extra.fix;
+  if (extra.facts !== undefined) out.facts = extra.facts;
   if (extra.detail !== undefined && extra.detail.length > 0) out.detail = [...extra.detail];
   return out;
 }

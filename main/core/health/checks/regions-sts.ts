@@ -48,8 +48,8 @@ export function evaluateRegions(
     const status = new Map(listed.regions.map((r) => [r.RegionName, r.RegionOptStatus]));
     for (const region of used) {
       const s = status.get(region);
-      if (s === 'DISABLED' || s === 'DISABLING') failures.push(`${region} is not enabled in this account`);
-      else if (s === 'ENABLING') warnings.push(`${region} is still being enabled`);
+      if (s === 'DISABLED' || s === 'DISABLING') failures.push(`Region ${region} is not enabled in this account`);
+      else if (s === 'ENABLING') warnings.push(`Region ${region} is still being enabled`);
     }
   }
   const disabled = probes.filter((p): p is Extract<StsProbe, { ok: false }> => !p.ok && p.disabled).map((p) => p.region);
@@ -58,7 +58,7 @@ export function evaluateRegions(
   const working = probes.filter((p) => p.ok).map((p) => p.region);
 
   if (failures.length > 0) {
-    return result('regions-sts', 'fail', `${capitalise(failures.join('; '))}.`, {
+    return result('regions-sts', 'fail', `${failures.join('; ')}.`, {
       fix: 'Enable the Region (Account settings > AWS Regions) and activate its STS endpoint (IAM > Account settings > Security Token Service).',
       detail: unprobed.map((p) => p.reason),
     });
@@ -67,12 +67,8 @@ export function evaluateRegions(
   if (gaps.length > 0) {
     return result('regions-sts', 'unknown', `Regions not fully checked: ${gaps[0]}.`, { detail: [...gaps.slice(1), ...(working.length ? [`STS answered in ${working.join(', ')}`] : [])] });
   }
-  if (warnings.length > 0) return result('regions-sts', 'warn', `${capitalise(warnings.join('; '))}.`, { fix: 'Wait for AWS to finish enabling the Region.' });
+  if (warnings.length > 0) return result('regions-sts', 'warn', `${warnings.join('; ')}.`, { fix: 'Wait for AWS to finish enabling the Region.' });
   return result('regions-sts', 'pass', `STS answers in ${working.join(', ')}.`);
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export const regionsStsCheck: HealthCheck = {

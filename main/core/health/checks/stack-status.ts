@@ -23,9 +23,11 @@ export const stackStatusCheck: HealthCheck = {
     if (!found.found) {
       return result('stack-status', 'fail', `Stack ${name} does not exist in ${connection.region}.`, {
         fix: 'Deploy the connection again (orgconnect deploy) to recreate the stack.',
+        facts: { stackStatus: 'MISSING' },
       });
     }
     const status = found.value.StackStatus ?? 'UNKNOWN';
+    const facts = { stackStatus: status };
     const reason = found.value.StackStatusReason;
     const detail = reason ? [`${status}: ${reason}`] : [];
     if (GOOD.has(status)) {
@@ -33,22 +35,25 @@ export const stackStatusCheck: HealthCheck = {
       if (connection.templateSha256 !== undefined && deployedSha !== undefined && deployedSha !== connection.templateSha256) {
         return result('stack-status', 'warn', `Stack ${name} is ${status} but was deployed from another template version.`, {
           fix: 'Deploy again to bring the stack to the current template.',
+          facts,
         });
       }
-      return result('stack-status', 'pass', `Stack ${name} is ${status}.`);
+      return result('stack-status', 'pass', `Stack ${name} is ${status}.`, { facts });
     }
     if (status === 'UPDATE_ROLLBACK_COMPLETE') {
       return result('stack-status', 'warn', `Stack ${name}'s last update was rolled back (${status}).`, {
         fix: 'Look at the stack events for the failed update, then deploy again.',
         detail,
+        facts,
       });
     }
     if (stackPhase(status) === 'in-progress' && !/ROLLBACK|DELETE/.test(status)) {
-      return result('stack-status', 'warn', `Stack ${name} is ${status}.`, { fix: 'Wait for the operation to finish, then check again.' });
+      return result('stack-status', 'warn', `Stack ${name} is ${status}.`, { fix: 'Wait for the operation to finish, then check again.', facts });
     }
     return result('stack-status', 'fail', `Stack ${name} is ${status}.`, {
       fix: 'Look at the stack events in CloudFormation, fix the cause, then deploy again.',
       detail,
+      facts,
     });
   },
 };

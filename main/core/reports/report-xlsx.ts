@@ -1,0 +1,62 @@
+/**
+ * The XLSX connection report, three sheets: Summary (counts and the share of the Organization connected),
+ * Connections (the same columns as the CSV, connection name and role ARN first, ready for bulk import), and
+ * Problems (one row per check that did not pass). Text cells are neutralised and cut to Excel's cell limit.
+ */
+import ExcelJS from 'exceljs';
+import { safeXlsxText } from './cell-safety.js';
+import {
+  PROBLEM_COLUMNS,
+  REPORT_COLUMNS,
+  buildProblemRows,
+  buildReportRows,
+  buildSummary,
+  generatedAtIso,
+  type ReportInput,
+} from './report-rows.js';
+
+function addTable<T extends object>(sheet: ExcelJS.Worksheet, columns: readonly { key: keyof T; header: string }[], rows: readonly T[]): void {
+  sheet.columns = columns.map((column) => ({ header: column.header, key: String(column.key), width: Math.max(14, column.header.length + 2) }));
+  for (const row of rows) {
+    sheet.addRow(Object.fromEntries(columns.map((column) => [String(column.key), safeXlsxText(String(row[column.key]))])));
+  }
+  sheet.getRow(1).font = { bold: true };
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+}
+
+export async function renderXlsxReport(input: ReportInput): Promise<Buffer> {
+  const rows = buildReportRows(input);
+  const summary = buildSummary(input, rows);
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'orgconnect';
+  const generatedAt = generatedAtIso(input);
+  workbook.created = new Date(generatedAt);
+
+  const sheet = workbook.addWorksheet('Summary');
+  sheet.columns = [{ header: 'Item', key: 'item', width: 40 }, { header: 'Value', key: 'value', width: 30 }];
+  const lines: [string, string | number | null][] = [
+    ['Generated at', generatedAt],
+    ['Organization', summary.organizationId],
+    ['Management account(s)', summary.managementAccountIds.join(', ')],
+    ['Active accounts in the Organization', summary.activeAccounts],
+    ['Accounts connected', summary.connectedAccounts],
+    ['Share of the Organization connected', summary.connectedShare],
+    ['Billing connections', summary.billingConnections],
+    ['Resource connections', summary.resourceConnections],
+    ['Healthy', summary.health.healthy],
+    ['Degraded', summary.health.degraded],
+    ['Unhealthy', summary.health.unhealthy],
+    ['Unknown', summary.health.unknown],
+    ['Not checked', summary.health['not checked']],
+  ];
+  for (const [item, value] of lines) {
+    const row = sheet.addRow({ item, value: typeof value === 'string' ? safeXlsxText(value) : (value ?? 'not known') });
+    if (item === 'Share of the Organization connected' && typeof value === 'number') row.getCell('value').numFmt = '0.0%';
+  }
+  sheet.getRow(1).font = { bold: true };
+
+  addTable(workbook.addWorksheet('Connections'), REPORT_COLUMNS, rows);
+  addTable(workbook.addWorksheet('Problems'), PROBLEM_COLUMNS, buildProblemRows(input));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
