@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import {
   AttachRolePolicyCommand,
   DeleteRoleCommand,
@@ -19,13 +23,34 @@ import {
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient, RemoveAccountFromOrganizationCommand } from '@aws-sdk/client-organizations';
+import {
+  CloseAccountCommand,
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+  RemoveAccountFromOrganizationCommand,
+} from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { connectionKey, createHealthMonitor, historyFile, type Connection, type ConnectionHealth, type HealthClientBuilder, type HealthEvent } from '../../main/core/health/index.js';
-import { createAccountCredentials, type AccountCredentialsSource } from '../../main/core/onboarding/account-credentials.js';
+import {
+  connectionKey,
+  createHealthMonitor,
+  historyFile,
+  type Connection,
+  type ConnectionHealth,
+  type HealthClientBuilder,
+  type HealthEvent,
+} from '../../main/core/health/index.js';
+import {
+  createAccountCredentials,
+  type AccountCredentialsSource,
+} from '../../main/core/onboarding/account-credentials.js';
 import { expectedManagedPolicyArns } from '../../main/core/onboarding/template-policy.js';
-import { loadTemplates, type LoadedTemplate, type TemplateKind } from '../../main/core/onboarding/templates.js';
+import {
+  loadTemplates,
+  type LoadedTemplate,
+  type TemplateKind,
+} from '../../main/core/onboarding/templates.js';
 import { discoverOrganization } from '../../main/core/org/index.js';
 import type { OrganizationSnapshot } from '../../main/core/org/types.js';
 import { recordedAccountClient, recordedCurPort } from '../fixtures/recorded/recorded.js';
@@ -34,10 +59,17 @@ import { startMoto, type MotoServer } from '../support/moto.js';
 const REGION = 'us-east-1';
 const MANAGEMENT_KEYS = { accessKeyId: 'AKIAHEALTHMGMT000001', secretAccessKey: 'management-secret' };
 const EXTERNAL_ID = 'orgconnect-health-ext-7c21';
-const EXTERNAL_ID_SHA = '' + (await import('node:crypto')).createHash('sha256').update(EXTERNAL_ID).digest('hex');
+const EXTERNAL_ID_SHA =
+  '' + (await import('node:crypto')).createHash('sha256').update(EXTERNAL_ID).digest('hex');
 const PLATFORM = '061190967865';
-const ROLE: Record<TemplateKind, string> = { billing: 'orgconnect-platform-billing', resource: 'orgconnect-platform-resource' };
-const STACK: Record<TemplateKind, string> = { billing: 'orgconnect-billing', resource: 'orgconnect-resource' };
+const ROLE: Record<TemplateKind, string> = {
+  billing: 'orgconnect-platform-billing',
+  resource: 'orgconnect-platform-resource',
+};
+const STACK: Record<TemplateKind, string> = {
+  billing: 'orgconnect-billing',
+  resource: 'orgconnect-resource',
+};
 
 function statusOf(health: ConnectionHealth, id: string): string | undefined {
   return health.checks.find((check) => check.id === id)?.status;
@@ -79,9 +111,13 @@ describe('health checks against moto', () => {
   };
 
   const iamIn = async (accountId: string): Promise<IAMClient> =>
-    new IAMClient({ region: REGION, endpoint: moto.url, credentials: await credentials.credentialsFor(accountId) });
+    new IAMClient({
+      region: REGION,
+      endpoint: moto.url,
+      credentials: await credentials.credentialsFor(accountId),
+    });
 
-  const monitor = (skip: ('stack-drift')[] = []) =>
+  const monitor = (skip: 'stack-drift'[] = []) =>
     createHealthMonitor({
       dataDir,
       credentialsFor: (accountId) => credentials.credentialsFor(accountId),
@@ -103,7 +139,9 @@ describe('health checks against moto', () => {
         TemplateBody: templates[kind].body,
         Parameters: [
           { ParameterKey: 'ExternalId', ParameterValue: EXTERNAL_ID },
-          ...(kind === 'billing' ? [{ ParameterKey: 'CostAndUsageReportBucket', ParameterValue: 'acme-billing-reports' }] : []),
+          ...(kind === 'billing'
+            ? [{ ParameterKey: 'CostAndUsageReportBucket', ParameterValue: 'acme-billing-reports' }]
+            : []),
         ],
         Capabilities: ['CAPABILITY_NAMED_IAM'],
       }),
@@ -119,21 +157,39 @@ describe('health checks against moto', () => {
     // moto 5.2.5 hands some CloudFormation-created inline policies back from GetRolePolicy as a Python repr
     // ({'Version': ...}) instead of JSON (seen for the Billing role, whose Policies list holds an Fn::If). IAM
     // stores JSON; put the same document back as JSON so the role reads as AWS would return it.
-    for (const name of (await iam.send(new ListRolePoliciesCommand({ RoleName: ROLE[kind] }))).PolicyNames ?? []) {
-      const stored = (await iam.send(new GetRolePolicyCommand({ RoleName: ROLE[kind], PolicyName: name }))).PolicyDocument ?? '';
+    for (const name of (await iam.send(new ListRolePoliciesCommand({ RoleName: ROLE[kind] }))).PolicyNames ??
+      []) {
+      const stored =
+        (await iam.send(new GetRolePolicyCommand({ RoleName: ROLE[kind], PolicyName: name })))
+          .PolicyDocument ?? '';
       const text = decodeURIComponent(stored);
       if (text.startsWith("{'")) {
-        const json = text.replace(/'/g, '"').replace(/\bTrue\b/g, 'true').replace(/\bFalse\b/g, 'false');
+        const json = text
+          .replace(/'/g, '"')
+          .replace(/\bTrue\b/g, 'true')
+          .replace(/\bFalse\b/g, 'false');
         JSON.parse(json);
-        await iam.send(new PutRolePolicyCommand({ RoleName: ROLE[kind], PolicyName: name, PolicyDocument: json }));
+        await iam.send(
+          new PutRolePolicyCommand({ RoleName: ROLE[kind], PolicyName: name, PolicyDocument: json }),
+        );
       }
     }
     // The platform assumes the role and uses it once: moto then reports RoleLastUsed, as IAM does.
     const roleArn = stack?.Outputs?.find((o) => o.OutputKey === 'RoleArn')?.OutputValue ?? '';
     const sts = new STSClient({ region: REGION, endpoint: moto.url, credentials: MANAGEMENT_KEYS });
-    const assumed = (await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'platform', ExternalId: EXTERNAL_ID }))).Credentials;
-    const platform: AwsCredentialIdentity = { accessKeyId: assumed?.AccessKeyId ?? '', secretAccessKey: assumed?.SecretAccessKey ?? '', sessionToken: assumed?.SessionToken ?? '' };
-    await new STSClient({ region: REGION, endpoint: moto.url, credentials: platform }).send(new GetCallerIdentityCommand({}));
+    const assumed = (
+      await sts.send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'platform', ExternalId: EXTERNAL_ID }),
+      )
+    ).Credentials;
+    const platform: AwsCredentialIdentity = {
+      accessKeyId: assumed?.AccessKeyId ?? '',
+      secretAccessKey: assumed?.SecretAccessKey ?? '',
+      sessionToken: assumed?.SessionToken ?? '',
+    };
+    await new STSClient({ region: REGION, endpoint: moto.url, credentials: platform }).send(
+      new GetCallerIdentityCommand({}),
+    );
     return roleArn;
   }
 
@@ -144,18 +200,54 @@ describe('health checks against moto', () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'orgconnect-health-'));
     templates = await loadTemplates();
     org = new OrganizationsClient({ region: REGION, endpoint: moto.url, credentials: MANAGEMENT_KEYS });
-    managementAccountId = (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization?.MasterAccountId ?? '';
+    managementAccountId =
+      (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization?.MasterAccountId ??
+      '';
     members = [];
     for (let i = 0; i < 3; i++) {
-      const out = await org.send(new CreateAccountCommand({ AccountName: `member-${i}`, Email: `member-${i}@example.com` }));
+      const out = await org.send(
+        new CreateAccountCommand({ AccountName: `member-${i}`, Email: `member-${i}@example.com` }),
+      );
       members.push(out.CreateAccountStatus?.AccountId ?? '');
     }
-    credentials = createAccountCredentials({ managementCredentials: async () => MANAGEMENT_KEYS, region: REGION, stsEndpoint: moto.url });
-    const base = { managementAccountId, ouPath: 'Root', region: REGION, rolePath: '/', platformAccountId: PLATFORM, externalIdSha256: EXTERNAL_ID_SHA, externalIdLast4: EXTERNAL_ID.slice(-4) };
+    credentials = createAccountCredentials({
+      managementCredentials: async () => MANAGEMENT_KEYS,
+      region: REGION,
+      stsEndpoint: moto.url,
+    });
+    const base = {
+      managementAccountId,
+      ouPath: 'Root',
+      region: REGION,
+      rolePath: '/',
+      platformAccountId: PLATFORM,
+      externalIdSha256: EXTERNAL_ID_SHA,
+      externalIdLast4: EXTERNAL_ID.slice(-4),
+    };
     connections = [
-      { ...base, accountId: managementAccountId, accountName: 'master', kind: 'billing', connectionName: 'management-billing', stackName: STACK.billing, roleName: ROLE.billing, roleArn: await deploy('billing', managementAccountId), curBucket: 'acme-billing-reports', templateSha256: templates.billing.sha256 },
+      {
+        ...base,
+        accountId: managementAccountId,
+        accountName: 'master',
+        kind: 'billing',
+        connectionName: 'management-billing',
+        stackName: STACK.billing,
+        roleName: ROLE.billing,
+        roleArn: await deploy('billing', managementAccountId),
+        curBucket: 'acme-billing-reports',
+        templateSha256: templates.billing.sha256,
+      },
       ...(await Promise.all(
-        members.map(async (accountId, i): Promise<Connection> => ({ ...base, accountId, accountName: `member-${i}`, kind: 'resource', connectionName: `member-${i}`, stackName: STACK.resource, roleName: ROLE.resource, roleArn: await deploy('resource', accountId) })),
+        members.map(async (accountId, i): Promise<Connection> => ({
+          ...base,
+          accountId,
+          accountName: `member-${i}`,
+          kind: 'resource',
+          connectionName: `member-${i}`,
+          stackName: STACK.resource,
+          roleName: ROLE.resource,
+          roleArn: await deploy('resource', accountId),
+        })),
       )),
     ];
   });
@@ -171,47 +263,99 @@ describe('health checks against moto', () => {
       assert.equal(statusOf(health, 'stack-drift'), 'unknown', summaryOf(health, 'stack-drift'));
       assert.match(summaryOf(health, 'stack-drift'), /DetectStackDrift: the API is not available/);
       const others = health.checks.filter((check) => check.id !== 'stack-drift');
-      assert.deepEqual(others.filter((c) => c.status !== 'pass'), [], health.connectionKey);
+      assert.deepEqual(
+        others.filter((c) => c.status !== 'pass'),
+        [],
+        health.connectionKey,
+      );
       assert.equal(health.overall, 'degraded');
     }
     const billing = results[0] as ConnectionHealth;
-    assert.deepEqual(billing.checks.map((c) => c.id), ['account-active', 'stack-status', 'stack-drift', 'role-exists', 'role-trust', 'role-policies', 'role-last-used', 'cur', 'regions-sts']);
+    assert.deepEqual(
+      billing.checks.map((c) => c.id),
+      [
+        'account-active',
+        'stack-status',
+        'stack-drift',
+        'role-exists',
+        'role-trust',
+        'role-policies',
+        'role-last-used',
+        'cur',
+        'regions-sts',
+      ],
+    );
     assert.match(summaryOf(billing, 'cur'), /hourly-resources|cur2-hourly/);
     // The opt-in Region the recording shows enabled (ap-east-1) was probed through moto's STS too.
     assert.match(summaryOf(billing, 'regions-sts'), /us-east-1, ap-east-1/);
-    assert.ok(!(results[1] as ConnectionHealth).checks.some((c) => c.id === 'cur'), 'CUR is a Billing check only');
+    assert.ok(
+      !(results[1] as ConnectionHealth).checks.some((c) => c.id === 'cur'),
+      'CUR is a Billing check only',
+    );
   });
 
   test('with drift detection skipped by the caller, every connection is healthy and the skip is visible', async () => {
     events.length = 0;
     const results = await monitor(['stack-drift']).checkNow(connections);
     for (const health of results) {
-      assert.equal(health.overall, 'healthy', JSON.stringify(health.checks.filter((c) => c.status !== 'pass')));
+      assert.equal(
+        health.overall,
+        'healthy',
+        JSON.stringify(health.checks.filter((c) => c.status !== 'pass')),
+      );
       assert.equal(statusOf(health, 'stack-drift'), 'skipped');
     }
     // Degraded → healthy is a change for every connection (the previous result came from the history files).
     assert.equal(events.length, connections.length);
-    assert.ok(events.every((e) => e.type === 'health-changed' && e.previous?.overall === 'degraded' && e.current.overall === 'healthy'));
+    assert.ok(
+      events.every(
+        (e) =>
+          e.type === 'health-changed' &&
+          e.previous?.overall === 'degraded' &&
+          e.current.overall === 'healthy',
+      ),
+    );
   });
 
   test('a deleted role fails role-exists; an edited trust policy fails role-trust with what differs', async () => {
     const [victim, edited] = members as [string, string, string];
     const iam = await iamIn(victim);
-    for (const arn of expectedManagedPolicyArns(templates.resource.document)) await iam.send(new DetachRolePolicyCommand({ RoleName: ROLE.resource, PolicyArn: arn }));
-    await iam.send(new DeleteRolePolicyCommand({ RoleName: ROLE.resource, PolicyName: 'orgconnect-resource-read' }));
+    for (const arn of expectedManagedPolicyArns(templates.resource.document))
+      await iam.send(new DetachRolePolicyCommand({ RoleName: ROLE.resource, PolicyArn: arn }));
+    await iam.send(
+      new DeleteRolePolicyCommand({ RoleName: ROLE.resource, PolicyName: 'orgconnect-resource-read' }),
+    );
     await iam.send(new DeleteRoleCommand({ RoleName: ROLE.resource }));
 
     const trust = (account: string, externalId: string) =>
-      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': externalId } } }] });
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${account}:root` },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': externalId } },
+          },
+        ],
+      });
     const editedIam = await iamIn(edited);
-    await editedIam.send(new UpdateAssumeRolePolicyCommand({ RoleName: ROLE.resource, PolicyDocument: trust('999999999999', EXTERNAL_ID) }));
+    await editedIam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: ROLE.resource,
+        PolicyDocument: trust('999999999999', EXTERNAL_ID),
+      }),
+    );
 
     events.length = 0;
     const m = monitor(['stack-drift']);
     const byKey = new Map((await m.checkNow(connections)).map((h) => [h.connectionKey, h]));
     const deleted = byKey.get(`${victim}/resource`) as ConnectionHealth;
     assert.equal(statusOf(deleted, 'role-exists'), 'fail');
-    assert.match(summaryOf(deleted, 'role-exists'), new RegExp(`Role ${ROLE.resource} does not exist in ${victim}`));
+    assert.match(
+      summaryOf(deleted, 'role-exists'),
+      new RegExp(`Role ${ROLE.resource} does not exist in ${victim}`),
+    );
     assert.equal(statusOf(deleted, 'role-trust'), 'unknown');
     assert.equal(deleted.overall, 'unhealthy');
 
@@ -220,9 +364,17 @@ describe('health checks against moto', () => {
     assert.match(summaryOf(wrongAccount, 'role-trust'), /trusts 999999999999 instead of 061190967865/);
     assert.equal(wrongAccount.overall, 'unhealthy');
     // Only the two broken connections changed.
-    assert.deepEqual(events.map((e) => e.connectionKey).sort(), [`${victim}/resource`, `${edited}/resource`].sort());
+    assert.deepEqual(
+      events.map((e) => e.connectionKey).sort(),
+      [`${victim}/resource`, `${edited}/resource`].sort(),
+    );
 
-    await editedIam.send(new UpdateAssumeRolePolicyCommand({ RoleName: ROLE.resource, PolicyDocument: trust(PLATFORM, 'someone-elses-external-id') }));
+    await editedIam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: ROLE.resource,
+        PolicyDocument: trust(PLATFORM, 'someone-elses-external-id'),
+      }),
+    );
     const again = (await m.checkNow([connections[2] as Connection]))[0] as ConnectionHealth;
     assert.equal(statusOf(again, 'role-trust'), 'fail');
     assert.match(summaryOf(again, 'role-trust'), /External ID differs/);
@@ -250,6 +402,9 @@ describe('health checks against moto', () => {
     // Rounds 1-3 checked every connection (rounds 4 and 5 only single members).
     assert.equal(lines.length, 3);
     const history = await monitor().history(key);
-    assert.deepEqual(history.map((h) => h.overall), ['degraded', 'healthy', 'healthy']);
+    assert.deepEqual(
+      history.map((h) => h.overall),
+      ['degraded', 'healthy', 'healthy'],
+    );
   });
 });

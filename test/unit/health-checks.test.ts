@@ -45,32 +45,68 @@ const connection: Connection = {
 };
 
 const trustDoc = (principal: unknown, condition?: unknown) =>
-  encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...(condition === undefined ? {} : { Condition: condition }) }] }));
+  encodeURIComponent(
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: principal,
+          Action: 'sts:AssumeRole',
+          ...(condition === undefined ? {} : { Condition: condition }),
+        },
+      ],
+    }),
+  );
 const withId = (id: string) => ({ StringEquals: { 'sts:ExternalId': id } });
 
 describe('role-trust', () => {
   test('passes for the platform root with the matching External ID (URL-encoded as IAM returns it)', () => {
-    const r = evaluateTrustPolicy(connection, trustDoc({ AWS: 'arn:aws:iam::061190967865:root' }, withId(EXTERNAL_ID)));
+    const r = evaluateTrustPolicy(
+      connection,
+      trustDoc({ AWS: 'arn:aws:iam::061190967865:root' }, withId(EXTERNAL_ID)),
+    );
     assert.equal(r.status, 'pass', r.summary);
   });
   test('names the account it trusts instead of the platform', () => {
-    const r = evaluateTrustPolicy(connection, trustDoc({ AWS: 'arn:aws:iam::999999999999:root' }, withId(EXTERNAL_ID)));
+    const r = evaluateTrustPolicy(
+      connection,
+      trustDoc({ AWS: 'arn:aws:iam::999999999999:root' }, withId(EXTERNAL_ID)),
+    );
     assert.equal(r.status, 'fail');
     assert.match(r.summary, /trusts 999999999999 instead of 061190967865/);
   });
   test('an extra principal, a missing condition and another External ID each fail, without echoing the value', () => {
-    const extra = evaluateTrustPolicy(connection, trustDoc({ AWS: ['arn:aws:iam::061190967865:root', '222233334444'], Service: 'ec2.amazonaws.com' }, withId(EXTERNAL_ID)));
+    const extra = evaluateTrustPolicy(
+      connection,
+      trustDoc(
+        { AWS: ['arn:aws:iam::061190967865:root', '222233334444'], Service: 'ec2.amazonaws.com' },
+        withId(EXTERNAL_ID),
+      ),
+    );
     assert.equal(extra.status, 'fail');
     assert.match(extra.summary, /also trusts 222233334444; also trusts Service ec2\.amazonaws\.com/);
     const noId = evaluateTrustPolicy(connection, trustDoc({ AWS: 'arn:aws:iam::061190967865:root' }));
     assert.match(noId.summary, /does not require the External ID/);
-    const other = evaluateTrustPolicy(connection, trustDoc({ AWS: 'arn:aws:iam::061190967865:root' }, withId('guessable-id')));
+    const other = evaluateTrustPolicy(
+      connection,
+      trustDoc({ AWS: 'arn:aws:iam::061190967865:root' }, withId('guessable-id')),
+    );
     assert.equal(other.status, 'fail');
     assert.match(other.summary, /External ID differs/);
     assert.doesNotMatch(JSON.stringify(other), /guessable-id/);
   });
   test('structural rules come from the template checker: an action other than sts:AssumeRole fails', () => {
-    const doc = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '061190967865' }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: withId(EXTERNAL_ID) }] });
+    const doc = JSON.stringify({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: '061190967865' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: withId(EXTERNAL_ID),
+        },
+      ],
+    });
     const r = evaluateTrustPolicy(connection, doc);
     assert.equal(r.status, 'fail');
     assert.match(r.summary, /sts:AssumeRole/);
@@ -82,35 +118,70 @@ describe('role-policies (compared with the real templates)', async () => {
   const billing = (await loadTemplate('billing')).document;
   const managed = expectedManagedPolicyArns(resource);
   const inline = expectedInlinePolicies(resource, connection);
-  const liveInline = () => Object.fromEntries(inline.map((p) => [p.name, encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: p.statements }))]));
+  const liveInline = () =>
+    Object.fromEntries(
+      inline.map((p) => [
+        p.name,
+        encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: p.statements })),
+      ]),
+    );
 
   test('a role built from the template passes; a missing managed policy or action fails', () => {
-    assert.equal(evaluateRolePolicies({ managedArns: managed, inline }, { attachedArns: managed, inline: liveInline() }).status, 'pass');
-    const missing = evaluateRolePolicies({ managedArns: managed, inline }, { attachedArns: managed.slice(1), inline: liveInline() });
+    assert.equal(
+      evaluateRolePolicies({ managedArns: managed, inline }, { attachedArns: managed, inline: liveInline() })
+        .status,
+      'pass',
+    );
+    const missing = evaluateRolePolicies(
+      { managedArns: managed, inline },
+      { attachedArns: managed.slice(1), inline: liveInline() },
+    );
     assert.equal(missing.status, 'fail');
     assert.match(missing.summary, /missing managed policy job-function\/ViewOnlyAccess/);
     const live = liveInline();
     const name = inline[0]?.name ?? '';
-    const doc = JSON.parse(decodeURIComponent(live[name] ?? '')) as { Statement: { Sid: string; Action: string[] }[] };
-    (doc.Statement[0] as { Action: string[] }).Action = (doc.Statement[0] as { Action: string[] }).Action.filter((a) => a !== 'tag:GetResources');
-    const lacking = evaluateRolePolicies({ managedArns: managed, inline }, { attachedArns: managed, inline: { ...live, [name]: JSON.stringify(doc) } });
+    const doc = JSON.parse(decodeURIComponent(live[name] ?? '')) as {
+      Statement: { Sid: string; Action: string[] }[];
+    };
+    (doc.Statement[0] as { Action: string[] }).Action = (
+      doc.Statement[0] as { Action: string[] }
+    ).Action.filter((a) => a !== 'tag:GetResources');
+    const lacking = evaluateRolePolicies(
+      { managedArns: managed, inline },
+      { attachedArns: managed, inline: { ...live, [name]: JSON.stringify(doc) } },
+    );
     assert.match(lacking.summary, /orgconnect-resource-read\/TagsAndResourceMetadata lacks tag:getresources/);
   });
   test('an added write action fails; an added read or an extra policy only warns', () => {
     const name = inline[0]?.name ?? '';
     const doc = { Statement: (inline[0]?.statements ?? []).map((s) => ({ ...s })) };
-    doc.Statement[0] = { ...doc.Statement[0], Action: [...((doc.Statement[0]?.['Action'] as string[]) ?? []), 's3:PutObject'] };
-    const write = evaluateRolePolicies({ managedArns: managed, inline }, { attachedArns: managed, inline: { [name]: JSON.stringify(doc) } });
+    doc.Statement[0] = {
+      ...doc.Statement[0],
+      Action: [...((doc.Statement[0]?.['Action'] as string[]) ?? []), 's3:PutObject'],
+    };
+    const write = evaluateRolePolicies(
+      { managedArns: managed, inline },
+      { attachedArns: managed, inline: { [name]: JSON.stringify(doc) } },
+    );
     assert.equal(write.status, 'fail');
     assert.match(write.summary, /grants non-read-only s3:putobject/);
-    const extra = evaluateRolePolicies({ managedArns: managed, inline }, { attachedArns: [...managed, 'arn:aws:iam::aws:policy/ReadOnlyAccess'], inline: liveInline() });
+    const extra = evaluateRolePolicies(
+      { managedArns: managed, inline },
+      { attachedArns: [...managed, 'arn:aws:iam::aws:policy/ReadOnlyAccess'], inline: liveInline() },
+    );
     assert.equal(extra.status, 'warn');
     assert.match(extra.summary, /extra managed policy ReadOnlyAccess/);
   });
   test('the Billing CUR bucket policy is expected only when the connection names a bucket', () => {
     const billingConnection = { ...connection, kind: 'billing' as const };
-    assert.deepEqual(expectedInlinePolicies(billing, billingConnection).map((p) => p.name), ['orgconnect-billing-read']);
-    assert.deepEqual(expectedInlinePolicies(billing, { ...billingConnection, curBucket: 'b' }).map((p) => p.name), ['orgconnect-billing-read', 'orgconnect-cur-bucket-read']);
+    assert.deepEqual(
+      expectedInlinePolicies(billing, billingConnection).map((p) => p.name),
+      ['orgconnect-billing-read'],
+    );
+    assert.deepEqual(
+      expectedInlinePolicies(billing, { ...billingConnection, curBucket: 'b' }).map((p) => p.name),
+      ['orgconnect-billing-read', 'orgconnect-cur-bucket-read'],
+    );
   });
 });
 
@@ -118,12 +189,25 @@ describe('role-last-used', () => {
   const created = new Date('2025-03-01T00:00:00Z');
   const hours = (h: number) => created.getTime() + h * 3_600_000;
   test('used → pass; never used within the grace period → pass; after it → warn', () => {
-    assert.equal(evaluateRoleLastUsed({ CreateDate: created, RoleLastUsed: { LastUsedDate: new Date(hours(1)), Region: 'us-east-1' } }, { now: hours(50) }).status, 'pass');
-    assert.equal(evaluateRoleLastUsed({ CreateDate: created, RoleLastUsed: {} }, { now: hours(5) }).status, 'pass');
+    assert.equal(
+      evaluateRoleLastUsed(
+        { CreateDate: created, RoleLastUsed: { LastUsedDate: new Date(hours(1)), Region: 'us-east-1' } },
+        { now: hours(50) },
+      ).status,
+      'pass',
+    );
+    assert.equal(
+      evaluateRoleLastUsed({ CreateDate: created, RoleLastUsed: {} }, { now: hours(5) }).status,
+      'pass',
+    );
     const late = evaluateRoleLastUsed({ CreateDate: created, RoleLastUsed: {} }, { now: hours(30) });
     assert.equal(late.status, 'warn');
     assert.match(late.summary, /the platform has not used the role yet \(30 hours/i);
-    assert.equal(evaluateRoleLastUsed({ CreateDate: created, RoleLastUsed: {} }, { now: hours(30), graceHours: 48 }).status, 'pass');
+    assert.equal(
+      evaluateRoleLastUsed({ CreateDate: created, RoleLastUsed: {} }, { now: hours(30), graceHours: 48 })
+        .status,
+      'pass',
+    );
   });
   test('no RoleLastUsed at all (an endpoint that does not track it) → unknown', () => {
     assert.equal(evaluateRoleLastUsed({ CreateDate: created }, { now: hours(100) }).status, 'unknown');
@@ -142,33 +226,79 @@ describe('cur (recorded responses)', () => {
     assert.ok(r.detail?.some((line) => /bucket policies not checked/.test(line)));
   });
   test('only the daily report: fail listing every requirement it misses', async () => {
-    const daily = recorded<{ ReportDefinitions: never[] }>('cur-describe-report-definitions.json').ReportDefinitions.slice(0, 1);
-    const r = evaluateCur(billing, await gatherCurEvidence(recordedCurPort({ reports: daily, exports: [] })), { now });
+    const daily = recorded<{ ReportDefinitions: never[] }>(
+      'cur-describe-report-definitions.json',
+    ).ReportDefinitions.slice(0, 1);
+    const r = evaluateCur(
+      billing,
+      await gatherCurEvidence(recordedCurPort({ reports: daily, exports: [] })),
+      { now },
+    );
     assert.equal(r.status, 'fail');
-    for (const part of [/DAILY, not HOURLY/, /RESOURCES/, /textORcsv\/ZIP/, /OVERWRITE_REPORT/, /RefreshClosedReports/]) assert.match(r.summary, part);
+    for (const part of [
+      /DAILY, not HOURLY/,
+      /RESOURCES/,
+      /textORcsv\/ZIP/,
+      /OVERWRITE_REPORT/,
+      /RefreshClosedReports/,
+    ])
+      assert.match(r.summary, part);
   });
   test('stale delivery warns; ERROR_PERMISSIONS, a bucket the role cannot read and a bucket policy without billingreports fail', async () => {
-    const stale = evaluateCur(billing, await gatherCurEvidence(recordedCurPort({ deliveredHoursAgo: { hours: 72, now } })), { now });
+    const stale = evaluateCur(
+      billing,
+      await gatherCurEvidence(recordedCurPort({ deliveredHoursAgo: { hours: 72, now } })),
+      { now },
+    );
     assert.equal(stale.status, 'warn');
     assert.match(stale.summary, /last delivered 72 hours ago/);
-    const [, hourly] = recorded<{ ReportDefinitions: Record<string, unknown>[] }>('cur-describe-report-definitions.json').ReportDefinitions;
-    const denied = evaluateCur(billing, { reports: { ok: true, value: [{ ...hourly, ReportStatus: { lastStatus: 'ERROR_PERMISSIONS' } }] }, exports: { ok: true, value: [] } }, { now });
+    const [, hourly] = recorded<{ ReportDefinitions: Record<string, unknown>[] }>(
+      'cur-describe-report-definitions.json',
+    ).ReportDefinitions;
+    const denied = evaluateCur(
+      billing,
+      {
+        reports: { ok: true, value: [{ ...hourly, ReportStatus: { lastStatus: 'ERROR_PERMISSIONS' } }] },
+        exports: { ok: true, value: [] },
+      },
+      { now },
+    );
     assert.match(denied.summary, /AWS cannot write to bucket acme-billing-reports/);
-    const elsewhere = evaluateCur({ curBucket: 'other-bucket' }, { reports: { ok: true, value: [hourly as never] }, exports: { ok: true, value: [] } }, { now });
+    const elsewhere = evaluateCur(
+      { curBucket: 'other-bucket' },
+      { reports: { ok: true, value: [hourly as never] }, exports: { ok: true, value: [] } },
+      { now },
+    );
     assert.match(elsewhere.summary, /the role may read only other-bucket/);
     const goodPolicy = JSON.stringify(recorded('s3-bucket-policy-billingreports.json'));
     assert.equal(bucketPolicyAllowsBillingReports(goodPolicy, 'acme-billing-reports'), true);
-    const noWrite = evaluateCur(billing, await gatherCurEvidence(recordedCurPort({ bucketPolicies: { 'acme-billing-reports': '{"Statement":[]}' } })), { now });
+    const noWrite = evaluateCur(
+      billing,
+      await gatherCurEvidence(
+        recordedCurPort({ bucketPolicies: { 'acme-billing-reports': '{"Statement":[]}' } }),
+      ),
+      { now },
+    );
     assert.equal(noWrite.status, 'fail');
     assert.match(noWrite.summary, /does not let billingreports\.amazonaws\.com write/);
   });
   test('an API that cannot be called is unknown, never pass; none of either → fail', () => {
-    const denied = Object.assign(new Error('User is not authorized to perform cur:DescribeReportDefinitions'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
-    const evidence: CurEvidence = { reports: { ok: false, reason: cannotCheck(denied, 'cur:DescribeReportDefinitions').reason }, exports: { ok: true, value: [] } };
+    const denied = Object.assign(
+      new Error('User is not authorized to perform cur:DescribeReportDefinitions'),
+      { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } },
+    );
+    const evidence: CurEvidence = {
+      reports: { ok: false, reason: cannotCheck(denied, 'cur:DescribeReportDefinitions').reason },
+      exports: { ok: true, value: [] },
+    };
     const r = evaluateCur(billing, evidence, { now });
     assert.equal(r.status, 'unknown');
     assert.match(r.summary, /access denied/);
-    assert.equal(evaluateCur(billing, { reports: { ok: true, value: [] }, exports: { ok: true, value: [] } }, { now }).status, 'fail');
+    assert.equal(
+      evaluateCur(billing, { reports: { ok: true, value: [] }, exports: { ok: true, value: [] } }, { now })
+        .status,
+      'fail',
+    );
   });
 });
 
@@ -185,14 +315,32 @@ describe('regions-sts (recorded ListRegions and RegionDisabledException)', () =>
       { region: 'ap-east-1', ok: false, disabled: true, reason: disabled.message },
     ]);
     assert.equal(r.status, 'fail');
-    assert.match(r.summary, /Region eu-south-1 is not enabled in this account; STS is not active in ap-east-1/);
+    assert.match(
+      r.summary,
+      /Region eu-south-1 is not enabled in this account; STS is not active in ap-east-1/,
+    );
   });
   test('ListRegions unavailable → unknown even when STS answered; all good → pass; enabling → warn', () => {
-    const notImplemented = Object.assign(new SyntaxError("Unexpected token '<', \"<!doctype \"... is not valid JSON\n  Deserialization error: ..."), { $metadata: { httpStatusCode: 404 } });
-    const unknown = evaluateRegions(['us-east-1'], { ok: false, reason: cannotCheck(notImplemented, 'account:ListRegions').reason }, [{ region: 'us-east-1', ok: true }]);
+    const notImplemented = Object.assign(
+      new SyntaxError(
+        'Unexpected token \'<\', "<!doctype "... is not valid JSON\n  Deserialization error: ...',
+      ),
+      { $metadata: { httpStatusCode: 404 } },
+    );
+    const unknown = evaluateRegions(
+      ['us-east-1'],
+      { ok: false, reason: cannotCheck(notImplemented, 'account:ListRegions').reason },
+      [{ region: 'us-east-1', ok: true }],
+    );
     assert.equal(unknown.status, 'unknown');
     assert.match(unknown.summary, /account:ListRegions: the API is not available/);
-    assert.equal(evaluateRegions(['us-east-1'], { ok: true, regions: listed }, [{ region: 'us-east-1', ok: true }, { region: 'ap-east-1', ok: true }]).status, 'pass');
+    assert.equal(
+      evaluateRegions(['us-east-1'], { ok: true, regions: listed }, [
+        { region: 'us-east-1', ok: true },
+        { region: 'ap-east-1', ok: true },
+      ]).status,
+      'pass',
+    );
     assert.equal(evaluateRegions(['me-central-1'], { ok: true, regions: listed }, []).status, 'warn');
   });
 });
@@ -202,7 +350,12 @@ describe('stack-status and account-active', () => {
     const context = createCheckContext({
       connection: { ...connection, templateSha256: 'a'.repeat(64) },
       clients: {
-        cloudFormation: { send: (async () => { if (stack instanceof Error) throw stack; return { Stacks: [stack] }; }) as never },
+        cloudFormation: {
+          send: (async () => {
+            if (stack instanceof Error) throw stack;
+            return { Stacks: [stack] };
+          }) as never,
+        },
         iam: { send: (async () => ({})) as never },
         account: { send: (async () => ({})) as never },
         stsIn: () => ({ send: (async () => ({})) as never }),
@@ -211,22 +364,61 @@ describe('stack-status and account-active', () => {
     return stackStatusCheck.run(context);
   };
   test('statuses map to pass / warn / fail; a missing stack fails; a denied call is unknown', async () => {
-    assert.equal((await stackCheck({ StackStatus: 'CREATE_COMPLETE', Tags: [{ Key: 'orgconnect:template-sha256', Value: 'a'.repeat(64) }] })).status, 'pass');
-    assert.equal((await stackCheck({ StackStatus: 'UPDATE_COMPLETE', Tags: [{ Key: 'orgconnect:template-sha256', Value: 'b'.repeat(64) }] })).status, 'warn');
+    assert.equal(
+      (
+        await stackCheck({
+          StackStatus: 'CREATE_COMPLETE',
+          Tags: [{ Key: 'orgconnect:template-sha256', Value: 'a'.repeat(64) }],
+        })
+      ).status,
+      'pass',
+    );
+    assert.equal(
+      (
+        await stackCheck({
+          StackStatus: 'UPDATE_COMPLETE',
+          Tags: [{ Key: 'orgconnect:template-sha256', Value: 'b'.repeat(64) }],
+        })
+      ).status,
+      'warn',
+    );
     assert.equal((await stackCheck({ StackStatus: 'UPDATE_ROLLBACK_COMPLETE' })).status, 'warn');
-    for (const status of ['ROLLBACK_COMPLETE', 'CREATE_FAILED', 'DELETE_FAILED', 'UPDATE_ROLLBACK_FAILED', 'DELETE_IN_PROGRESS']) {
-      assert.equal((await stackCheck({ StackStatus: status })).status, 'fail', status);
+    for (const status of [
+      'ROLLBACK_COMPLETE',
+      'CREATE_FAILED',
+      'DELETE_FAILED',
+      'UPDATE_ROLLBACK_FAILED',
+      'DELETE_IN_PROGRESS',
+    ]) {
+      assert.equal(
+        (await stackCheck({ StackStatus: status as Stack['StackStatus'] })).status,
+        'fail',
+        status,
+      );
     }
-    const missing = await stackCheck(Object.assign(new Error('Stack with id orgconnect-resource does not exist'), { name: 'ValidationError' }));
+    const missing = await stackCheck(
+      Object.assign(new Error('Stack with id orgconnect-resource does not exist'), {
+        name: 'ValidationError',
+      }),
+    );
     assert.equal(missing.status, 'fail');
-    const denied = await stackCheck(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const denied = await stackCheck(
+      Object.assign(new Error('not authorized'), {
+        name: 'AccessDenied',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     assert.equal(denied.status, 'unknown');
     assert.match(denied.summary, /access denied/);
   });
   test('account-active without a discovery is unknown', async () => {
     const r = await accountActiveCheck.run(createCheckContext({ connection }));
     assert.equal(r.status, 'unknown');
-    const snapshot = { organization: { managementAccountId: '111122223333' }, accounts: [{ id: connection.accountId, status: 'ACTIVE', state: 'CLOSED' }], discoveredAt: 'x' } as unknown as OrganizationSnapshot;
+    const snapshot = {
+      organization: { managementAccountId: '111122223333' },
+      accounts: [{ id: connection.accountId, status: 'ACTIVE', state: 'CLOSED' }],
+      discoveredAt: 'x',
+    } as unknown as OrganizationSnapshot;
     assert.equal((await accountActiveCheck.run(createCheckContext({ connection, snapshot }))).status, 'fail');
   });
 });

@@ -43,7 +43,11 @@ const connection = (i: number): Connection => ({
   externalIdLast4: 'abcd',
 });
 
-function options(dataDir: string, check: HealthCheck, extra: Partial<HealthMonitorOptions> = {}): HealthMonitorOptions {
+function options(
+  dataDir: string,
+  check: HealthCheck,
+  extra: Partial<HealthMonitorOptions> = {},
+): HealthMonitorOptions {
   return {
     dataDir,
     checks: [check],
@@ -77,18 +81,29 @@ describe('health monitor', () => {
     const list = Array.from({ length: 7 }, (_, i) => connection(i));
     const results = await monitor.checkNow(list);
     assert.equal(peak, 2);
-    assert.deepEqual(results.map((r) => r.checks[0]?.summary), list.map((c) => c.accountId));
+    assert.deepEqual(
+      results.map((r) => r.checks[0]?.summary),
+      list.map((c) => c.accountId),
+    );
   });
 
   test('emits health-changed only when a status changes, also after a restart; a failing AWS login is unknown', async () => {
     const dataDir = await tempDir();
     let status: CheckStatus = 'pass';
-    const controlled: HealthCheck = { id: 'account-active', needsAws: false, run: async () => result('account-active', status, `now ${Date.now()}`) };
+    const controlled: HealthCheck = {
+      id: 'account-active',
+      needsAws: false,
+      run: async () => result('account-active', status, `now ${Date.now()}`),
+    };
     const events: HealthEvent[] = [];
     const first = createHealthMonitor(options(dataDir, controlled, { onEvent: (e) => events.push(e) }));
     await first.checkNow([connection(1)]);
     await first.checkNow([connection(1)]);
-    assert.equal(events.length, 1, 'the first result is a change; an identical second one (other summary) is not');
+    assert.equal(
+      events.length,
+      1,
+      'the first result is a change; an identical second one (other summary) is not',
+    );
     assert.equal(events[0]?.previous, undefined);
 
     status = 'fail';
@@ -98,7 +113,11 @@ describe('health monitor', () => {
     assert.equal(events[1]?.previous?.overall, 'healthy');
     assert.equal(events[1]?.current.overall, 'unhealthy');
 
-    const aws: HealthCheck = { id: 'role-exists', needsAws: true, run: async () => result('role-exists', 'pass', 'unreachable code') };
+    const aws: HealthCheck = {
+      id: 'role-exists',
+      needsAws: true,
+      run: async () => result('role-exists', 'pass', 'unreachable code'),
+    };
     const noLogin = createHealthMonitor(options(dataDir, aws));
     const [health] = await noLogin.checkNow([connection(2)]);
     assert.equal(health?.overall, 'unknown');
@@ -110,15 +129,31 @@ describe('health monitor', () => {
     const history = createHealthHistory(dataDir, 3);
     const key = '100000000001/resource';
     for (let i = 0; i < 5; i++) {
-      await history.append({ connectionKey: key, overall: 'healthy', checkedAt: new Date(Date.UTC(2025, 0, 1, i)).toISOString(), checks: [] });
+      await history.append({
+        connectionKey: key,
+        overall: 'healthy',
+        checkedAt: new Date(Date.UTC(2025, 0, 1, i)).toISOString(),
+        checks: [],
+      });
     }
     const file = historyFile(dataDir, key);
     assert.equal(path.basename(file), '100000000001-resource.jsonl');
     assert.equal((await readFile(file, 'utf8')).trim().split('\n').length, 3);
-    assert.deepEqual((await history.read(key)).map((h) => h.checkedAt.slice(11, 13)), ['02', '03', '04']);
+    assert.deepEqual(
+      (await history.read(key)).map((h) => h.checkedAt.slice(11, 13)),
+      ['02', '03', '04'],
+    );
     await writeFile(file, `${await readFile(file, 'utf8')}{"connectionKey":"100000000001/resou`);
-    await history.append({ connectionKey: key, overall: 'degraded', checkedAt: new Date(Date.UTC(2025, 0, 1, 9)).toISOString(), checks: [] });
-    assert.deepEqual((await history.read(key)).map((h) => h.overall), ['healthy', 'healthy', 'degraded']);
+    await history.append({
+      connectionKey: key,
+      overall: 'degraded',
+      checkedAt: new Date(Date.UTC(2025, 0, 1, 9)).toISOString(),
+      checks: [],
+    });
+    assert.deepEqual(
+      (await history.read(key)).map((h) => h.overall),
+      ['healthy', 'healthy', 'degraded'],
+    );
     assert.notEqual(historyFile(dataDir, '../../etc/passwd'), path.join(dataDir, 'etc', 'passwd.jsonl'));
     assert.equal(path.dirname(historyFile(dataDir, '../../etc/passwd')), path.join(dataDir, 'health'));
   });
@@ -139,7 +174,10 @@ describe('health monitor', () => {
     };
     const monitor = createHealthMonitor(
       options(await tempDir(), gate, {
-        timers: { setInterval: (cb) => ((callback = cb), 'handle'), clearInterval: (h) => void (h === 'handle' && cleared++) },
+        timers: {
+          setInterval: (cb) => ((callback = cb), 'handle'),
+          clearInterval: (h) => void (h === 'handle' && cleared++),
+        },
       }),
     );
     monitor.start(() => [connection(1)], 60_000);

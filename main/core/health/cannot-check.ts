@@ -23,7 +23,14 @@ const ACCESS_DENIED = new Set([
   'ExpiredTokenException',
 ]);
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
 
 function httpStatusOf(error: unknown): number | undefined {
   const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
@@ -39,9 +46,20 @@ export function cannotCheck(error: unknown, what: string): CannotCheck {
   }
   // An emulator (moto) or a partition without the API answers 501, NotImplemented, or an HTML error page that
   // the SDK cannot parse (SyntaxError / "XML parse error" from its deserializer).
-  const deserialization = error instanceof Error && /Deserialization error|XML parse error|Unexpected token '<'/.test(error.message);
-  if (status === 501 || name === 'NotImplemented' || name === 'NotImplementedException' || deserialization || (status === 404 && name === 'UnknownError')) {
-    return { kind: 'not-implemented', reason: `${what}: the API is not available at this endpoint${status === undefined ? '' : ` (HTTP ${status})`}` };
+  const deserialization =
+    error instanceof Error &&
+    /Deserialization error|XML parse error|Unexpected token '<'/.test(error.message);
+  if (
+    status === 501 ||
+    name === 'NotImplemented' ||
+    name === 'NotImplementedException' ||
+    deserialization ||
+    (status === 404 && name === 'UnknownError')
+  ) {
+    return {
+      kind: 'not-implemented',
+      reason: `${what}: the API is not available at this endpoint${status === undefined ? '' : ` (HTTP ${status})`}`,
+    };
   }
   if (typeof code === 'string' && NETWORK_CODES.has(code)) {
     return { kind: 'unreachable', reason: `${what}: the endpoint could not be reached (${code})` };

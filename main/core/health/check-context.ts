@@ -107,12 +107,19 @@ export function createCheckContext(input: CheckContextInput): CheckContext {
     stack: memo(async (): Promise<Lookup<Stack>> => {
       if (!clients) return { found: 'error', error: new Error(input.unreachable ?? 'account not reachable') };
       try {
-        const out = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: connection.stackName }));
+        const out = await clients.cloudFormation.send(
+          new DescribeStacksCommand({ StackName: connection.stackName }),
+        );
         const stack = out.Stacks?.[0];
-        return stack && stack.StackStatus !== 'DELETE_COMPLETE' ? { found: true, value: stack } : { found: false };
+        return stack && stack.StackStatus !== 'DELETE_COMPLETE'
+          ? { found: true, value: stack }
+          : { found: false };
       } catch (error) {
         // CloudFormation says "Stack with id X does not exist" as a ValidationError.
-        if (awsErrorName(error) === 'ValidationError' && /does not exist/i.test(String((error as Error).message))) {
+        if (
+          awsErrorName(error) === 'ValidationError' &&
+          /does not exist/i.test(String((error as Error).message))
+        ) {
           return { found: false };
         }
         return { found: 'error', error };

@@ -52,7 +52,11 @@ export function result(
   id: CheckId,
   status: CheckStatus,
   summary: string,
-  extra: { fix?: string | undefined; detail?: readonly string[] | undefined; facts?: Record<string, string> } = {},
+  extra: {
+    fix?: string | undefined;
+    detail?: readonly string[] | undefined;
+    facts?: Record<string, string>;
+  } = {},
 ): CheckResult {
   const out: CheckResult = { id, status, summary };
   if (extra.fix !== undefined) out.fix = extra.fix;
@@ -78,5 +82,7 @@ export function overallHealth(checks: readonly Pick<CheckResult, 'status'>[]): O
 
 /** Checks that did not pass, for tables and reports ("role-trust, cur"). */
 export function failingChecks(health: Pick<ConnectionHealth, 'checks'>): CheckResult[] {
-  return health.checks.filter((check) => check.status === 'fail' || check.status === 'warn' || check.status === 'unknown');
+  return health.checks.filter(
+    (check) => check.status === 'fail' || check.status === 'warn' || check.status === 'unknown',
+  );
 }

@@ -24,7 +24,10 @@ export const connectionSchema = z.object({
   platformAccountId: accountId,
   externalIdSha256: z.string().regex(/^[0-9a-f]{64}$/),
   externalIdLast4: z.string().max(4),
-  templateSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  templateSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** Billing only: the bucket the role was granted read access to (the CUR / Data Export destination). */
   curBucket: z.string().optional(),
   /** ISO 8601: when the stack was last deployed (the role-last-used grace period starts here). */
@@ -40,14 +43,20 @@ export function connectionKey(connection: Pick<Connection, 'accountId' | 'kind'>
 
 /** The role's ARN as recorded, or as IAM builds it from name and path (`arn:aws:iam::<id>:role<path><name>`). */
 export function expectedRoleArn(connection: Connection, partition = 'aws'): string {
-  return connection.roleArn ?? `arn:${partition}:iam::${connection.accountId}:role${connection.rolePath}${connection.roleName}`;
+  return (
+    connection.roleArn ??
+    `arn:${partition}:iam::${connection.accountId}:role${connection.rolePath}${connection.roleName}`
+  );
 }
 
 /**
  * The connections a finished (or partly finished) deploy run produced: every account the journal says is
  * connected. Accounts that failed or were skipped have no role to check.
  */
-export function connectionsFromRun(run: RunState, extra: { curBucket?: string; templateSha256?: Partial<Record<ConnectionKind, string>> } = {}): Connection[] {
+export function connectionsFromRun(
+  run: RunState,
+  extra: { curBucket?: string; templateSha256?: Partial<Record<ConnectionKind, string>> } = {},
+): Connection[] {
   return run.accounts
     .filter((account): account is AccountRunState => account.state === 'connected')
     .map((account) => {

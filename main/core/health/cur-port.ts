@@ -53,7 +53,12 @@ export interface DataExport {
       S3Bucket?: string;
       S3Prefix?: string;
       S3Region?: string;
-      S3OutputConfigurations?: { OutputType?: string; Format?: string; Compression?: string; Overwrite?: string };
+      S3OutputConfigurations?: {
+        OutputType?: string;
+        Format?: string;
+        Compression?: string;
+        Overwrite?: string;
+      };
     };
   };
   RefreshCadence?: { Frequency?: string };

@@ -67,7 +67,8 @@ export function createHealthHistory(dataDir: string, limit = DEFAULT_HISTORY_LIM
   // Appends to one file are serialised; different connections write in parallel.
   const tails = new Map<string, Promise<void>>();
 
-  const read = async (key: string): Promise<ConnectionHealth[]> => parseLines(await readText(historyFile(dataDir, key))).slice(-limit);
+  const read = async (key: string): Promise<ConnectionHealth[]> =>
+    parseLines(await readText(historyFile(dataDir, key))).slice(-limit);
 
   return {
     read,
@@ -93,7 +94,10 @@ export function createHealthHistory(dataDir: string, limit = DEFAULT_HISTORY_LIM
           await rename(temp, file);
         }
       });
-      tails.set(key, run.catch(() => undefined));
+      tails.set(
+        key,
+        run.catch(() => undefined),
+      );
       return run;
     },
   };

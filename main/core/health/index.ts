@@ -9,6 +9,18 @@ export { evaluateTrustPolicy } from './checks/role-trust.js';
 export { evaluateRolePolicies, expectedInlinePolicies } from './checks/role-policies.js';
 export { evaluateRoleLastUsed } from './checks/role-last-used.js';
 export { evaluateRegions } from './checks/regions-sts.js';
-export { checkConnection, type ConnectionCheckDeps, type HealthClientBuilder, type HealthClientTarget } from './run-checks.js';
+export {
+  checkConnection,
+  type ConnectionCheckDeps,
+  type HealthClientBuilder,
+  type HealthClientTarget,
+} from './run-checks.js';
 export { createHealthHistory, historyFile, DEFAULT_HISTORY_LIMIT, type HealthHistory } from './history.js';
-export { createHealthMonitor, healthSignature, type HealthEvent, type HealthChangedEvent, type HealthMonitor, type HealthMonitorOptions } from './monitor.js';
+export {
+  createHealthMonitor,
+  healthSignature,
+  type HealthEvent,
+  type HealthChangedEvent,
+  type HealthMonitor,
+  type HealthMonitorOptions,
+} from './monitor.js';

@@ -66,7 +66,10 @@ export function healthSignature(health: ConnectionHealth): string {
 }
 
 export function createHealthMonitor(options: HealthMonitorOptions): HealthMonitor {
-  const history: HealthHistory = createHealthHistory(options.dataDir, options.historyLimit ?? DEFAULT_HISTORY_LIMIT);
+  const history: HealthHistory = createHealthHistory(
+    options.dataDir,
+    options.historyLimit ?? DEFAULT_HISTORY_LIMIT,
+  );
   const limit = pLimit(options.concurrency ?? 8);
   const timers = options.timers ?? systemTimers;
   const listeners = new Set<(event: HealthEvent) => void>();
@@ -80,7 +83,10 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   const templatesOnce = (): Promise<Partial<Record<ConnectionKind, CfnTemplate>>> =>
     (templates ??= options.templates
       ? Promise.resolve(options.templates)
-      : loadTemplates().then((loaded) => ({ billing: loaded.billing.document, resource: loaded.resource.document })));
+      : loadTemplates().then((loaded) => ({
+          billing: loaded.billing.document,
+          resource: loaded.resource.document,
+        })));
 
   const emit = (event: HealthEvent): void => {
     for (const listener of listeners) {
@@ -101,7 +107,11 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
       connections.map((connection) =>
         limit(async () => {
           const key = connectionKey(connection);
-          const current = await checkConnection(connection, { ...options, snapshot, templates: parsedTemplates });
+          const current = await checkConnection(connection, {
+            ...options,
+            snapshot,
+            templates: parsedTemplates,
+          });
           const previous = await previousOf(key);
           latest.set(key, current);
           await history.append(current);

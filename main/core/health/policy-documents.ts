@@ -60,7 +60,8 @@ export function externalIdValues(statement: PolicyStatement): string[] {
   for (const [operator, block] of Object.entries(condition)) {
     if (!/^String(Equals|Like)$/i.test(operator) || !isRecord(block)) continue;
     for (const [key, value] of Object.entries(block)) {
-      if (key.toLowerCase() === 'sts:externalid') values.push(...asList(value).filter((v): v is string => typeof v === 'string'));
+      if (key.toLowerCase() === 'sts:externalid')
+        values.push(...asList(value).filter((v): v is string => typeof v === 'string'));
     }
   }
   return values;
@@ -68,5 +69,9 @@ export function externalIdValues(statement: PolicyStatement): string[] {
 
 /** Actions as a lower-cased set, so `ce:Get*` and `ce:get*` compare equal (IAM is case-insensitive here). */
 export function actionSet(statement: PolicyStatement): Set<string> {
-  return new Set(asList(statement['Action']).filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase()));
+  return new Set(
+    asList(statement['Action'])
+      .filter((a): a is string => typeof a === 'string')
+      .map((a) => a.toLowerCase()),
+  );
 }

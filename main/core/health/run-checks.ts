@@ -10,7 +10,13 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { describeError } from '../errors.js';
 import type { CfnTemplate } from '../onboarding/templates.js';
 import type { OrganizationSnapshot } from '../org/types.js';
-import { createCheckContext, type CheckOptions, type HealthAwsClients, type HealthCheck, type Sender } from './check-context.js';
+import {
+  createCheckContext,
+  type CheckOptions,
+  type HealthAwsClients,
+  type HealthCheck,
+  type Sender,
+} from './check-context.js';
 import { overallHealth, result, type CheckResult, type ConnectionHealth } from './check-result.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { connectionKey, type Connection, type ConnectionKind } from './connection.js';
@@ -31,7 +37,10 @@ export interface HealthClientTarget {
 }
 
 /** Same shape as `AwsClientFactory.client`, so the app passes `(s, t) => factory.client(s, t)`. */
-export type HealthClientBuilder = <S extends HealthService>(service: S, target: HealthClientTarget) => HealthServiceClients[S];
+export type HealthClientBuilder = <S extends HealthService>(
+  service: S,
+  target: HealthClientTarget,
+) => HealthServiceClients[S];
 
 export interface ConnectionCheckDeps {
   /** Credentials in the connection's account (the access role assumed from the management account). */
@@ -48,7 +57,10 @@ export interface ConnectionCheckDeps {
   checks?: readonly HealthCheck[];
 }
 
-export async function checkConnection(connection: Connection, deps: ConnectionCheckDeps): Promise<ConnectionHealth> {
+export async function checkConnection(
+  connection: Connection,
+  deps: ConnectionCheckDeps,
+): Promise<ConnectionHealth> {
   const now = deps.now ?? Date.now;
   const options = deps.options ?? {};
   const skip = new Set(options.skip ?? []);
@@ -67,7 +79,8 @@ export async function checkConnection(connection: Connection, deps: ConnectionCh
         account: deps.clientFor('Account', target),
         stsIn: (region) => deps.clientFor('STS', { ...target, region }),
       };
-      if (connection.kind === 'billing' && deps.curPortFor) clients.cur = deps.curPortFor(connection.accountId, provider);
+      if (connection.kind === 'billing' && deps.curPortFor)
+        clients.cur = deps.curPortFor(connection.accountId, provider);
     } catch (error) {
       unreachable = `Cannot reach account ${connection.accountId}: ${describeError(error)}`;
     }
@@ -95,5 +108,10 @@ export async function checkConnection(connection: Connection, deps: ConnectionCh
       }
     }),
   );
-  return { connectionKey: connectionKey(connection), overall: overallHealth(results), checkedAt: new Date(now()).toISOString(), checks: results };
+  return {
+    connectionKey: connectionKey(connection),
+    overall: overallHealth(results),
+    checkedAt: new Date(now()).toISOString(),
+    checks: results,
+  };
 }

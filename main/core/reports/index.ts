@@ -12,6 +12,12 @@ export {
   type ProblemRow,
   type ReportSummary,
 } from './report-rows.js';
-export { buildJsonReport, renderJsonReport, connectionReportSchema, reportConnectionSchema, type ConnectionReport } from './report-json.js';
+export {
+  buildJsonReport,
+  renderJsonReport,
+  connectionReportSchema,
+  reportConnectionSchema,
+  type ConnectionReport,
+} from './report-json.js';
 export { renderCsvReport } from './report-csv.js';
 export { renderXlsxReport } from './report-xlsx.js';

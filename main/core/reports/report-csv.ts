@@ -8,7 +8,9 @@ import { neutraliseFormula } from './cell-safety.js';
 import { REPORT_COLUMNS, buildReportRows, type ReportInput } from './report-rows.js';
 
 export function renderCsvReport(input: ReportInput, options: { bom?: boolean } = {}): string {
-  const rows = buildReportRows(input).map((row) => REPORT_COLUMNS.map((column) => neutraliseFormula(String(row[column.key]))));
+  const rows = buildReportRows(input).map((row) =>
+    REPORT_COLUMNS.map((column) => neutraliseFormula(String(row[column.key]))),
+  );
   return stringify([REPORT_COLUMNS.map((column) => column.header), ...rows], {
     bom: options.bom ?? true,
     record_delimiter: 'windows',

@@ -80,13 +80,23 @@ export function buildJsonReport(input: ReportInput): ConnectionReport {
       connectedAccounts: summary.connectedAccounts,
       connectedShare: summary.connectedShare,
     },
-    summary: { billingConnections: summary.billingConnections, resourceConnections: summary.resourceConnections, health: summary.health },
+    summary: {
+      billingConnections: summary.billingConnections,
+      resourceConnections: summary.resourceConnections,
+      health: summary.health,
+    },
     connections: rows.map((row, index) => {
       const connection = input.connections[index];
-      const checks = connection === undefined ? [] : (healthFor(input, connectionKey(connection))?.checks ?? []);
+      const checks =
+        connection === undefined ? [] : (healthFor(input, connectionKey(connection))?.checks ?? []);
       return {
         ...row,
-        checks: checks.map((check) => ({ id: check.id, status: check.status, summary: check.summary, ...(check.fix === undefined ? {} : { fix: check.fix }) })),
+        checks: checks.map((check) => ({
+          id: check.id,
+          status: check.status,
+          summary: check.summary,
+          ...(check.fix === undefined ? {} : { fix: check.fix }),
+        })),
       };
     }),
   };

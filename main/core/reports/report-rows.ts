@@ -59,12 +59,16 @@ export function maskExternalId(last4: string): string {
 }
 
 export function healthFor(input: Pick<ReportInput, 'health'>, key: string): ConnectionHealth | undefined {
-  return input.health instanceof Map ? input.health.get(key) : (input.health as Readonly<Record<string, ConnectionHealth>>)[key];
+  return input.health instanceof Map
+    ? input.health.get(key)
+    : (input.health as Readonly<Record<string, ConnectionHealth>>)[key];
 }
 
 export function buildReportRows(input: ReportInput): ReportRow[] {
   const revealedSha =
-    input.revealExternalId === undefined ? undefined : createHash('sha256').update(input.revealExternalId, 'utf8').digest('hex');
+    input.revealExternalId === undefined
+      ? undefined
+      : createHash('sha256').update(input.revealExternalId, 'utf8').digest('hex');
   return input.connections.map((connection) => {
     const health = healthFor(input, connectionKey(connection));
     const stackCheck = health?.checks.find((check) => check.id === 'stack-status');
@@ -84,7 +88,9 @@ export function buildReportRows(input: ReportInput): ReportRow[] {
         .join('; '),
       lastChecked: health?.checkedAt ?? '',
       externalId:
-        revealedSha !== undefined && revealedSha === connection.externalIdSha256 && input.revealExternalId !== undefined
+        revealedSha !== undefined &&
+        revealedSha === connection.externalIdSha256 &&
+        input.revealExternalId !== undefined
           ? input.revealExternalId
           : maskExternalId(connection.externalIdLast4),
     };
@@ -143,18 +149,28 @@ export interface ReportSummary {
   health: Record<OverallHealth | 'not checked', number>;
 }
 
-export function buildSummary(input: ReportInput, rows: readonly ReportRow[] = buildReportRows(input)): ReportSummary {
+export function buildSummary(
+  input: ReportInput,
+  rows: readonly ReportRow[] = buildReportRows(input),
+): ReportSummary {
   const active = input.snapshot?.accounts.filter((account) => (account.state ?? account.status) === 'ACTIVE');
   const connected = new Set(input.connections.map((c) => c.accountId));
   const activeConnected = active?.filter((account) => connected.has(account.id)).length;
-  const health: ReportSummary['health'] = { healthy: 0, degraded: 0, unhealthy: 0, unknown: 0, 'not checked': 0 };
+  const health: ReportSummary['health'] = {
+    healthy: 0,
+    degraded: 0,
+    unhealthy: 0,
+    unknown: 0,
+    'not checked': 0,
+  };
   for (const row of rows) health[row.health] += 1;
   return {
     organizationId: input.snapshot?.organization.id ?? null,
     managementAccountIds: [...new Set(input.connections.map((c) => c.managementAccountId))].sort(),
     activeAccounts: active?.length ?? null,
     connectedAccounts: connected.size,
-    connectedShare: active === undefined || active.length === 0 ? null : (activeConnected ?? 0) / active.length,
+    connectedShare:
+      active === undefined || active.length === 0 ? null : (activeConnected ?? 0) / active.length,
     billingConnections: input.connections.filter((c) => c.kind === 'billing').length,
     resourceConnections: input.connections.filter((c) => c.kind === 'resource').length,
     health,

@@ -15,10 +15,22 @@ import {
   type ReportInput,
 } from './report-rows.js';
 
-function addTable<T extends object>(sheet: ExcelJS.Worksheet, columns: readonly { key: keyof T; header: string }[], rows: readonly T[]): void {
-  sheet.columns = columns.map((column) => ({ header: column.header, key: String(column.key), width: Math.max(14, column.header.length + 2) }));
+function addTable<T extends object>(
+  sheet: ExcelJS.Worksheet,
+  columns: readonly { key: keyof T; header: string }[],
+  rows: readonly T[],
+): void {
+  sheet.columns = columns.map((column) => ({
+    header: column.header,
+    key: String(column.key),
+    width: Math.max(14, column.header.length + 2),
+  }));
   for (const row of rows) {
-    sheet.addRow(Object.fromEntries(columns.map((column) => [String(column.key), safeXlsxText(String(row[column.key]))])));
+    sheet.addRow(
+      Object.fromEntries(
+        columns.map((column) => [String(column.key), safeXlsxText(String(row[column.key]))]),
+      ),
+    );
   }
   sheet.getRow(1).font = { bold: true };
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
@@ -34,7 +46,10 @@ export async function renderXlsxReport(input: ReportInput): Promise<Buffer> {
   workbook.created = new Date(generatedAt);
 
   const sheet = workbook.addWorksheet('Summary');
-  sheet.columns = [{ header: 'Item', key: 'item', width: 40 }, { header: 'Value', key: 'value', width: 30 }];
+  sheet.columns = [
+    { header: 'Item', key: 'item', width: 40 },
+    { header: 'Value', key: 'value', width: 30 },
+  ];
   const lines: [string, string | number | null][] = [
     ['Generated at', generatedAt],
     ['Organization', summary.organizationId],
@@ -51,8 +66,12 @@ export async function renderXlsxReport(input: ReportInput): Promise<Buffer> {
     ['Not checked', summary.health['not checked']],
   ];
   for (const [item, value] of lines) {
-    const row = sheet.addRow({ item, value: typeof value === 'string' ? safeXlsxText(value) : (value ?? 'not known') });
-    if (item === 'Share of the Organization connected' && typeof value === 'number') row.getCell('value').numFmt = '0.0%';
+    const row = sheet.addRow({
+      item,
+      value: typeof value === 'string' ? safeXlsxText(value) : (value ?? 'not known'),
+    });
+    if (item === 'Share of the Organization connected' && typeof value === 'number')
+      row.getCell('value').numFmt = '0.0%';
   }
   sheet.getRow(1).font = { bold: true };
 

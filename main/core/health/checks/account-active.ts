@@ -12,20 +12,32 @@ export const accountActiveCheck: HealthCheck = {
       });
     }
     if (snapshot.organization.managementAccountId !== connection.managementAccountId) {
-      return result('account-active', 'unknown', `The discovery is of another Organization (management account ${snapshot.organization.managementAccountId}).`);
+      return result(
+        'account-active',
+        'unknown',
+        `The discovery is of another Organization (management account ${snapshot.organization.managementAccountId}).`,
+      );
     }
     const account = snapshot.accounts.find((candidate) => candidate.id === connection.accountId);
     if (account === undefined) {
-      return result('account-active', 'fail', `Account ${connection.accountId} is no longer in the Organization.`, {
-        fix: 'Remove this connection from the platform, or invite the account back into the Organization.',
-        detail: [`discovered at ${snapshot.discoveredAt}`],
-      });
+      return result(
+        'account-active',
+        'fail',
+        `Account ${connection.accountId} is no longer in the Organization.`,
+        {
+          fix: 'Remove this connection from the platform, or invite the account back into the Organization.',
+          detail: [`discovered at ${snapshot.discoveredAt}`],
+        },
+      );
     }
     // `state` is AWS's newer, finer field; the older `status` is the fallback.
     const state = account.state ?? account.status;
-    if (state === 'ACTIVE') return result('account-active', 'pass', 'The account is active in the Organization.');
+    if (state === 'ACTIVE')
+      return result('account-active', 'pass', 'The account is active in the Organization.');
     if (state === 'PENDING_ACTIVATION') {
-      return result('account-active', 'warn', 'The account is still being activated.', { fix: 'Wait for AWS to finish activating it.' });
+      return result('account-active', 'warn', 'The account is still being activated.', {
+        fix: 'Wait for AWS to finish activating it.',
+      });
     }
     return result('account-active', 'fail', `The account is ${state} (closed or suspended).`, {
       fix: 'Remove this connection from the platform; a closed account has no costs to read.',

@@ -36,7 +36,9 @@ function toMillis(value: ApiDate | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (value instanceof Date) return value.getTime();
   const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  const parsed = compact ? Date.UTC(+compact[1]!, +compact[2]! - 1, +compact[3]!, +compact[4]!, +compact[5]!, +compact[6]!) : Date.parse(value);
+  const parsed = compact
+    ? Date.UTC(+compact[1]!, +compact[2]! - 1, +compact[3]!, +compact[4]!, +compact[5]!, +compact[6]!)
+    : Date.parse(value);
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
@@ -44,7 +46,8 @@ function deliveryAge(candidate: Candidate, at: ApiDate | undefined, now: number,
   const when = toMillis(at);
   if (when === undefined) return;
   const hours = Math.floor((now - when) / HOUR);
-  if (hours >= staleHours) candidate.warnings.push(`${candidate.label} was last delivered ${hours} hours ago`);
+  if (hours >= staleHours)
+    candidate.warnings.push(`${candidate.label} was last delivered ${hours} hours ago`);
 }
 
 /** True when the policy lets AWS's billing reports service write objects into the bucket. */
@@ -54,26 +57,50 @@ export function bucketPolicyAllowsBillingReports(policyJson: string | undefined,
   return document.Statement.some((statement) => {
     if (statement['Effect'] !== 'Allow') return false;
     const principal = statement['Principal'];
-    const services = typeof principal === 'object' && principal !== null ? asList((principal as Record<string, unknown>)['Service']) : [];
+    const services =
+      typeof principal === 'object' && principal !== null
+        ? asList((principal as Record<string, unknown>)['Service'])
+        : [];
     if (!services.includes(BILLING_REPORTS)) return false;
     const actions = asList(statement['Action']).map((a) => String(a).toLowerCase());
     if (!actions.some((a) => a === 's3:putobject' || a === 's3:*')) return false;
-    return asList(statement['Resource']).some((r) => typeof r === 'string' && (r === '*' || r.startsWith(`arn:aws:s3:::${bucket}/`) || r.startsWith(`arn:aws-cn:s3:::${bucket}/`) || r.startsWith(`arn:aws-us-gov:s3:::${bucket}/`)));
+    return asList(statement['Resource']).some(
+      (r) =>
+        typeof r === 'string' &&
+        (r === '*' ||
+          r.startsWith(`arn:aws:s3:::${bucket}/`) ||
+          r.startsWith(`arn:aws-cn:s3:::${bucket}/`) ||
+          r.startsWith(`arn:aws-us-gov:s3:::${bucket}/`)),
+    );
   });
 }
 
 function legacyCandidate(report: CurReportDefinition, now: number, staleHours: number): Candidate {
-  const c: Candidate = { label: `CUR report ${report.ReportName ?? '(unnamed)'}`, bucket: report.S3Bucket, problems: [], warnings: [] };
-  if (report.TimeUnit !== 'HOURLY') c.problems.push(`time granularity is ${report.TimeUnit ?? 'not set'}, not HOURLY`);
-  if (!(report.AdditionalSchemaElements ?? []).includes('RESOURCES')) c.problems.push('resource IDs are not included (RESOURCES)');
+  const c: Candidate = {
+    label: `CUR report ${report.ReportName ?? '(unnamed)'}`,
+    bucket: report.S3Bucket,
+    problems: [],
+    warnings: [],
+  };
+  if (report.TimeUnit !== 'HOURLY')
+    c.problems.push(`time granularity is ${report.TimeUnit ?? 'not set'}, not HOURLY`);
+  if (!(report.AdditionalSchemaElements ?? []).includes('RESOURCES'))
+    c.problems.push('resource IDs are not included (RESOURCES)');
   const csvGzip = report.Format === 'textORcsv' && report.Compression === 'GZIP';
   const parquet = report.Format === 'Parquet' && report.Compression === 'Parquet';
-  if (!csvGzip && !parquet) c.problems.push(`format is ${report.Format ?? '?'}/${report.Compression ?? '?'}, not GZIP CSV or Parquet`);
-  if (report.ReportVersioning !== 'CREATE_NEW_REPORT') c.problems.push(`report versioning is ${report.ReportVersioning ?? 'not set'}, not CREATE_NEW_REPORT`);
-  if (report.RefreshClosedReports !== true) c.problems.push('closed months are not refreshed (RefreshClosedReports)');
+  if (!csvGzip && !parquet)
+    c.problems.push(
+      `format is ${report.Format ?? '?'}/${report.Compression ?? '?'}, not GZIP CSV or Parquet`,
+    );
+  if (report.ReportVersioning !== 'CREATE_NEW_REPORT')
+    c.problems.push(`report versioning is ${report.ReportVersioning ?? 'not set'}, not CREATE_NEW_REPORT`);
+  if (report.RefreshClosedReports !== true)
+    c.problems.push('closed months are not refreshed (RefreshClosedReports)');
   const lastStatus = report.ReportStatus?.lastStatus;
-  if (lastStatus === 'ERROR_PERMISSIONS') c.problems.push(`AWS cannot write to bucket ${report.S3Bucket ?? '?'} (ERROR_PERMISSIONS)`);
-  else if (lastStatus === 'ERROR_NO_BUCKET') c.problems.push(`bucket ${report.S3Bucket ?? '?'} does not exist (ERROR_NO_BUCKET)`);
+  if (lastStatus === 'ERROR_PERMISSIONS')
+    c.problems.push(`AWS cannot write to bucket ${report.S3Bucket ?? '?'} (ERROR_PERMISSIONS)`);
+  else if (lastStatus === 'ERROR_NO_BUCKET')
+    c.problems.push(`bucket ${report.S3Bucket ?? '?'} does not exist (ERROR_NO_BUCKET)`);
   deliveryAge(c, report.ReportStatus?.lastDelivery, now, staleHours);
   return c;
 }
@@ -85,14 +112,22 @@ function exportCandidate(detail: DataExportDetail, now: number, staleHours: numb
   // Only CUR 2.0 exports count; FOCUS, carbon or cost-optimization exports are other tables.
   if (!data?.DataQuery?.QueryStatement?.toUpperCase().includes(CUR2_TABLE)) return undefined;
   const s3 = data.DestinationConfigurations?.S3Destination;
-  const c: Candidate = { label: `Data Export ${data.Name ?? '(unnamed)'}`, bucket: s3?.S3Bucket, problems: [], warnings: [] };
+  const c: Candidate = {
+    label: `Data Export ${data.Name ?? '(unnamed)'}`,
+    bucket: s3?.S3Bucket,
+    problems: [],
+    warnings: [],
+  };
   const table = data.DataQuery.TableConfigurations?.[CUR2_TABLE] ?? {};
-  if (table['TIME_GRANULARITY'] !== 'HOURLY') c.problems.push(`time granularity is ${table['TIME_GRANULARITY'] ?? 'not set'}, not HOURLY`);
-  if (table['INCLUDE_RESOURCES'] !== 'TRUE') c.problems.push('resource IDs are not included (INCLUDE_RESOURCES)');
+  if (table['TIME_GRANULARITY'] !== 'HOURLY')
+    c.problems.push(`time granularity is ${table['TIME_GRANULARITY'] ?? 'not set'}, not HOURLY`);
+  if (table['INCLUDE_RESOURCES'] !== 'TRUE')
+    c.problems.push('resource IDs are not included (INCLUDE_RESOURCES)');
   const format = s3?.S3OutputConfigurations?.Format;
   if (format !== 'PARQUET') c.problems.push(`format is ${format ?? 'not set'}, not PARQUET`);
   const status = detail.ExportStatus;
-  if (status?.StatusCode === 'UNHEALTHY') c.problems.push(`the export is UNHEALTHY (${status.StatusReason ?? 'no reason given'})`);
+  if (status?.StatusCode === 'UNHEALTHY')
+    c.problems.push(`the export is UNHEALTHY (${status.StatusReason ?? 'no reason given'})`);
   deliveryAge(c, status?.LastRefreshedAt, now, staleHours);
   return c;
 }
@@ -106,22 +141,29 @@ export function evaluateCur(
   const stale = options.staleHours ?? 48;
   const candidates: Candidate[] = [
     ...(evidence.reports.ok ? evidence.reports.value.map((r) => legacyCandidate(r, options.now, stale)) : []),
-    ...(evidence.exports.ok ? evidence.exports.value.flatMap((e) => exportCandidate(e, options.now, stale) ?? []) : []),
+    ...(evidence.exports.ok
+      ? evidence.exports.value.flatMap((e) => exportCandidate(e, options.now, stale) ?? [])
+      : []),
   ];
   const notes: string[] = [];
   for (const candidate of candidates) {
     if (connection.curBucket && candidate.bucket && candidate.bucket !== connection.curBucket) {
-      candidate.problems.push(`delivered to bucket ${candidate.bucket}, but the role may read only ${connection.curBucket}`);
+      candidate.problems.push(
+        `delivered to bucket ${candidate.bucket}, but the role may read only ${connection.curBucket}`,
+      );
     }
     const policy = candidate.bucket === undefined ? undefined : evidence.bucketPolicies?.[candidate.bucket];
     if (policy === undefined) continue;
     if (!policy.ok) notes.push(`bucket policy of ${candidate.bucket} not checked: ${policy.reason}`);
     else if (!bucketPolicyAllowsBillingReports(policy.value, candidate.bucket ?? '')) {
-      candidate.problems.push(`the policy of bucket ${candidate.bucket} does not let ${BILLING_REPORTS} write`);
+      candidate.problems.push(
+        `the policy of bucket ${candidate.bucket} does not let ${BILLING_REPORTS} write`,
+      );
     }
   }
   const unavailable = [evidence.reports, evidence.exports].flatMap((f) => (f.ok ? [] : [f.reason]));
-  if (evidence.bucketPolicies === undefined && candidates.length > 0) notes.push('bucket policies not checked (no S3 access configured)');
+  if (evidence.bucketPolicies === undefined && candidates.length > 0)
+    notes.push('bucket policies not checked (no S3 access configured)');
 
   const usable = candidates.filter((c) => c.problems.length === 0);
   const best = usable.find((c) => c.warnings.length === 0) ?? usable[0];
@@ -129,15 +171,17 @@ export function evaluateCur(
     const detail = [...notes, ...unavailable];
     if (best.warnings.length > 0) {
       return result('cur', 'warn', `${best.label} is set up correctly, but ${best.warnings.join('; ')}.`, {
-        fix: 'Check the report\'s bucket in S3 and its status in the Billing console.',
+        fix: "Check the report's bucket in S3 and its status in the Billing console.",
         detail,
       });
     }
     return result('cur', 'pass', `${best.label} meets the platform's requirements.`, { detail });
   }
   if (candidates.length === 0) {
-    if (unavailable.length === 2) return result('cur', 'unknown', `Cost and Usage Reports could not be read: ${unavailable.join('; ')}.`);
-    if (unavailable.length === 1) return result('cur', 'unknown', `No usable report found, and ${unavailable[0]}.`);
+    if (unavailable.length === 2)
+      return result('cur', 'unknown', `Cost and Usage Reports could not be read: ${unavailable.join('; ')}.`);
+    if (unavailable.length === 1)
+      return result('cur', 'unknown', `No usable report found, and ${unavailable[0]}.`);
     return result('cur', 'fail', 'No Cost and Usage Report or CUR 2.0 Data Export exists.', {
       fix: 'Create a CUR 2.0 export (hourly, include resource IDs, Parquet) or a legacy CUR in the management account.',
     });
@@ -145,7 +189,11 @@ export function evaluateCur(
   const closest = [...candidates].sort((a, b) => a.problems.length - b.problems.length)[0] as Candidate;
   return result('cur', 'fail', `No usable report: ${closest.label}: ${closest.problems.join('; ')}.`, {
     fix: 'Edit the report (hourly, include resource IDs, GZIP CSV or Parquet, create new report versions, refresh closed months) or create a CUR 2.0 export.',
-    detail: [...candidates.filter((c) => c !== closest).map((c) => `${c.label}: ${c.problems.join('; ')}`), ...notes, ...unavailable],
+    detail: [
+      ...candidates.filter((c) => c !== closest).map((c) => `${c.label}: ${c.problems.join('; ')}`),
+      ...notes,
+      ...unavailable,
+    ],
   });
 }
 
@@ -169,9 +217,15 @@ export async function gatherCurEvidence(port: CurPort): Promise<CurEvidence> {
   if (port.bucketPolicy) {
     const buckets = new Set<string>();
     if (reports.ok) reports.value.forEach((r) => r.S3Bucket && buckets.add(r.S3Bucket));
-    if (exports.ok) exports.value.forEach((e) => e.Export?.DestinationConfigurations?.S3Destination?.S3Bucket && buckets.add(e.Export.DestinationConfigurations.S3Destination.S3Bucket));
+    if (exports.ok)
+      exports.value.forEach(
+        (e) =>
+          e.Export?.DestinationConfigurations?.S3Destination?.S3Bucket &&
+          buckets.add(e.Export.DestinationConfigurations.S3Destination.S3Bucket),
+      );
     const policies: Record<string, Fetched<string | undefined>> = {};
-    for (const bucket of buckets) policies[bucket] = await fetched(() => port.bucketPolicy!(bucket), `s3:GetBucketPolicy ${bucket}`);
+    for (const bucket of buckets)
+      policies[bucket] = await fetched(() => port.bucketPolicy!(bucket), `s3:GetBucketPolicy ${bucket}`);
     evidence.bucketPolicies = policies;
   }
   return evidence;
@@ -182,7 +236,8 @@ export const curCheck: HealthCheck = {
   needsAws: true,
   appliesTo: (connection) => connection.kind === 'billing',
   async run({ connection, clients, now, options }) {
-    if (!clients?.cur) return result('cur', 'unknown', 'No Cost and Usage Report client is configured for this account.');
+    if (!clients?.cur)
+      return result('cur', 'unknown', 'No Cost and Usage Report client is configured for this account.');
     const evidence = await gatherCurEvidence(clients.cur);
     return evaluateCur(connection, evidence, { now: now(), staleHours: options.curStaleHours });
   },

@@ -16,7 +16,8 @@ export interface RegionOptStatus {
   RegionOptStatus?: string;
 }
 
-export type StsProbe = { region: string; ok: true } | { region: string; ok: false; disabled: boolean; reason: string };
+export type StsProbe =
+  { region: string; ok: true } | { region: string; ok: false; disabled: boolean; reason: string };
 
 export async function listAccountRegions(account: Sender<AccountClient>): Promise<RegionOptStatus[]> {
   const out: RegionOptStatus[] = [];
@@ -30,9 +31,18 @@ export async function listAccountRegions(account: Sender<AccountClient>): Promis
 }
 
 /** The Regions to probe: used ones plus enabled opt-in ones, in a stable order. */
-export function regionsToProbe(used: readonly string[], listed: readonly RegionOptStatus[] | undefined): string[] {
-  const optedIn = (listed ?? []).filter((r) => r.RegionOptStatus === 'ENABLED').map((r) => r.RegionName ?? '');
-  const unusable = new Set((listed ?? []).filter((r) => r.RegionOptStatus === 'DISABLED' || r.RegionOptStatus === 'DISABLING').map((r) => r.RegionName));
+export function regionsToProbe(
+  used: readonly string[],
+  listed: readonly RegionOptStatus[] | undefined,
+): string[] {
+  const optedIn = (listed ?? [])
+    .filter((r) => r.RegionOptStatus === 'ENABLED')
+    .map((r) => r.RegionName ?? '');
+  const unusable = new Set(
+    (listed ?? [])
+      .filter((r) => r.RegionOptStatus === 'DISABLED' || r.RegionOptStatus === 'DISABLING')
+      .map((r) => r.RegionName),
+  );
   return [...new Set([...used, ...optedIn])].filter((region) => region !== '' && !unusable.has(region));
 }
 
@@ -48,11 +58,14 @@ export function evaluateRegions(
     const status = new Map(listed.regions.map((r) => [r.RegionName, r.RegionOptStatus]));
     for (const region of used) {
       const s = status.get(region);
-      if (s === 'DISABLED' || s === 'DISABLING') failures.push(`Region ${region} is not enabled in this account`);
+      if (s === 'DISABLED' || s === 'DISABLING')
+        failures.push(`Region ${region} is not enabled in this account`);
       else if (s === 'ENABLING') warnings.push(`Region ${region} is still being enabled`);
     }
   }
-  const disabled = probes.filter((p): p is Extract<StsProbe, { ok: false }> => !p.ok && p.disabled).map((p) => p.region);
+  const disabled = probes
+    .filter((p): p is Extract<StsProbe, { ok: false }> => !p.ok && p.disabled)
+    .map((p) => p.region);
   if (disabled.length > 0) failures.push(`STS is not active in ${disabled.join(', ')}`);
   const unprobed = probes.filter((p): p is Extract<StsProbe, { ok: false }> => !p.ok && !p.disabled);
   const working = probes.filter((p) => p.ok).map((p) => p.region);
@@ -65,9 +78,14 @@ export function evaluateRegions(
   }
   const gaps = [...(listed.ok ? [] : [listed.reason]), ...unprobed.map((p) => p.reason)];
   if (gaps.length > 0) {
-    return result('regions-sts', 'unknown', `Regions not fully checked: ${gaps[0]}.`, { detail: [...gaps.slice(1), ...(working.length ? [`STS answered in ${working.join(', ')}`] : [])] });
+    return result('regions-sts', 'unknown', `Regions not fully checked: ${gaps[0]}.`, {
+      detail: [...gaps.slice(1), ...(working.length ? [`STS answered in ${working.join(', ')}`] : [])],
+    });
   }
-  if (warnings.length > 0) return result('regions-sts', 'warn', `${warnings.join('; ')}.`, { fix: 'Wait for AWS to finish enabling the Region.' });
+  if (warnings.length > 0)
+    return result('regions-sts', 'warn', `${warnings.join('; ')}.`, {
+      fix: 'Wait for AWS to finish enabling the Region.',
+    });
   return result('regions-sts', 'pass', `STS answers in ${working.join(', ')}.`);
 }
 
@@ -89,8 +107,14 @@ export const regionsStsCheck: HealthCheck = {
           await clients.stsIn(region).send(new GetCallerIdentityCommand({}));
           return { region, ok: true };
         } catch (error) {
-          if (awsErrorName(error) === 'RegionDisabledException') return { region, ok: false, disabled: true, reason: `STS is not active in ${region}` };
-          return { region, ok: false, disabled: false, reason: cannotCheck(error, `sts:GetCallerIdentity in ${region}`).reason };
+          if (awsErrorName(error) === 'RegionDisabledException')
+            return { region, ok: false, disabled: true, reason: `STS is not active in ${region}` };
+          return {
+            region,
+            ok: false,
+            disabled: false,
+            reason: cannotCheck(error, `sts:GetCallerIdentity in ${region}`).reason,
+          };
         }
       }),
     );

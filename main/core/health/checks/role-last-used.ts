@@ -22,18 +22,40 @@ export function evaluateRoleLastUsed(
   const lastUsed = role.RoleLastUsed.LastUsedDate;
   if (lastUsed !== undefined) {
     const where = role.RoleLastUsed.Region ? ` in ${role.RoleLastUsed.Region}` : '';
-    return result('role-last-used', 'pass', `The platform last used the role ${new Date(lastUsed).toISOString()}${where}.`);
+    return result(
+      'role-last-used',
+      'pass',
+      `The platform last used the role ${new Date(lastUsed).toISOString()}${where}.`,
+    );
   }
   // The role's own creation date first: a stack updated yesterday may hold a role created months ago.
-  const since = role.CreateDate ? new Date(role.CreateDate).getTime() : options.deployedAt !== undefined ? Date.parse(options.deployedAt) : NaN;
-  if (Number.isNaN(since)) return result('role-last-used', 'unknown', 'The role has not been used, and when it was created is not known.');
+  const since = role.CreateDate
+    ? new Date(role.CreateDate).getTime()
+    : options.deployedAt !== undefined
+      ? Date.parse(options.deployedAt)
+      : NaN;
+  if (Number.isNaN(since))
+    return result(
+      'role-last-used',
+      'unknown',
+      'The role has not been used, and when it was created is not known.',
+    );
   const hours = Math.floor((options.now - since) / HOUR);
   if (options.now - since >= grace * HOUR) {
-    return result('role-last-used', 'warn', `The platform has not used the role yet (${hours} hours after it was created).`, {
-      fix: 'Register the connection in the platform with this role ARN, and check the External ID matches.',
-    });
+    return result(
+      'role-last-used',
+      'warn',
+      `The platform has not used the role yet (${hours} hours after it was created).`,
+      {
+        fix: 'Register the connection in the platform with this role ARN, and check the External ID matches.',
+      },
+    );
   }
-  return result('role-last-used', 'pass', `Not used yet; created ${hours} hour(s) ago (the platform usually connects within ${grace} hours).`);
+  return result(
+    'role-last-used',
+    'pass',
+    `Not used yet; created ${hours} hour(s) ago (the platform usually connects within ${grace} hours).`,
+  );
 }
 
 export const roleLastUsedCheck: HealthCheck = {
@@ -41,7 +63,16 @@ export const roleLastUsedCheck: HealthCheck = {
   needsAws: true,
   async run({ connection, role, now, options }) {
     const found = await role();
-    if (found.found !== true) return result('role-last-used', 'unknown', 'Last use not checked: the role could not be read (see role-exists).');
-    return evaluateRoleLastUsed(found.value, { now: now(), graceHours: options.lastUsedGraceHours, deployedAt: connection.createdAt });
+    if (found.found !== true)
+      return result(
+        'role-last-used',
+        'unknown',
+        'Last use not checked: the role could not be read (see role-exists).',
+      );
+    return evaluateRoleLastUsed(found.value, {
+      now: now(),
+      graceHours: options.lastUsedGraceHours,
+      deployedAt: connection.createdAt,
+    });
   },
 };

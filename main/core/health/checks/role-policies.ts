@@ -9,7 +9,11 @@ import {
   ListRolePoliciesCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { expectedManagedPolicyArns, isReadOnlyAction, listPolicyStatements } from '../../onboarding/template-policy.js';
+import {
+  expectedManagedPolicyArns,
+  isReadOnlyAction,
+  listPolicyStatements,
+} from '../../onboarding/template-policy.js';
 import type { CfnTemplate } from '../../onboarding/templates.js';
 import type { HealthCheck, Sender } from '../check-context.js';
 import { result, type CheckResult } from '../check-result.js';
@@ -34,7 +38,10 @@ function conditionHolds(condition: string | undefined, connection: Connection): 
   return negated ? !value : value;
 }
 
-export function expectedInlinePolicies(template: CfnTemplate, connection: Connection): ExpectedInlinePolicy[] {
+export function expectedInlinePolicies(
+  template: CfnTemplate,
+  connection: Connection,
+): ExpectedInlinePolicy[] {
   const byName = new Map<string, PolicyStatement[]>();
   for (const entry of listPolicyStatements(template)) {
     if (entry.resourceType !== 'AWS::IAM::Role' || !conditionHolds(entry.condition, connection)) continue;
@@ -57,9 +64,15 @@ export function evaluateRolePolicies(
   const failures: string[] = [];
   const warnings: string[] = [];
   const missingManaged = expected.managedArns.filter((arn) => !live.attachedArns.includes(arn));
-  if (missingManaged.length > 0) failures.push(`missing managed ${plural('policy', missingManaged.length)} ${missingManaged.map(shortArn).join(', ')}`);
+  if (missingManaged.length > 0)
+    failures.push(
+      `missing managed ${plural('policy', missingManaged.length)} ${missingManaged.map(shortArn).join(', ')}`,
+    );
   const extraManaged = live.attachedArns.filter((arn) => !expected.managedArns.includes(arn));
-  if (extraManaged.length > 0) warnings.push(`extra managed ${plural('policy', extraManaged.length)} ${extraManaged.map(shortArn).join(', ')}`);
+  if (extraManaged.length > 0)
+    warnings.push(
+      `extra managed ${plural('policy', extraManaged.length)} ${extraManaged.map(shortArn).join(', ')}`,
+    );
 
   for (const policy of expected.inline) {
     if (!(policy.name in live.inline)) {
@@ -74,12 +87,14 @@ export function evaluateRolePolicies(
     policy.statements.forEach((want, index) => {
       const sid = typeof want['Sid'] === 'string' ? want['Sid'] : undefined;
       const label = `${policy.name}/${sid ?? `#${index + 1}`}`;
-      const have = sid === undefined ? document.Statement[index] : document.Statement.find((s) => s['Sid'] === sid);
+      const have =
+        sid === undefined ? document.Statement[index] : document.Statement.find((s) => s['Sid'] === sid);
       if (have === undefined) {
         failures.push(`${label} is missing`);
         return;
       }
-      if (have['Effect'] !== want['Effect']) failures.push(`${label} is ${String(have['Effect'])} instead of ${String(want['Effect'])}`);
+      if (have['Effect'] !== want['Effect'])
+        failures.push(`${label} is ${String(have['Effect'])} instead of ${String(want['Effect'])}`);
       const wantActions = actionSet(want);
       const haveActions = actionSet(have);
       const missing = [...wantActions].filter((action) => !haveActions.has(action));
@@ -95,12 +110,24 @@ export function evaluateRolePolicies(
   }
   const expectedNames = new Set(expected.inline.map((policy) => policy.name));
   const extraInline = Object.keys(live.inline).filter((name) => !expectedNames.has(name));
-  if (extraInline.length > 0) warnings.push(`extra inline ${plural('policy', extraInline.length)} ${extraInline.join(', ')}`);
+  if (extraInline.length > 0)
+    warnings.push(`extra inline ${plural('policy', extraInline.length)} ${extraInline.join(', ')}`);
 
-  const fix = 'Deploy the connection again to restore the role\'s policies.';
-  if (failures.length > 0) return result('role-policies', 'fail', `Role policies differ: ${failures.join('; ')}.`, { fix, detail: warnings });
-  if (warnings.length > 0) return result('role-policies', 'warn', `Role has more than the template gives: ${warnings.join('; ')}.`, { fix });
-  return result('role-policies', 'pass', `Managed and inline policies match the ${expected.inline.length === 0 ? '' : 'reviewed '}template.`);
+  const fix = "Deploy the connection again to restore the role's policies.";
+  if (failures.length > 0)
+    return result('role-policies', 'fail', `Role policies differ: ${failures.join('; ')}.`, {
+      fix,
+      detail: warnings,
+    });
+  if (warnings.length > 0)
+    return result('role-policies', 'warn', `Role has more than the template gives: ${warnings.join('; ')}.`, {
+      fix,
+    });
+  return result(
+    'role-policies',
+    'pass',
+    `Managed and inline policies match the ${expected.inline.length === 0 ? '' : 'reviewed '}template.`,
+  );
 }
 
 function plural(word: string, count: number): string {
@@ -127,7 +154,9 @@ export async function readRolePolicies(iam: Sender<IAMClient>, roleName: string)
   } while (marker);
   const inline: Record<string, unknown> = {};
   for (const name of names) {
-    inline[name] = (await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }))).PolicyDocument;
+    inline[name] = (
+      await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }))
+    ).PolicyDocument;
   }
   return { attachedArns, inline };
 }
@@ -137,17 +166,26 @@ export const rolePoliciesCheck: HealthCheck = {
   needsAws: true,
   async run({ connection, role, clients, template }) {
     const found = await role();
-    if (found.found !== true || !clients) return result('role-policies', 'unknown', 'Policies not checked: the role could not be read (see role-exists).');
-    if (template === undefined) return result('role-policies', 'unknown', `No ${connection.kind} template to compare the role with.`);
+    if (found.found !== true || !clients)
+      return result(
+        'role-policies',
+        'unknown',
+        'Policies not checked: the role could not be read (see role-exists).',
+      );
+    if (template === undefined)
+      return result('role-policies', 'unknown', `No ${connection.kind} template to compare the role with.`);
     const partition = /^arn:(aws[a-z-]*):/.exec(found.value.Arn ?? '')?.[1] ?? 'aws';
     let live: LiveRolePolicies;
     try {
       live = await readRolePolicies(clients.iam, connection.roleName);
     } catch (error) {
-      return result('role-policies', 'unknown', cannotCheck(error, 'Reading the role\'s policies').reason);
+      return result('role-policies', 'unknown', cannotCheck(error, "Reading the role's policies").reason);
     }
     return evaluateRolePolicies(
-      { managedArns: expectedManagedPolicyArns(template, partition), inline: expectedInlinePolicies(template, connection) },
+      {
+        managedArns: expectedManagedPolicyArns(template, partition),
+        inline: expectedInlinePolicies(template, connection),
+      },
       live,
     );
   },

@@ -8,14 +8,22 @@ import type { CfnTemplate } from '../../onboarding/templates.js';
 import type { HealthCheck } from '../check-context.js';
 import { result, type CheckResult } from '../check-result.js';
 import type { Connection } from '../connection.js';
-import { asList, externalIdValues, parsePolicyDocument, principalAccountId, sha256Hex } from '../policy-documents.js';
+import {
+  asList,
+  externalIdValues,
+  parsePolicyDocument,
+  principalAccountId,
+  sha256Hex,
+} from '../policy-documents.js';
 
-const FIX = 'Deploy the connection again to restore the trust policy (or edit it back to the platform account and External ID).';
+const FIX =
+  'Deploy the connection again to restore the trust policy (or edit it back to the platform account and External ID).';
 
 /** Pure: evaluates a live trust policy document (as IAM returns it) against the connection. */
 export function evaluateTrustPolicy(connection: Connection, rawDocument: unknown): CheckResult {
   const document = parsePolicyDocument(rawDocument);
-  if (document === undefined) return result('role-trust', 'fail', 'The trust policy cannot be read as JSON.', { fix: FIX });
+  if (document === undefined)
+    return result('role-trust', 'fail', 'The trust policy cannot be read as JSON.', { fix: FIX });
   const allows = document.Statement.filter((statement) => statement['Effect'] === 'Allow');
   const differences: string[] = [];
 
@@ -57,21 +65,29 @@ export function evaluateTrustPolicy(connection: Connection, rawDocument: unknown
   if (allows.length > 0 && statementsWithoutId.length > 0) {
     differences.push('does not require the External ID');
   } else if (externalIds.some((value) => sha256Hex(value) !== connection.externalIdSha256)) {
-    differences.push(`External ID differs from the one given to the platform (ending ${connection.externalIdLast4})`);
+    differences.push(
+      `External ID differs from the one given to the platform (ending ${connection.externalIdLast4})`,
+    );
   }
 
   // The template checker's structural rules (only sts:AssumeRole, no NotPrincipal, ...), on the live document.
   const asTemplate: CfnTemplate = {
     Resources: { LiveRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: document } } },
   };
-  const problems = trustPolicyProblems(asTemplate, { platformAccountId: connection.platformAccountId }).map(formatPolicyProblem);
-  if (differences.length === 0 && problems.length > 0) differences.push(problems[0]?.replace(/^LiveRole AssumeRolePolicyDocument\S*: /, '') ?? 'differs');
+  const problems = trustPolicyProblems(asTemplate, { platformAccountId: connection.platformAccountId }).map(
+    formatPolicyProblem,
+  );
+  if (differences.length === 0 && problems.length > 0)
+    differences.push(problems[0]?.replace(/^LiveRole AssumeRolePolicyDocument\S*: /, '') ?? 'differs');
 
   if (differences.length === 0) {
     return result('role-trust', 'pass', `Trusts only ${connection.platformAccountId}, with the External ID.`);
   }
   const summary = `The role ${differences.join('; ')}.`;
-  return result('role-trust', 'fail', summary.charAt(0).toUpperCase() + summary.slice(1), { fix: FIX, detail: problems });
+  return result('role-trust', 'fail', summary.charAt(0).toUpperCase() + summary.slice(1), {
+    fix: FIX,
+    detail: problems,
+  });
 }
 
 export const roleTrustCheck: HealthCheck = {
@@ -79,7 +95,12 @@ export const roleTrustCheck: HealthCheck = {
   needsAws: true,
   async run({ connection, role }) {
     const found = await role();
-    if (found.found !== true) return result('role-trust', 'unknown', 'Trust not checked: the role could not be read (see role-exists).');
+    if (found.found !== true)
+      return result(
+        'role-trust',
+        'unknown',
+        'Trust not checked: the role could not be read (see role-exists).',
+      );
     return evaluateTrustPolicy(connection, found.value.AssumeRolePolicyDocument);
   },
 };

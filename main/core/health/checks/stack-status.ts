@@ -32,11 +32,20 @@ export const stackStatusCheck: HealthCheck = {
     const detail = reason ? [`${status}: ${reason}`] : [];
     if (GOOD.has(status)) {
       const deployedSha = found.value.Tags?.find((tag) => tag.Key === TEMPLATE_SHA_TAG)?.Value;
-      if (connection.templateSha256 !== undefined && deployedSha !== undefined && deployedSha !== connection.templateSha256) {
-        return result('stack-status', 'warn', `Stack ${name} is ${status} but was deployed from another template version.`, {
-          fix: 'Deploy again to bring the stack to the current template.',
-          facts,
-        });
+      if (
+        connection.templateSha256 !== undefined &&
+        deployedSha !== undefined &&
+        deployedSha !== connection.templateSha256
+      ) {
+        return result(
+          'stack-status',
+          'warn',
+          `Stack ${name} is ${status} but was deployed from another template version.`,
+          {
+            fix: 'Deploy again to bring the stack to the current template.',
+            facts,
+          },
+        );
       }
       return result('stack-status', 'pass', `Stack ${name} is ${status}.`, { facts });
     }
@@ -48,7 +57,10 @@ export const stackStatusCheck: HealthCheck = {
       });
     }
     if (stackPhase(status) === 'in-progress' && !/ROLLBACK|DELETE/.test(status)) {
-      return result('stack-status', 'warn', `Stack ${name} is ${status}.`, { fix: 'Wait for the operation to finish, then check again.', facts });
+      return result('stack-status', 'warn', `Stack ${name} is ${status}.`, {
+        fix: 'Wait for the operation to finish, then check again.',
+        facts,
+      });
     }
     return result('stack-status', 'fail', `Stack ${name} is ${status}.`, {
       fix: 'Look at the stack events in CloudFormation, fix the cause, then deploy again.',

