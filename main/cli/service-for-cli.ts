@@ -6,11 +6,12 @@ import { openInBrowser } from './open-browser.js';
 /** The façade with terminal-backed host services (MFA code prompt, browser opener). */
 export function serviceForCli(
   context: CliContext,
-  options: { openBrowser?: boolean } = {},
+  options: { openBrowser?: boolean; dataDir?: string | undefined } = {},
 ): OrgConnectService {
   const { io } = context;
   return new OrgConnectService({
     env: context.env,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     host: {
       ...(options.openBrowser === false ? {} : { openUrl: openInBrowser }),
       mfaCodeProvider: async (mfaSerial) => {

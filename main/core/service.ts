@@ -9,6 +9,21 @@ import { loginWithAuthCode, loginWithDeviceCode, type SsoPrompt } from './aws/ss
 import { ssoTargetForProfile } from './aws/sso-target.js';
 import { whoAmI, type Identity } from './identity.js';
 import { discoverOrganization, type DiscoveryProgress, type OrganizationSnapshot } from './org/index.js';
+import {
+  createDeployRun,
+  openRunForResume,
+  planOnboarding,
+  type OnboardingRequest,
+  type PlanResult,
+  type RunHooks,
+} from './onboarding/onboarding.js';
+import type { Plan } from './onboarding/plan.js';
+import type { PreflightResult } from './onboarding/preflight.js';
+import type { DeployRun } from './onboarding/runner.js';
+import { listRuns, readRunState, type RunListing } from './onboarding/journal.js';
+import { ensureDataDirWritable, resolveDataDir } from './onboarding/data-dir.js';
+import type { RunState } from './onboarding/run-state.js';
+import { OrgConnectError } from './errors.js';
 
 export interface HostServices {
   /** Asked for the current code of an MFA device when a profile's role chain needs one. */
@@ -20,16 +35,20 @@ export interface HostServices {
 export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
   host?: HostServices;
+  /** --data-dir; else ORGCONNECT_HOME; else the OS app-data folder. */
+  dataDir?: string;
 }
 
 export class OrgConnectService {
   private readonly env: NodeJS.ProcessEnv;
   private readonly host: HostServices;
   private readonly factories = new Map<string, Promise<AwsClientFactory>>();
+  readonly dataDir: string;
 
   constructor(options: ServiceOptions = {}) {
     this.env = options.env ?? process.env;
     this.host = options.host ?? {};
+    this.dataDir = resolveDataDir({ env: this.env, ...(options.dataDir ? { flag: options.dataDir } : {}) });
   }
 
   listProfiles(): Promise<LocalAwsConfig> {
@@ -79,6 +98,76 @@ export class OrgConnectService {
       { sts: factory.client('STS'), organizations: factory.client('Organizations') },
       options,
     );
+  }
+
+  /** Discover, then preflight every selected account and plan. Reads AWS only. */
+  async plan(
+    profile: string,
+    request: OnboardingRequest,
+    options: {
+      onDiscovery?: (progress: DiscoveryProgress) => void;
+      onPreflight?: (result: PreflightResult) => void;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<PlanResult & { snapshot: OrganizationSnapshot }> {
+    const factory = await this.clientFactory(profile);
+    const snapshot = await this.discover(profile, {
+      ...(options.onDiscovery ? { onProgress: options.onDiscovery } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!snapshot.caller.isManagementAccount) {
+      throw new OrgConnectError(
+        'NOT_MANAGEMENT_ACCOUNT',
+        `Profile "${profile}" is account ${snapshot.caller.accountId}, not the management account ${snapshot.organization.managementAccountId}.`,
+        {
+          fix: 'Deploying needs the management account: its Billing stack and its access into member accounts.',
+        },
+      );
+    }
+    const result = await planOnboarding({ profile, factory, snapshot }, request, options);
+    return { ...result, snapshot };
+  }
+
+  /**
+   * Journals a new run for a plan the user has confirmed. The data directory is checked first, so an unwritable
+   * disk is reported before anything is written to AWS.
+   */
+  async createRun(
+    profile: string,
+    request: OnboardingRequest,
+    planned: { plan: Plan; snapshot: OrganizationSnapshot },
+    hooks: Omit<RunHooks, 'dataDir'> = {},
+  ): Promise<DeployRun> {
+    await ensureDataDirWritable(this.dataDir);
+    const factory = await this.clientFactory(profile);
+    return createDeployRun({ profile, factory, snapshot: planned.snapshot }, request, planned.plan, {
+      ...hooks,
+      dataDir: this.dataDir,
+    });
+  }
+
+  /** Re-opens a run from its journal (after a crash, kill -9 or a closed window). */
+  async openRun(
+    runId: string,
+    options: Omit<RunHooks, 'dataDir'> & { profile?: string; externalId?: string } = {},
+  ): Promise<DeployRun> {
+    const state = await this.runState(runId);
+    const profile = options.profile ?? state.profile;
+    if (profile === null) {
+      throw new OrgConnectError('USAGE_PROFILE_REQUIRED', `Run ${runId} does not record its profile.`, {
+        fix: 'Pass --profile with the management profile the run was started with.',
+      });
+    }
+    const factory = await this.clientFactory(profile);
+    return openRunForResume(factory, runId, { ...options, dataDir: this.dataDir });
+  }
+
+  listRuns(): Promise<RunListing[]> {
+    return listRuns(this.dataDir);
+  }
+
+  runState(runId: string): Promise<RunState> {
+    return readRunState(this.dataDir, runId);
   }
 
   /** One factory per management profile, so several Organizations can be worked on side by side. */

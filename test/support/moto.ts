@@ -4,7 +4,8 @@
  * the integration tier is the point of the suite.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port.js';
 
@@ -20,7 +21,9 @@ export function motoServerBinary(): string {
   if (fromEnv) return fromEnv;
   const local = path.resolve(import.meta.dirname, '../../.venv/bin/moto_server');
   if (!existsSync(local)) {
-    throw new Error(`moto server not found at ${local}; run "npm test" (it creates the venv) or scripts/setup-moto.sh`);
+    throw new Error(
+      `moto server not found at ${local}; run "npm test" (it creates the venv) or scripts/setup-moto.sh`,
+    );
   }
   return local;
 }
@@ -29,7 +32,12 @@ export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(motoServerBinary(), ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+    env: {
+      ...process.env,
+      MOTO_ALLOW_NONEXISTENT_REGION: 'true',
+      // Tests that count requests use moto's recorder; keep its file out of the work tree.
+      MOTO_RECORDER_FILEPATH: path.join(mkdtempSync(path.join(tmpdir(), 'moto-')), 'recording'),
+    },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

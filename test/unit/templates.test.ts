@@ -131,9 +131,12 @@ describe('the Billing and Resource templates', () => {
       assert.deepEqual(Object.keys(document().Outputs ?? {}).sort(), ['RoleArn', 'RoleName']);
     });
 
-    test(`${kind}: only an IAM role — no Lambda, nested stack, macro, transform or custom resource`, () => {
+    test(`${kind}: only an IAM role (and its policy) — no Lambda, nested stack, macro, transform or custom resource`, () => {
       const types = Object.values(document().Resources).map((r) => r.Type);
-      assert.deepEqual(types, ['AWS::IAM::Role']);
+      assert.deepEqual(
+        types,
+        kind === 'billing' ? ['AWS::IAM::Role', 'AWS::IAM::Policy'] : ['AWS::IAM::Role'],
+      );
       assert.equal(document()['Transform'], undefined);
     });
   }

@@ -5,6 +5,9 @@ import { registerProfilesCommand } from './profiles.js';
 import { registerLoginCommand } from './login.js';
 import { registerWhoamiCommand } from './whoami.js';
 import { registerAccountsCommand } from './accounts.js';
+import { registerPlanCommand } from './plan.js';
+import { registerDeployCommand } from './deploy.js';
+import { registerRunCommands } from './runs.js';
 
 /** What every command may touch: its I/O, the environment it reads AWS settings from, and the exit code it sets. */
 export interface CliContext {
@@ -18,4 +21,7 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerLoginCommand(program, context);
   registerWhoamiCommand(program, context);
   registerAccountsCommand(program, context);
+  registerPlanCommand(program, context);
+  registerDeployCommand(program, context);
+  registerRunCommands(program, context);
 }

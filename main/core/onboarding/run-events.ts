@@ -47,6 +47,8 @@ export const runSettingsRecordSchema = z.object({
   rolePath: z.string().optional(),
   mode: z.enum(['stacks', 'stacksets']).optional(),
   namePrefix: z.string().optional(),
+  /** Billing only; a bucket name is not a secret, and resume must deploy with the same one. */
+  costAndUsageReportBucket: z.string().optional(),
 });
 export type RunSettingsRecord = z.infer<typeof runSettingsRecordSchema>;
 

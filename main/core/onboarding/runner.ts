@@ -69,6 +69,7 @@ export interface RunSettings {
   rolePath?: string;
   mode?: 'stacks' | 'stacksets';
   namePrefix?: string;
+  costAndUsageReportBucket?: string;
 }
 
 export interface StackSource {

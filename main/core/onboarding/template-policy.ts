@@ -111,7 +111,13 @@ export function listPolicyStatements(template: CfnTemplate): LocatedStatement[] 
       out.push(
         ...statementsOf(
           properties['PolicyDocument'],
-          { resource: logicalId, resourceType: resource.Type, kind: 'permissions', policyName: logicalId },
+          {
+            resource: logicalId,
+            resourceType: resource.Type,
+            kind: 'permissions',
+            // IAM shows an AWS::IAM::Policy on the role under its PolicyName, so that is the name to compare.
+            policyName: typeof properties['PolicyName'] === 'string' ? properties['PolicyName'] : logicalId,
+          },
           resourceCondition,
         ),
       );

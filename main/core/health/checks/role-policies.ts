@@ -44,7 +44,10 @@ export function expectedInlinePolicies(
 ): ExpectedInlinePolicy[] {
   const byName = new Map<string, PolicyStatement[]>();
   for (const entry of listPolicyStatements(template)) {
-    if (entry.resourceType !== 'AWS::IAM::Role' || !conditionHolds(entry.condition, connection)) continue;
+    // Both a role's own Policies and an AWS::IAM::Policy attached to it appear on the role as inline policies
+    // (the templates hold a single role, so every such policy is that role's).
+    const onRole = entry.resourceType === 'AWS::IAM::Role' || entry.resourceType === 'AWS::IAM::Policy';
+    if (!onRole || !conditionHolds(entry.condition, connection)) continue;
     byName.set(entry.policyName, [...(byName.get(entry.policyName) ?? []), entry.statement]);
   }
   return [...byName].map(([name, statements]) => ({ name, statements }));

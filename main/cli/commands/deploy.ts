@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import type { CliContext } from './index.js';
+import { serviceForCli } from '../service-for-cli.js';
+import { requireProfile } from './common.js';
+import { addOnboardingOptions, onboardingRequest, type OnboardingFlags } from './onboarding-options.js';
+import { printPlan } from '../plan-output.js';
+import { progressDots } from './plan.js';
+import { OrgConnectError } from '../../core/errors.js';
+import { driveRun } from '../drive-run.js';
+
+export function registerDeployCommand(program: Command, context: CliContext): void {
+  addOnboardingOptions(
+    program
+      .command('deploy')
+      .description(
+        'Connect the selected accounts: Billing stack first, then Resource stacks. Shows the plan and asks first.',
+      ),
+  )
+    .option('--concurrency <n>', 'Resource stacks deployed at once', '8')
+    .option('--yes', 'deploy without asking (the plan is still printed unless --json)')
+    .action(async (flags: OnboardingFlags & { concurrency: string; yes?: boolean }) => {
+      const { io } = context;
+      const json = flags.json === true;
+      const concurrency = Number(flags.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+        throw new OrgConnectError('USAGE_CONCURRENCY', '--concurrency must be a whole number from 1 to 64.');
+      }
+      const request = onboardingRequest(flags, context.env);
+      const profile = requireProfile(flags, context);
+      const service = serviceForCli(context, { dataDir: flags.dataDir });
+      const planned = await service.plan(profile, request, { onPreflight: progressDots(context, json) });
+      if (io.isInteractive) io.stderr('\r\x1b[K');
+      const { counts } = planned.plan;
+      if (!json) printPlan(io, planned.plan);
+      if (counts.create + counts.update === 0 && counts.blocked === 0) {
+        if (!json) io.stdout('Nothing to deploy: every selected account is already connected.\n');
+      }
+      if (!flags.yes) {
+        if (!io.prompt) {
+          throw new OrgConnectError(
+            'USAGE_CONFIRMATION_REQUIRED',
+            'deploy asks before writing to AWS, but there is no terminal to ask on.',
+            {
+              fix: 'Review "orgconnect plan" and pass --yes.',
+            },
+          );
+        }
+        const answer = await io.prompt(
+          `Create ${counts.create} and update ${counts.update} stacks in ${counts.create + counts.update} accounts? [y/N] `,
+        );
+        if (!/^y(es)?$/i.test(answer.trim())) {
+          io.stderr('Nothing was deployed.\n');
+          return;
+        }
+      }
+      const run = await service.createRun(profile, request, planned, { concurrency });
+      context.exitCode = await driveRun(context, run, { json, resumed: false, mode: 'start' });
+    });
+}

@@ -1,0 +1,71 @@
+import { Option, type Command } from 'commander';
+import type { OnboardingRequest } from '../../core/onboarding/onboarding.js';
+import { OrgConnectError } from '../../core/errors.js';
+
+export interface OnboardingFlags {
+  profile?: string;
+  externalId?: string;
+  platformAccount?: string;
+  select: string;
+  exclude?: string;
+  accessRole?: string;
+  roleName?: string;
+  rolePath?: string;
+  mode: 'stacks' | 'stacksets';
+  namePrefix?: string;
+  curBucket?: string;
+  dataDir?: string;
+  json?: boolean;
+}
+
+/** The flags `plan` and `deploy` share (README, "CLI"). */
+export function addOnboardingOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'management account profile (default: AWS_PROFILE or "default")')
+    .option('--external-id <id>', 'the External ID the platform shows (or ORGCONNECT_EXTERNAL_ID)')
+    .option('--platform-account <id>', "the platform's AWS account id", '061190967865')
+    .option(
+      '--select <what>',
+      'all | <id,id,…> | ou:<ou-id>[,ou:<ou-id>] (OUs include their children)',
+      'all',
+    )
+    .option('--exclude <ids>', 'account ids to leave out')
+    .option(
+      '--access-role <name>',
+      'role assumed from the management account in each member',
+      'OrganizationAccountAccessRole',
+    )
+    .option('--role-name <name>', 'name of the platform role the stacks create (default per stack kind)')
+    .option('--role-path <path>', 'IAM path of the platform role', '/')
+    .addOption(
+      new Option('--mode <mode>', 'one stack per account, or a service-managed StackSet')
+        .choices(['stacks', 'stacksets'])
+        .default('stacks'),
+    )
+    .option('--name-prefix <prefix>', 'prefix for connection names')
+    .option('--cur-bucket <bucket>', 'S3 bucket of the Cost and Usage Report (Billing stack)')
+    .option('--data-dir <dir>', 'where runs are journaled (default: ORGCONNECT_HOME or the app-data folder)')
+    .option('--json', 'machine-readable output (see README)');
+}
+
+export function onboardingRequest(flags: OnboardingFlags, env: NodeJS.ProcessEnv): OnboardingRequest {
+  // From the environment so it need not sit in shell history; never echoed back.
+  const externalId = flags.externalId ?? env['ORGCONNECT_EXTERNAL_ID'];
+  if (!externalId) {
+    throw new OrgConnectError('USAGE_EXTERNAL_ID_MISSING', 'The External ID is required.', {
+      fix: 'Pass --external-id (or set ORGCONNECT_EXTERNAL_ID) with the value the platform shows.',
+    });
+  }
+  return {
+    externalId,
+    select: flags.select,
+    mode: flags.mode,
+    ...(flags.platformAccount ? { platformAccountId: flags.platformAccount } : {}),
+    ...(flags.exclude ? { exclude: flags.exclude } : {}),
+    ...(flags.accessRole ? { accessRoleName: flags.accessRole } : {}),
+    ...(flags.roleName ? { roleName: flags.roleName } : {}),
+    ...(flags.rolePath ? { rolePath: flags.rolePath } : {}),
+    ...(flags.namePrefix ? { namePrefix: flags.namePrefix } : {}),
+    ...(flags.curBucket ? { costAndUsageReportBucket: flags.curBucket } : {}),
+  };
+}

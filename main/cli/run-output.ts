@@ -1,0 +1,104 @@
+/**
+ * How a deploy run is shown: with --json, one JSON object per line and nothing else on stdout (README, "deploy
+ * --json events"); otherwise a line per account state change for people.
+ */
+import type { RunEvent } from '../core/onboarding/run-events.js';
+import type { RunState } from '../core/onboarding/run-state.js';
+import { printJsonLine, type CliIo } from './output.js';
+
+export function runEventPrinter(io: CliIo, json: boolean): (event: RunEvent, state: RunState) => void {
+  return (event, state) => {
+    const line = runEventLine(event, state);
+    if (line === undefined) return;
+    if (json) {
+      printJsonLine(io, line);
+      return;
+    }
+    if (line.event === 'account') {
+      const why = [line.reason, line.fix ? `Fix: ${line.fix}` : undefined].filter(Boolean).join(' ');
+      io.stdout(`${line.accountId}  ${line.kind.padEnd(8)}  ${line.state}${why ? `  ${why}` : ''}\n`);
+    }
+  };
+}
+
+export type RunLine =
+  | { event: 'run-started'; runId: string; managementAccountId: string; accounts: number }
+  | {
+      event: 'account';
+      runId: string;
+      accountId: string;
+      kind: 'billing' | 'resource';
+      state: string;
+      outcome?: string;
+      roleArn?: string;
+      code?: string;
+      reason?: string;
+      fix?: string;
+    }
+  | { event: 'run-finished'; runId: string; status: string; counts: RunState['counts'] };
+
+function runEventLine(event: RunEvent, state: RunState): RunLine | undefined {
+  switch (event.type) {
+    case 'account-state':
+      return {
+        event: 'account',
+        runId: state.runId,
+        accountId: event.accountId,
+        kind: event.kind,
+        state: event.state,
+        ...(event.outcome ? { outcome: event.outcome } : {}),
+        ...(event.roleArn ? { roleArn: event.roleArn } : {}),
+        ...(event.code ? { code: event.code } : {}),
+        ...(event.reason ? { reason: event.reason } : {}),
+        ...(event.fix ? { fix: event.fix } : {}),
+      };
+    default:
+      return undefined;
+  }
+}
+
+export function printRunStarted(io: CliIo, state: RunState, json: boolean, resumed = false): void {
+  const line: RunLine = {
+    event: 'run-started',
+    runId: state.runId,
+    managementAccountId: state.managementAccountId,
+    accounts: state.accounts.length,
+  };
+  if (json) printJsonLine(io, resumed ? { ...line, resumed: true } : line);
+  else
+    io.stdout(
+      `Run ${state.runId} ${resumed ? 'resumed' : 'started'} (${state.accounts.length} connections).\n`,
+    );
+}
+
+/** Printed once a pass of the run has ended (finished, or stopped to resume later). */
+export function runFinishedLine(state: RunState): RunLine {
+  return {
+    event: 'run-finished',
+    runId: state.runId,
+    status: state.status === 'finished' ? (state.finishedStatus ?? 'completed') : 'stopped',
+    counts: state.counts,
+  };
+}
+
+export function printRunFinished(io: CliIo, state: RunState, json: boolean): void {
+  const line = runFinishedLine(state);
+  if (json) {
+    printJsonLine(io, line);
+    return;
+  }
+  const c = state.counts;
+  io.stdout(
+    `\nRun ${state.runId} ${line.event === 'run-finished' ? line.status : ''}: ${c.connected} connected, ` +
+      `${c.skipped} already connected, ${c.failed} failed, ${c.cancelled} cancelled, ${c.unknown} unknown, ` +
+      `${c.pending} pending.\n`,
+  );
+  if (c.failed > 0) io.stdout(`Retry the failed accounts with: orgconnect retry ${state.runId}\n`);
+  if (state.status !== 'finished') io.stdout(`Continue with: orgconnect resume ${state.runId}\n`);
+}
+
+/** 0 when every selected account is connected (or already was), 3 otherwise (README, exit codes). */
+export function runExitCode(state: RunState): 0 | 3 {
+  const c = state.counts;
+  return c.total === c.connected + c.skipped ? 0 : 3;
+}

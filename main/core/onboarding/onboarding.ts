@@ -1,0 +1,231 @@
+/**
+ * The onboarding flow over one management profile: discover → select → preflight → plan, and a deploy run built
+ * from that plan (or resumed from its journal). This is the glue between the pieces; each decision lives in the
+ * module that owns it (selection, preflight, plan, runner).
+ */
+import type { AwsClientFactory } from '../aws/client-factory.js';
+import { OrgConnectError } from '../errors.js';
+import type { OrganizationSnapshot } from '../org/index.js';
+import {
+  createAccountCredentials,
+  DEFAULT_ACCESS_ROLE_NAME,
+  type AccountCredentialsSource,
+} from './account-credentials.js';
+import { assertValidExternalId } from './external-id.js';
+import { buildPlan, deploymentSource, preflightTargets, type DeployMode, type Plan } from './plan.js';
+import { runPreflight, type PreflightResult } from './preflight.js';
+import { parseSelection, resolveSelection } from './selection.js';
+import {
+  DEFAULT_PLATFORM_ACCOUNT_ID,
+  loadTemplates,
+  type LoadedTemplate,
+  type TemplateKind,
+} from './templates.js';
+import {
+  DEFAULT_CONCURRENCY,
+  resumeRun,
+  startRun,
+  type DeployRun,
+  type ProgressListener,
+  type RunEventListener,
+} from './runner.js';
+import { readRunState } from './journal.js';
+
+/**
+ * Suspended or closing accounts are shown in the plan with their reason but are not part of a run: nothing can
+ * be deployed there, so they are neither failures nor connections.
+ */
+const INACTIVE_ACCOUNT_CODES = new Set(['ACCOUNT_SUSPENDED', 'ACCOUNT_CLOSING', 'ACCOUNT_NOT_ACTIVE']);
+
+export interface OnboardingRequest {
+  externalId: string;
+  platformAccountId?: string;
+  /** `all`, `<id,id>`, or `ou:<ou-id>[,ou:<ou-id>]` (OUs include their children). */
+  select?: string;
+  exclude?: string;
+  accessRoleName?: string;
+  roleName?: string;
+  rolePath?: string;
+  mode?: DeployMode;
+  namePrefix?: string;
+  nameOverrides?: Record<string, string>;
+  costAndUsageReportBucket?: string;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  preflight: PreflightResult[];
+  organizationId: string;
+}
+
+export interface OnboardingContext {
+  profile: string;
+  factory: AwsClientFactory;
+  snapshot: OrganizationSnapshot;
+}
+
+function accountCredentials(context: OnboardingContext, accessRoleName: string): AccountCredentialsSource {
+  const stsEndpoint = context.factory.endpointFor('STS');
+  return createAccountCredentials({
+    managementCredentials: context.factory.credentials,
+    managementAccountId: context.snapshot.organization.managementAccountId,
+    accessRoleName,
+    region: context.factory.region,
+    ...(stsEndpoint === undefined ? {} : { stsEndpoint }),
+  });
+}
+
+function planSettings(request: OnboardingRequest) {
+  assertValidExternalId(request.externalId);
+  const platformAccountId = request.platformAccountId ?? DEFAULT_PLATFORM_ACCOUNT_ID;
+  if (!/^\d{12}$/.test(platformAccountId)) {
+    throw new OrgConnectError(
+      'USAGE_PLATFORM_ACCOUNT_INVALID',
+      `"${platformAccountId}" is not a 12-digit AWS account id.`,
+    );
+  }
+  return {
+    platformAccountId,
+    externalId: request.externalId,
+    accessRoleName: request.accessRoleName ?? DEFAULT_ACCESS_ROLE_NAME,
+    mode: request.mode ?? 'stacks',
+    ...(request.roleName === undefined ? {} : { roleName: request.roleName }),
+    ...(request.rolePath === undefined ? {} : { rolePath: request.rolePath }),
+    ...(request.namePrefix === undefined ? {} : { namePrefix: request.namePrefix }),
+    ...(request.nameOverrides === undefined ? {} : { nameOverrides: request.nameOverrides }),
+    ...(request.costAndUsageReportBucket === undefined
+      ? {}
+      : { costAndUsageReportBucket: request.costAndUsageReportBucket }),
+  };
+}
+
+/** Reads AWS only: credentials into each selected account, and any existing orgconnect stack. Writes nothing. */
+export async function planOnboarding(
+  context: OnboardingContext,
+  request: OnboardingRequest,
+  options: {
+    onPreflight?: (result: PreflightResult) => void;
+    signal?: AbortSignal;
+    concurrency?: number;
+  } = {},
+): Promise<PlanResult> {
+  const settings = planSettings(request);
+  const selection = parseSelection(request.select ?? 'all', request.exclude);
+  const { snapshot, factory } = context;
+  const resolved = resolveSelection(selection, snapshot.accounts, snapshot.ous);
+  const credentials = accountCredentials(context, settings.accessRoleName);
+  const preflight = await runPreflight({
+    targets: preflightTargets(resolved.active, settings),
+    credentialsFor: async (accountId) => credentials.providerFor(accountId),
+    clientFactory: (accountId, provider) => ({
+      sts: factory.client('STS', { accountKey: accountId, credentials: provider }),
+      cloudformation: factory.client('CloudFormation', { accountKey: accountId, credentials: provider }),
+      iam: factory.client('IAM', { accountKey: accountId, credentials: provider }),
+    }),
+    accessRoleName: settings.accessRoleName,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    ...(options.onPreflight ? { onResult: options.onPreflight } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const templates = await loadTemplates();
+  const plan = buildPlan({
+    accounts: snapshot.accounts,
+    units: snapshot.ous,
+    selection,
+    settings,
+    preflight,
+    templates,
+  });
+  return { plan, preflight, organizationId: snapshot.organization.id };
+}
+
+export interface RunHooks {
+  dataDir: string;
+  concurrency?: number;
+  onEvent?: RunEventListener;
+  onProgress?: ProgressListener;
+}
+
+/** Journals a new run for a plan the user has seen, ready to `start()`. */
+export async function createDeployRun(
+  context: OnboardingContext,
+  request: OnboardingRequest,
+  plan: Plan,
+  hooks: RunHooks,
+): Promise<DeployRun> {
+  const settings = planSettings(request);
+  if (settings.mode === 'stacksets') {
+    throw new OrgConnectError('STACKSETS_NOT_WIRED', 'StackSets mode is not available in this build yet.', {
+      fix: 'Use --mode stacks (one stack per account).',
+    });
+  }
+  const credentials = accountCredentials(context, settings.accessRoleName);
+  const templates = await loadTemplates();
+  const { externalId: _externalId, nameOverrides: _names, ...recorded } = settings;
+  return startRun({
+    dataDir: hooks.dataDir,
+    items: plan.items.filter(
+      (item) => !(item.action === 'blocked' && INACTIVE_ACCOUNT_CODES.has(item.code ?? '')),
+    ),
+    settings: { ...recorded, externalId: settings.externalId, region: context.factory.region },
+    managementAccountId: context.snapshot.organization.managementAccountId,
+    profile: context.profile,
+    credentialsFor: (accountId) => credentials.credentialsFor(accountId),
+    cloudFormationFor: (accountId, provider) =>
+      context.factory.client('CloudFormation', { accountKey: accountId, credentials: provider }),
+    templateFor: deploymentSource(recorded, templates),
+    ...runOptions(hooks),
+  });
+}
+
+/** Re-opens a journaled run; `start()` reconciles with CloudFormation before deploying anything. */
+export async function openRunForResume(
+  factory: AwsClientFactory,
+  runId: string,
+  hooks: RunHooks & { externalId?: string },
+): Promise<DeployRun> {
+  const state = await readRunState(hooks.dataDir, runId);
+  const settings = state.settings;
+  const credentials = createAccountCredentials({
+    managementCredentials: factory.credentials,
+    managementAccountId: state.managementAccountId,
+    accessRoleName: settings.accessRoleName,
+    region: settings.region,
+    ...(factory.endpointFor('STS') === undefined
+      ? {}
+      : { stsEndpoint: factory.endpointFor('STS') as string }),
+  });
+  const templates: Record<TemplateKind, LoadedTemplate> = await loadTemplates();
+  return resumeRun({
+    runId,
+    dataDir: hooks.dataDir,
+    ...(hooks.externalId === undefined ? {} : { externalId: hooks.externalId }),
+    credentialsFor: (accountId) => credentials.credentialsFor(accountId),
+    cloudFormationFor: (accountId, provider) =>
+      factory.client('CloudFormation', {
+        accountKey: accountId,
+        credentials: provider,
+        region: settings.region,
+      }),
+    templateFor: deploymentSource(
+      {
+        platformAccountId: settings.platformAccountId,
+        ...(settings.roleName === undefined ? {} : { roleName: settings.roleName }),
+        ...(settings.rolePath === undefined ? {} : { rolePath: settings.rolePath }),
+        ...(settings.costAndUsageReportBucket === undefined
+          ? {}
+          : { costAndUsageReportBucket: settings.costAndUsageReportBucket }),
+      },
+      templates,
+    ),
+    ...runOptions(hooks),
+  });
+}
+
+function runOptions(hooks: RunHooks) {
+  return {
+    ...(hooks.concurrency === undefined ? {} : { concurrency: hooks.concurrency }),
+    ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
+    ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+  };
+}
