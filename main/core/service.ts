@@ -24,6 +24,18 @@ import { listRuns, readRunState, type RunListing } from './onboarding/journal.js
 import { ensureDataDirWritable, resolveDataDir } from './onboarding/data-dir.js';
 import type { RunState } from './onboarding/run-state.js';
 import { OrgConnectError } from './errors.js';
+import {
+  createMonitorFor,
+  latestHealth,
+  loadConnections,
+  noConnectionsError,
+} from './health/health-service.js';
+import type { Connection } from './health/connection.js';
+import type { ConnectionHealth } from './health/check-result.js';
+import type { CheckOptions } from './health/check-context.js';
+import type { HealthEvent, HealthMonitor } from './health/monitor.js';
+import { DEFAULT_ACCESS_ROLE_NAME } from './onboarding/account-credentials.js';
+import { renderCsvReport, renderJsonReport, renderXlsxReport } from './reports/index.js';
 
 export interface HostServices {
   /** Asked for the current code of an MFA device when a profile's role chain needs one. */
@@ -168,6 +180,66 @@ export class OrgConnectService {
 
   runState(runId: string): Promise<RunState> {
     return readRunState(this.dataDir, runId);
+  }
+
+  /** Connections recorded by runs (of one run, or the newest per account across runs). */
+  connections(options: { runId?: string; managementAccountId?: string } = {}): Promise<Connection[]> {
+    return loadConnections(this.dataDir, options);
+  }
+
+  /**
+   * A health monitor for a management profile's connections: checks run with its access into each account;
+   * every change is an event and lands in the history under the data directory.
+   */
+  async healthMonitor(
+    profile: string,
+    options: { accessRoleName?: string; checks?: CheckOptions; onEvent?: (event: HealthEvent) => void } = {},
+  ): Promise<{ monitor: HealthMonitor; snapshot: OrganizationSnapshot }> {
+    const factory = await this.clientFactory(profile);
+    const snapshot = await this.discover(profile);
+    const monitor = await createMonitorFor({
+      factory,
+      snapshot,
+      dataDir: this.dataDir,
+      accessRoleName: options.accessRoleName ?? DEFAULT_ACCESS_ROLE_NAME,
+      ...(options.checks ? { options: options.checks } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    return { monitor, snapshot };
+  }
+
+  /** Checks every connection of the profile's Organization once. */
+  async checkHealth(
+    profile: string,
+    options: { runId?: string; accessRoleName?: string; checks?: CheckOptions } = {},
+  ): Promise<{ connections: Connection[]; health: ConnectionHealth[]; snapshot: OrganizationSnapshot }> {
+    const { monitor, snapshot } = await this.healthMonitor(profile, options);
+    const connections = await this.connections({
+      ...(options.runId ? { runId: options.runId } : {}),
+      managementAccountId: snapshot.organization.managementAccountId,
+    });
+    if (connections.length === 0) throw noConnectionsError(this.dataDir);
+    return { connections, health: await monitor.checkNow(connections), snapshot };
+  }
+
+  /** A report of the recorded connections with their latest health; reads only the data directory. */
+  async report(options: {
+    format: 'csv' | 'json' | 'xlsx';
+    runId?: string;
+    revealExternalId?: string;
+    snapshot?: OrganizationSnapshot;
+  }): Promise<Buffer> {
+    const connections = await this.connections(options.runId ? { runId: options.runId } : {});
+    if (connections.length === 0) throw noConnectionsError(this.dataDir);
+    const input = {
+      connections,
+      health: await latestHealth(this.dataDir, connections),
+      ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+      ...(options.revealExternalId ? { revealExternalId: options.revealExternalId } : {}),
+    };
+    if (options.format === 'xlsx') return renderXlsxReport(input);
+    if (options.format === 'csv') return Buffer.from(renderCsvReport(input), 'utf8');
+    return Buffer.from(renderJsonReport(input), 'utf8');
   }
 
   /** One factory per management profile, so several Organizations can be worked on side by side. */

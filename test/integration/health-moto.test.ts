@@ -13,14 +13,10 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
-  AttachRolePolicyCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
-  GetRolePolicyCommand,
   IAMClient,
-  ListRolePoliciesCommand,
-  PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
@@ -54,6 +50,7 @@ import {
 import { discoverOrganization } from '../../main/core/org/index.js';
 import type { OrganizationSnapshot } from '../../main/core/org/types.js';
 import { recordedAccountClient, recordedCurPort } from '../fixtures/recorded/recorded.js';
+import { makeRoleAsAwsWould } from '../support/moto-role-fixups.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 
 const REGION = 'us-east-1';
@@ -148,32 +145,8 @@ describe('health checks against moto', () => {
     );
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: STACK[kind] }))).Stacks?.[0];
     assert.equal(stack?.StackStatus, 'CREATE_COMPLETE');
-    // moto's CloudFormation ignores ManagedPolicyArns (moto 5.2.5 iam/models.py Role.create_from_cloudformation_json);
-    // attach them the way CloudFormation does in AWS, so the role matches what AWS would have built.
     const iam = new IAMClient({ region: REGION, endpoint: moto.url, credentials: own });
-    for (const arn of expectedManagedPolicyArns(templates[kind].document)) {
-      await iam.send(new AttachRolePolicyCommand({ RoleName: ROLE[kind], PolicyArn: arn }));
-    }
-    // moto 5.2.5 hands some CloudFormation-created inline policies back from GetRolePolicy as a Python repr
-    // ({'Version': ...}) instead of JSON (seen for the Billing role, whose Policies list holds an Fn::If). IAM
-    // stores JSON; put the same document back as JSON so the role reads as AWS would return it.
-    for (const name of (await iam.send(new ListRolePoliciesCommand({ RoleName: ROLE[kind] }))).PolicyNames ??
-      []) {
-      const stored =
-        (await iam.send(new GetRolePolicyCommand({ RoleName: ROLE[kind], PolicyName: name })))
-          .PolicyDocument ?? '';
-      const text = decodeURIComponent(stored);
-      if (text.startsWith("{'")) {
-        const json = text
-          .replace(/'/g, '"')
-          .replace(/\bTrue\b/g, 'true')
-          .replace(/\bFalse\b/g, 'false');
-        JSON.parse(json);
-        await iam.send(
-          new PutRolePolicyCommand({ RoleName: ROLE[kind], PolicyName: name, PolicyDocument: json }),
-        );
-      }
-    }
+    await makeRoleAsAwsWould(iam, ROLE[kind], expectedManagedPolicyArns(templates[kind].document));
     // The platform assumes the role and uses it once: moto then reports RoleLastUsed, as IAM does.
     const roleArn = stack?.Outputs?.find((o) => o.OutputKey === 'RoleArn')?.OutputValue ?? '';
     const sts = new STSClient({ region: REGION, endpoint: moto.url, credentials: MANAGEMENT_KEYS });

@@ -8,6 +8,7 @@ import { registerAccountsCommand } from './accounts.js';
 import { registerPlanCommand } from './plan.js';
 import { registerDeployCommand } from './deploy.js';
 import { registerRunCommands } from './runs.js';
+import { registerHealthCommands } from './health.js';
 
 /** What every command may touch: its I/O, the environment it reads AWS settings from, and the exit code it sets. */
 export interface CliContext {
@@ -24,4 +25,5 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerPlanCommand(program, context);
   registerDeployCommand(program, context);
   registerRunCommands(program, context);
+  registerHealthCommands(program, context);
 }

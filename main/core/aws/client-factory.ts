@@ -61,6 +61,8 @@ export interface AwsClientFactory {
   readonly credentials: AwsCredentialIdentityProvider;
   /** The endpoint the profile's configuration names for a service, if any (an emulator, a VPC endpoint). */
   endpointFor(service: FactoryService): string | undefined;
+  /** The configured endpoint for any other SDK service id (e.g. 'Cost and Usage Report Service'). */
+  resolveEndpoint(serviceId: string): Promise<string | undefined>;
   client<S extends FactoryService>(
     service: S,
     target?: { accountKey?: string; credentials?: Credentials; region?: string },
@@ -91,6 +93,8 @@ export async function createClientFactory(
     region: sts.region,
     credentials: sts.credentials,
     endpointFor: (service) => byService.get(service)?.endpoint,
+    resolveEndpoint: async (serviceId) =>
+      (await resolveClientConfig(profile, serviceId as AwsServiceId, options)).endpoint,
     client<S extends FactoryService>(
       service: S,
       target: { accountKey?: string; credentials?: Credentials; region?: string } = {},

@@ -79,7 +79,8 @@ export function connectionsFromRun(
       if (account.roleArn !== undefined) connection.roleArn = account.roleArn;
       const templateSha = extra.templateSha256?.[account.kind];
       if (templateSha !== undefined) connection.templateSha256 = templateSha;
-      if (account.kind === 'billing' && extra.curBucket) connection.curBucket = extra.curBucket;
+      const curBucket = extra.curBucket ?? run.settings.costAndUsageReportBucket;
+      if (account.kind === 'billing' && curBucket) connection.curBucket = curBucket;
       return connection;
     });
 }

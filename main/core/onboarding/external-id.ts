@@ -20,8 +20,3 @@ export function assertValidExternalId(value: string): void {
     });
   }
 }
-
-/** What may be shown of an External ID: its last 4 characters. */
-export function maskExternalId(value: string): string {
-  return `••••${value.slice(-4)}`;
-}

@@ -1,0 +1,209 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CliContext } from './index.js';
+import { formatTable, printJson, printJsonLine } from '../output.js';
+import { serviceForCli } from '../service-for-cli.js';
+import { requireProfile } from './common.js';
+import { CHECK_IDS, type CheckId, type ConnectionHealth } from '../../core/health/check-result.js';
+import { connectionKey, type Connection } from '../../core/health/connection.js';
+import { OrgConnectError } from '../../core/errors.js';
+
+/** The documented `health --json` shape (README). */
+export function healthJson(
+  organizationId: string,
+  connections: readonly Connection[],
+  health: readonly ConnectionHealth[],
+) {
+  const byKey = new Map(health.map((h) => [h.connectionKey, h]));
+  const rows = connections.map((connection) => {
+    const result = byKey.get(connectionKey(connection));
+    return {
+      accountId: connection.accountId,
+      accountName: connection.accountName,
+      kind: connection.kind,
+      connectionName: connection.connectionName,
+      roleArn: connection.roleArn ?? null,
+      overall: result?.overall ?? 'unknown',
+      checkedAt: result?.checkedAt ?? null,
+      checks: (result?.checks ?? []).map((check) => ({
+        id: check.id,
+        status: check.status,
+        summary: check.summary,
+        ...(check.fix ? { fix: check.fix } : {}),
+      })),
+    };
+  });
+  const count = (overall: string) => rows.filter((row) => row.overall === overall).length;
+  return {
+    organizationId,
+    summary: {
+      total: rows.length,
+      healthy: count('healthy'),
+      degraded: count('degraded'),
+      unhealthy: count('unhealthy'),
+      unknown: count('unknown'),
+    },
+    connections: rows,
+  };
+}
+
+function parseSkip(value: string | undefined): CheckId[] {
+  if (!value) return [];
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const unknown = ids.filter((id) => !(CHECK_IDS as readonly string[]).includes(id));
+  if (unknown.length > 0) {
+    throw new OrgConnectError('USAGE_UNKNOWN_CHECK', `Unknown check ${unknown.join(', ')}.`, {
+      fix: `Checks are: ${CHECK_IDS.join(', ')}.`,
+    });
+  }
+  return ids as CheckId[];
+}
+
+export function registerHealthCommands(program: Command, context: CliContext): void {
+  program
+    .command('health')
+    .description('Check every connection: account active, stack, role, trust, policies, use, CUR, Regions.')
+    .option('--profile <name>', 'management profile (default: AWS_PROFILE or "default")')
+    .option('--run <run-id>', 'only the connections of this run')
+    .option(
+      '--access-role <name>',
+      'role assumed in each account to check it',
+      'OrganizationAccountAccessRole',
+    )
+    .option('--skip <checks>', `checks not to run, shown as skipped (${CHECK_IDS.join(', ')})`)
+    .option('--watch', 'keep checking and print each change')
+    .option('--interval <seconds>', 'with --watch: seconds between rounds', '300')
+    .option('--data-dir <dir>', 'data directory (default: ORGCONNECT_HOME or the app-data folder)')
+    .option('--json', 'print JSON (see README); with --watch one change event per line')
+    .action(
+      async (flags: {
+        profile?: string;
+        run?: string;
+        accessRole: string;
+        skip?: string;
+        watch?: boolean;
+        interval: string;
+        dataDir?: string;
+        json?: boolean;
+      }) => {
+        const { io } = context;
+        const service = serviceForCli(context, { dataDir: flags.dataDir });
+        const checks = { skip: parseSkip(flags.skip) };
+        const profile = requireProfile(flags, context);
+        if (flags.watch) {
+          await watchHealth(context, service, profile, flags, checks);
+          return;
+        }
+        const { connections, health, snapshot } = await service.checkHealth(profile, {
+          ...(flags.run ? { runId: flags.run } : {}),
+          accessRoleName: flags.accessRole,
+          checks,
+        });
+        const body = healthJson(snapshot.organization.id, connections, health);
+        if (flags.json) printJson(io, body);
+        else printHealthTable(context, body);
+        context.exitCode = body.summary.healthy === body.summary.total ? 0 : 3;
+      },
+    );
+
+  program
+    .command('report')
+    .description(
+      'Write a connection report (CSV and XLSX can be bulk-imported by the platform: name + role ARN).',
+    )
+    .addOption(
+      new Option('--format <format>', 'report format').choices(['csv', 'json', 'xlsx']).makeOptionMandatory(),
+    )
+    .requiredOption('--out <file>', 'where to write the report')
+    .option('--run <run-id>', 'only the connections of this run')
+    .option('--reveal-external-id <id>', 'show this External ID in full where it matches (masked otherwise)')
+    .option('--data-dir <dir>', 'data directory (default: ORGCONNECT_HOME or the app-data folder)')
+    .action(
+      async (flags: {
+        format: 'csv' | 'json' | 'xlsx';
+        out: string;
+        run?: string;
+        revealExternalId?: string;
+        dataDir?: string;
+      }) => {
+        const service = serviceForCli(context, { dataDir: flags.dataDir });
+        const report = await service.report({
+          format: flags.format,
+          ...(flags.run ? { runId: flags.run } : {}),
+          ...(flags.revealExternalId ? { revealExternalId: flags.revealExternalId } : {}),
+        });
+        const out = path.resolve(flags.out);
+        await writeFile(out, report);
+        context.io.stderr(`Wrote ${flags.format.toUpperCase()} report to ${out}\n`);
+      },
+    );
+}
+
+function printHealthTable(context: CliContext, body: ReturnType<typeof healthJson>): void {
+  const { io } = context;
+  io.stdout(
+    formatTable(body.connections, [
+      { header: 'ACCOUNT', value: (c) => c.accountId },
+      { header: 'CONNECTION', value: (c) => c.connectionName },
+      { header: 'KIND', value: (c) => c.kind },
+      { header: 'HEALTH', value: (c) => c.overall },
+      {
+        header: 'PROBLEMS',
+        value: (c) =>
+          c.checks
+            .filter(
+              (check) => check.status === 'fail' || check.status === 'warn' || check.status === 'unknown',
+            )
+            .map((check) => `${check.id}: ${check.summary}${check.fix ? ` Fix: ${check.fix}` : ''}`)
+            .join(' | '),
+      },
+    ]),
+  );
+  const s = body.summary;
+  io.stdout(
+    `\n${s.healthy}/${s.total} healthy, ${s.degraded} degraded, ${s.unhealthy} unhealthy, ${s.unknown} unknown.\n`,
+  );
+}
+
+async function watchHealth(
+  context: CliContext,
+  service: ReturnType<typeof serviceForCli>,
+  profile: string,
+  flags: { run?: string; accessRole: string; interval: string; json?: boolean },
+  checks: { skip: CheckId[] },
+): Promise<void> {
+  const { io } = context;
+  const intervalSeconds = Number(flags.interval);
+  if (!Number.isFinite(intervalSeconds) || intervalSeconds < 10) {
+    throw new OrgConnectError('USAGE_INTERVAL', '--interval must be at least 10 seconds.');
+  }
+  const { monitor, snapshot } = await service.healthMonitor(profile, {
+    accessRoleName: flags.accessRole,
+    checks,
+    onEvent: (event) => {
+      if (flags.json) printJsonLine(io, event);
+      else
+        io.stdout(
+          `${new Date().toISOString()}  ${event.connectionKey}  ${event.previous?.overall ?? 'new'} → ${event.current.overall}\n`,
+        );
+    },
+  });
+  const connections = () =>
+    service.connections({
+      ...(flags.run ? { runId: flags.run } : {}),
+      managementAccountId: snapshot.organization.managementAccountId,
+    });
+  monitor.start(connections, intervalSeconds * 1000);
+  io.stderr(`Watching health every ${intervalSeconds} s; press Ctrl-C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  monitor.stop();
+  await monitor.idle();
+}
