@@ -5,7 +5,13 @@
  */
 import { createClientFactory, type AwsClientFactory } from './aws/client-factory.js';
 import { loadLocalAwsConfig, resolveClientConfig, type LocalAwsConfig } from './aws/config/index.js';
-import { loginWithAuthCode, loginWithDeviceCode, type SsoPrompt } from './aws/sso/index.js';
+import {
+  createSsoPortal,
+  loginWithAuthCode,
+  loginWithDeviceCode,
+  type SsoPortal,
+  type SsoPrompt,
+} from './aws/sso/index.js';
 import { ssoTargetForProfile } from './aws/sso-target.js';
 import { whoAmI, type Identity } from './identity.js';
 import { discoverOrganization, type DiscoveryProgress, type OrganizationSnapshot } from './org/index.js';
@@ -136,7 +142,11 @@ export class OrgConnectService {
         },
       );
     }
-    const result = await planOnboarding({ profile, factory, snapshot }, request, options);
+    const result = await planOnboarding(
+      { profile, factory, snapshot, ssoPortal: this.ssoPortalFor(profile) },
+      request,
+      options,
+    );
     return { ...result, snapshot };
   }
 
@@ -152,7 +162,8 @@ export class OrgConnectService {
   ): Promise<DeployRun> {
     await ensureDataDirWritable(this.dataDir);
     const factory = await this.clientFactory(profile);
-    return createDeployRun({ profile, factory, snapshot: planned.snapshot }, request, planned.plan, {
+    const context = { profile, factory, snapshot: planned.snapshot, ssoPortal: this.ssoPortalFor(profile) };
+    return createDeployRun(context, request, planned.plan, {
       ...hooks,
       dataDir: this.dataDir,
     });
@@ -171,7 +182,11 @@ export class OrgConnectService {
       });
     }
     const factory = await this.clientFactory(profile);
-    return openRunForResume(factory, runId, { ...options, dataDir: this.dataDir });
+    return openRunForResume(factory, runId, {
+      ...options,
+      dataDir: this.dataDir,
+      ssoPortal: this.ssoPortalFor(profile),
+    });
   }
 
   listRuns(): Promise<RunListing[]> {
@@ -240,6 +255,26 @@ export class OrgConnectService {
     if (options.format === 'xlsx') return renderXlsxReport(input);
     if (options.format === 'csv') return Buffer.from(renderCsvReport(input), 'utf8');
     return Buffer.from(renderJsonReport(input), 'utf8');
+  }
+
+  /** The IAM Identity Center portal of an SSO profile, built on first use (for the identity-center access mode). */
+  private ssoPortalFor(profile: string): () => Promise<SsoPortal> {
+    let portal: Promise<SsoPortal> | undefined;
+    return () =>
+      (portal ??= (async () => {
+        const target = ssoTargetForProfile(await this.listProfiles(), profile);
+        const factory = await this.clientFactory(profile);
+        const [endpoint, oidcEndpoint] = await Promise.all([
+          factory.resolveEndpoint('SSO'),
+          factory.resolveEndpoint('SSO OIDC'),
+        ]);
+        return createSsoPortal(target, {
+          env: this.env,
+          profile,
+          ...(endpoint === undefined ? {} : { endpoint }),
+          ...(oidcEndpoint === undefined ? {} : { oidcEndpoint }),
+        });
+      })());
   }
 
   /** One factory per management profile, so several Organizations can be worked on side by side. */

@@ -119,7 +119,15 @@ const DEFAULT_ACCOUNTS: TestAccount[] = [
   },
 ];
 
-export async function startSsoTestServer(options: { accounts?: TestAccount[] } = {}): Promise<SsoTestServer> {
+/** Real credentials for (account, role), e.g. issued by the emulator's STS so they act in that account there. */
+export type RoleCredentialsIssuer = (
+  accountId: string,
+  roleName: string,
+) => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }>;
+
+export async function startSsoTestServer(
+  options: { accounts?: TestAccount[]; issueRoleCredentials?: RoleCredentialsIssuer } = {},
+): Promise<SsoTestServer> {
   const clients = new Map<string, Client>();
   const devices = new Map<string, DeviceAuthorization>();
   const codes = new Map<string, AuthorizationCode>();
@@ -327,23 +335,36 @@ export async function startSsoTestServer(options: { accounts?: TestAccount[] } =
       const roleName = query.get('role_name') ?? '';
       if (!account || !account.roles.includes(roleName))
         return portalError(response, 403, 'ForbiddenException', 'No access');
-      const credentials: IssuedRoleCredentials = {
-        accountId,
-        roleName,
-        // Shaped like real keys so moto (or anything else) accepts them as static credentials.
+      const respond = (keys: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) => {
+        const credentials: IssuedRoleCredentials = {
+          accountId,
+          roleName,
+          ...keys,
+          expiration: Date.now() + 3600_000,
+        };
+        issuedCredentials.push(credentials);
+        json(response, 200, {
+          roleCredentials: {
+            accessKeyId: credentials.accessKeyId,
+            secretAccessKey: credentials.secretAccessKey,
+            sessionToken: credentials.sessionToken,
+            expiration: credentials.expiration,
+          },
+        });
+      };
+      if (options.issueRoleCredentials) {
+        options
+          .issueRoleCredentials(accountId, roleName)
+          .then(respond, (error: unknown) =>
+            portalError(response, 500, 'InternalServerException', String(error)),
+          );
+        return;
+      }
+      // Shaped like real keys so moto (or anything else) accepts them as static credentials.
+      return respond({
         accessKeyId: `ASIA${letters(16)}`,
         secretAccessKey: token(30).slice(0, 40),
         sessionToken: token(64),
-        expiration: Date.now() + 3600_000,
-      };
-      issuedCredentials.push(credentials);
-      return json(response, 200, {
-        roleCredentials: {
-          accessKeyId: credentials.accessKeyId,
-          secretAccessKey: credentials.secretAccessKey,
-          sessionToken: credentials.sessionToken,
-          expiration: credentials.expiration,
-        },
       });
     }
     return portalError(response, 404, 'ResourceNotFoundException', 'Not found');

@@ -9,6 +9,8 @@ export interface OnboardingFlags {
   select: string;
   exclude?: string;
   accessRole?: string;
+  access: 'access-role' | 'identity-center';
+  ssoRole?: string;
   roleName?: string;
   rolePath?: string;
   mode: 'stacks' | 'stacksets';
@@ -34,6 +36,15 @@ export function addOnboardingOptions(command: Command): Command {
       '--access-role <name>',
       'role assumed from the management account in each member',
       'OrganizationAccountAccessRole',
+    )
+    .addOption(
+      new Option('--access <mode>', 'how member accounts are reached')
+        .choices(['access-role', 'identity-center'])
+        .default('access-role'),
+    )
+    .option(
+      '--sso-role <permission-set>',
+      'with --access identity-center: the permission set to use in each account',
     )
     .option('--role-name <name>', 'name of the platform role the stacks create (default per stack kind)')
     .option('--role-path <path>', 'IAM path of the platform role', '/')
@@ -63,6 +74,8 @@ export function onboardingRequest(flags: OnboardingFlags, env: NodeJS.ProcessEnv
     ...(flags.platformAccount ? { platformAccountId: flags.platformAccount } : {}),
     ...(flags.exclude ? { exclude: flags.exclude } : {}),
     ...(flags.accessRole ? { accessRoleName: flags.accessRole } : {}),
+    accessMode: flags.access,
+    ...(flags.ssoRole ? { ssoRoleName: flags.ssoRole } : {}),
     ...(flags.roleName ? { roleName: flags.roleName } : {}),
     ...(flags.rolePath ? { rolePath: flags.rolePath } : {}),
     ...(flags.namePrefix ? { namePrefix: flags.namePrefix } : {}),

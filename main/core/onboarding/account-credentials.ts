@@ -43,6 +43,11 @@ export interface AccountCredentialsOptions {
   clock?: Clock;
   roleSessionName?: string;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Gets a member account's credentials another way than assuming the access role — IAM Identity Center's
+   * GetRoleCredentials for a permission set — while keeping this module's caching and refresh.
+   */
+  memberCredentials?: (accountId: string) => Promise<AccountCredentials>;
 }
 
 export interface AccountCredentialsSource {
@@ -193,7 +198,7 @@ export function createAccountCredentials(options: AccountCredentialsOptions): Ac
       const credentials =
         (await managementAccountId()) === accountId
           ? await options.managementCredentials()
-          : await assume(accountId);
+          : await (options.memberCredentials ?? assume)(accountId);
       cache.set(accountId, { credentials });
       return credentials;
     })();

@@ -4,11 +4,13 @@
  * module that owns it (selection, preflight, plan, runner).
  */
 import type { AwsClientFactory } from '../aws/client-factory.js';
+import type { SsoPortal } from '../aws/sso/index.js';
 import { OrgConnectError } from '../errors.js';
 import type { OrganizationSnapshot } from '../org/index.js';
 import {
   createAccountCredentials,
   DEFAULT_ACCESS_ROLE_NAME,
+  type AccountCredentials,
   type AccountCredentialsSource,
 } from './account-credentials.js';
 import { assertValidExternalId } from './external-id.js';
@@ -50,6 +52,10 @@ export interface OnboardingRequest {
   namePrefix?: string;
   nameOverrides?: Record<string, string>;
   costAndUsageReportBucket?: string;
+  /** `access-role` (default): assume --access-role from the management account; `identity-center`: use the
+   *  profile's IAM Identity Center session and the permission set `ssoRoleName` in each member account. */
+  accessMode?: 'access-role' | 'identity-center';
+  ssoRoleName?: string;
 }
 
 export interface PlanResult {
@@ -62,17 +68,61 @@ export interface OnboardingContext {
   profile: string;
   factory: AwsClientFactory;
   snapshot: OrganizationSnapshot;
+  /** The profile's IAM Identity Center portal, for the identity-center access mode. */
+  ssoPortal?: () => Promise<SsoPortal>;
 }
 
-function accountCredentials(context: OnboardingContext, accessRoleName: string): AccountCredentialsSource {
-  const stsEndpoint = context.factory.endpointFor('STS');
+interface AccessSettings {
+  accessRoleName: string;
+  accessMode?: 'access-role' | 'identity-center' | undefined;
+  ssoRoleName?: string | undefined;
+}
+
+/** How the run reaches each account; Identity Center keeps the same caching and refresh as the access role. */
+export function accountCredentials(
+  factory: AwsClientFactory,
+  managementAccountId: string,
+  access: AccessSettings,
+  ssoPortal: (() => Promise<SsoPortal>) | undefined,
+): AccountCredentialsSource {
+  const stsEndpoint = factory.endpointFor('STS');
+  let memberCredentials: ((accountId: string) => Promise<AccountCredentials>) | undefined;
+  if (access.accessMode === 'identity-center') {
+    const roleName = access.ssoRoleName;
+    if (!ssoPortal || !roleName) {
+      throw new OrgConnectError(
+        'USAGE_SSO_ACCESS',
+        'Identity Center access needs an IAM Identity Center profile and a permission set name.',
+        { fix: 'Use an SSO profile with --access identity-center --sso-role <permission set>.' },
+      );
+    }
+    memberCredentials = async (accountId) => {
+      const credentials = await (await ssoPortal()).getRoleCredentials(accountId, roleName);
+      return {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        sessionToken: credentials.sessionToken,
+        expiration: credentials.expiration,
+      };
+    };
+  }
   return createAccountCredentials({
-    managementCredentials: context.factory.credentials,
-    managementAccountId: context.snapshot.organization.managementAccountId,
-    accessRoleName,
-    region: context.factory.region,
+    managementCredentials: factory.credentials,
+    managementAccountId,
+    accessRoleName: access.accessRoleName,
+    region: factory.region,
     ...(stsEndpoint === undefined ? {} : { stsEndpoint }),
+    ...(memberCredentials ? { memberCredentials } : {}),
   });
+}
+
+function contextCredentials(context: OnboardingContext, access: AccessSettings): AccountCredentialsSource {
+  return accountCredentials(
+    context.factory,
+    context.snapshot.organization.managementAccountId,
+    access,
+    context.ssoPortal,
+  );
 }
 
 function planSettings(request: OnboardingRequest) {
@@ -96,6 +146,8 @@ function planSettings(request: OnboardingRequest) {
     ...(request.costAndUsageReportBucket === undefined
       ? {}
       : { costAndUsageReportBucket: request.costAndUsageReportBucket }),
+    ...(request.accessMode === undefined ? {} : { accessMode: request.accessMode }),
+    ...(request.ssoRoleName === undefined ? {} : { ssoRoleName: request.ssoRoleName }),
   };
 }
 
@@ -113,7 +165,7 @@ export async function planOnboarding(
   const selection = parseSelection(request.select ?? 'all', request.exclude);
   const { snapshot, factory } = context;
   const resolved = resolveSelection(selection, snapshot.accounts, snapshot.ous);
-  const credentials = accountCredentials(context, settings.accessRoleName);
+  const credentials = contextCredentials(context, settings);
   const preflight = await runPreflight({
     targets: preflightTargets(resolved.active, settings),
     credentialsFor: async (accountId) => credentials.providerFor(accountId),
@@ -159,7 +211,7 @@ export async function createDeployRun(
       fix: 'Use --mode stacks (one stack per account).',
     });
   }
-  const credentials = accountCredentials(context, settings.accessRoleName);
+  const credentials = contextCredentials(context, settings);
   const templates = await loadTemplates();
   const { externalId: _externalId, nameOverrides: _names, ...recorded } = settings;
   return startRun({
@@ -182,19 +234,11 @@ export async function createDeployRun(
 export async function openRunForResume(
   factory: AwsClientFactory,
   runId: string,
-  hooks: RunHooks & { externalId?: string },
+  hooks: RunHooks & { externalId?: string; ssoPortal?: () => Promise<SsoPortal> },
 ): Promise<DeployRun> {
   const state = await readRunState(hooks.dataDir, runId);
   const settings = state.settings;
-  const credentials = createAccountCredentials({
-    managementCredentials: factory.credentials,
-    managementAccountId: state.managementAccountId,
-    accessRoleName: settings.accessRoleName,
-    region: settings.region,
-    ...(factory.endpointFor('STS') === undefined
-      ? {}
-      : { stsEndpoint: factory.endpointFor('STS') as string }),
-  });
+  const credentials = accountCredentials(factory, state.managementAccountId, settings, hooks.ssoPortal);
   const templates: Record<TemplateKind, LoadedTemplate> = await loadTemplates();
   return resumeRun({
     runId,

@@ -41,6 +41,9 @@ export const runSettingsRecordSchema = z.object({
   externalIdSha256: z.string().regex(/^[0-9a-f]{64}$/),
   externalIdLast4: z.string().max(4),
   accessRoleName: z.string().min(1),
+  /** How member accounts are reached: the access role (default) or an IAM Identity Center permission set. */
+  accessMode: z.enum(['access-role', 'identity-center']).optional(),
+  ssoRoleName: z.string().optional(),
   region: z.string().min(1),
   concurrency: z.number().int().positive(),
   roleName: z.string().optional(),

@@ -70,6 +70,8 @@ export interface RunSettings {
   mode?: 'stacks' | 'stacksets';
   namePrefix?: string;
   costAndUsageReportBucket?: string;
+  accessMode?: 'access-role' | 'identity-center';
+  ssoRoleName?: string;
 }
 
 export interface StackSource {
