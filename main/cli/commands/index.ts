@@ -9,6 +9,7 @@ import { registerPlanCommand } from './plan.js';
 import { registerDeployCommand } from './deploy.js';
 import { registerRunCommands } from './runs.js';
 import { registerHealthCommands } from './health.js';
+import { registerServeCommand } from './serve.js';
 
 /** What every command may touch: its I/O, the environment it reads AWS settings from, and the exit code it sets. */
 export interface CliContext {
@@ -26,4 +27,5 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerDeployCommand(program, context);
   registerRunCommands(program, context);
   registerHealthCommands(program, context);
+  registerServeCommand(program, context);
 }

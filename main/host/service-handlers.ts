@@ -1,0 +1,181 @@
+/**
+ * The contract's channels mapped onto the core façade, plus the little state a host keeps between calls:
+ * plans it computed (deploy.start takes a plan id, so the UI can deploy only what the host itself planned)
+ * and the runs it is driving. Live things (run progress, login prompts, discovery) go out as events.
+ */
+import { randomBytes } from 'node:crypto';
+import type { HostEvent, OnboardingRequestPayload, ResponseOf } from '../../preload/contract.js';
+import { OrgConnectError } from '../core/errors.js';
+import type { OrgConnectService } from '../core/service.js';
+import type { DiscoveryProgress, OrganizationSnapshot } from '../core/org/index.js';
+import type { Plan } from '../core/onboarding/plan.js';
+import type { DeployRun } from '../core/onboarding/runner.js';
+import { loadTemplates } from '../core/onboarding/templates.js';
+import type { Handlers } from './dispatch.js';
+import { toErrorPayload } from './dispatch.js';
+
+/** Plans are kept for the Review → Deploy step only; a handful is plenty and bounds memory (they hold secrets). */
+const MAX_KEPT_PLANS = 16;
+
+interface KeptPlan {
+  profile: string;
+  request: OnboardingRequestPayload;
+  plan: Plan;
+  snapshot: OrganizationSnapshot;
+}
+
+export interface ServiceHandlers {
+  handlers: Handlers;
+  /** Stops every run this host drives (stacks in flight are recorded unknown, resumable) and forgets plans. */
+  close(): Promise<void>;
+}
+
+export function createServiceHandlers(
+  service: OrgConnectService,
+  emit: (event: HostEvent) => void,
+): ServiceHandlers {
+  const plans = new Map<string, KeptPlan>();
+  const runs = new Map<string, DeployRun>();
+
+  const watch = (run: DeployRun): DeployRun => {
+    if (runs.get(run.runId) === run) return run;
+    runs.set(run.runId, run);
+    run.onEvent((event, state) =>
+      emit({ type: 'run-event', runId: run.runId, event, status: state.status, counts: state.counts }),
+    );
+    run.onProgress((progress) => emit({ type: 'run-progress', runId: run.runId, ...progress }));
+    return run;
+  };
+
+  /** A pass runs in the background; its result arrives as events, its crash as a run-error event. */
+  const drive = (run: DeployRun, pass: 'start' | 'retry'): void => {
+    const promise = pass === 'start' ? run.start() : run.retryFailed();
+    promise.catch((error: unknown) =>
+      emit({ type: 'run-error', runId: run.runId, error: toErrorPayload(error) }),
+    );
+  };
+
+  const control = (run: DeployRun): ResponseOf<'deploy.pause'> => ({
+    runId: run.runId,
+    status: run.snapshot.status,
+  });
+
+  const liveRun = (runId: string): DeployRun => {
+    const run = runs.get(runId);
+    if (!run) {
+      throw new OrgConnectError('RUN_NOT_ACTIVE', `Run ${runId} is not running in this window.`, {
+        fix: 'Resume it first; a run left by a closed window or a crash resumes from its journal.',
+      });
+    }
+    return run;
+  };
+
+  /** The live run, or the run re-opened from its journal (after a restart). */
+  const runForResume = async (runId: string, externalId: string | undefined): Promise<DeployRun> => {
+    const live = runs.get(runId);
+    if (live) return live;
+    return watch(await service.openRun(runId, externalId === undefined ? {} : { externalId }));
+  };
+
+  const discoveryEmitter = (profile: string) => (progress: DiscoveryProgress) =>
+    emit({ type: 'discovery-progress', profile, ...progress });
+
+  const handlers: Handlers = {
+    'profiles.list': () => service.listProfiles(),
+    'identity.whoami': ({ profile }) => service.whoAmI(profile),
+    'org.discover': ({ profile }) => service.discover(profile, { onProgress: discoveryEmitter(profile) }),
+    'sso.login': ({ profile, deviceCode }) =>
+      service.login(profile, {
+        ...(deviceCode === undefined ? {} : { deviceCode }),
+        onPrompt: (prompt) => emit({ type: 'login-prompt', profile, ...prompt }),
+      }),
+    'plan.create': async ({ profile, request }) => {
+      let done = 0;
+      const result = await service.plan(profile, request, {
+        onDiscovery: discoveryEmitter(profile),
+        onPreflight: (check) => {
+          done += 1;
+          emit({ type: 'preflight-progress', profile, accountId: check.accountId, ok: check.ok, done });
+        },
+      });
+      const planId = randomBytes(18).toString('base64url');
+      plans.set(planId, { profile, request, plan: result.plan, snapshot: result.snapshot });
+      while (plans.size > MAX_KEPT_PLANS) plans.delete(plans.keys().next().value as string);
+      return { planId, plan: result.plan, organizationId: result.organizationId, snapshot: result.snapshot };
+    },
+    'runs.list': async () => {
+      const listings = await service.listRuns();
+      return listings.map(({ path: _path, ...listing }) => ({
+        ...listing,
+        live: runs.get(listing.runId)?.running === true,
+      }));
+    },
+    'runs.get': async ({ runId }) => {
+      const run = runs.get(runId);
+      const state = run ? run.snapshot : await service.runState(runId);
+      return { ...state, live: run?.running === true };
+    },
+    'deploy.start': async ({ planId, concurrency }) => {
+      const kept = plans.get(planId);
+      if (!kept) {
+        throw new OrgConnectError('PLAN_NOT_FOUND', 'That plan is no longer available.', {
+          fix: 'Go back to Review and create the plan again.',
+        });
+      }
+      // One plan, one run: a double click must not deploy twice.
+      plans.delete(planId);
+      const run = watch(
+        await service.createRun(
+          kept.profile,
+          kept.request,
+          kept,
+          concurrency === undefined ? {} : { concurrency },
+        ),
+      );
+      drive(run, 'start');
+      return { runId: run.runId };
+    },
+    'deploy.pause': async ({ runId }) => {
+      const run = liveRun(runId);
+      await run.pause();
+      return control(run);
+    },
+    'deploy.resume': async ({ runId, externalId }) => {
+      const run = await runForResume(runId, externalId);
+      if (run.running) await run.resume();
+      else drive(run, 'start');
+      return control(run);
+    },
+    'deploy.cancel': async ({ runId }) => {
+      const run = liveRun(runId);
+      await run.cancel();
+      return control(run);
+    },
+    'deploy.retryFailed': async ({ runId, externalId }) => {
+      const run = await runForResume(runId, externalId);
+      if (run.running) {
+        throw new OrgConnectError('RUN_BUSY', `Run ${runId} is still deploying.`, {
+          fix: 'Wait for it to finish, then retry the failed accounts.',
+        });
+      }
+      drive(run, 'retry');
+      return control(run);
+    },
+    'templates.get': async () => {
+      const templates = await loadTemplates();
+      return {
+        billing: { body: templates.billing.body, sha256: templates.billing.sha256 },
+        resource: { body: templates.resource.body, sha256: templates.resource.sha256 },
+      };
+    },
+  };
+
+  return {
+    handlers,
+    async close() {
+      plans.clear();
+      await Promise.all([...runs.values()].map((run) => run.close()));
+      runs.clear();
+    },
+  };
+}

@@ -1,0 +1,385 @@
+/**
+ * The one contract between the UI and a host (the Electron main process or `orgconnect serve`).
+ * Every request, response and event is a zod schema; TypeScript types are inferred from them, so the preload,
+ * the WebSocket bridge and both hosts cannot drift apart. Hosts parse every request before a handler runs.
+ *
+ * Requests are strict objects: an unknown key is a malformed request, not something to ignore, because the
+ * renderer is the less trusted side.
+ *
+ * This file must stay free of Node and Electron: the renderer bundles it.
+ */
+import { z } from 'zod';
+import {
+  runEventSchema,
+  runSettingsRecordSchema,
+  stateCountsSchema,
+} from '../main/core/onboarding/run-events.js';
+import { externalIdProblem } from '../main/core/onboarding/external-id.js';
+
+// ---------------------------------------------------------------------------------------------- shared pieces
+
+const accountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits');
+/** AWS profile names: what the CLI accepts in `[profile …]`, bounded so a hostile payload stays small. */
+export const profileNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.@+=,:/-]+$/, 'a profile name has letters, digits and . @ + = , : / - _');
+export const runIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.-]+$/, 'a run id has letters, digits, . - _');
+/** Ids the host hands out for plans it keeps in memory (deploy.start takes one, never a plan body). */
+export const planIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'not a plan id');
+
+const externalIdSchema = z.string().superRefine((value, context) => {
+  const problem = externalIdProblem(value);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+});
+
+export const onboardingRequestSchema = z.strictObject({
+  externalId: externalIdSchema,
+  platformAccountId: accountId.optional(),
+  select: z.string().min(1).max(20_000).optional(),
+  exclude: z.string().max(20_000).optional(),
+  accessRoleName: z.string().min(1).max(64).optional(),
+  roleName: z.string().min(1).max(64).optional(),
+  rolePath: z.string().min(1).max(512).optional(),
+  mode: z.enum(['stacks', 'stacksets']).optional(),
+  namePrefix: z.string().max(64).optional(),
+  nameOverrides: z.record(accountId, z.string().min(1).max(128)).optional(),
+  costAndUsageReportBucket: z.string().min(3).max(63).optional(),
+});
+export type OnboardingRequestPayload = z.infer<typeof onboardingRequestSchema>;
+
+export const errorPayloadSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  fix: z.string().optional(),
+});
+export type ErrorPayload = z.infer<typeof errorPayloadSchema>;
+
+// ------------------------------------------------------------------------------------------------- responses
+// Responses list the fields the UI relies on. They are plain (non-strict) objects: the core's results carry more,
+// which is fine on the wire; the contract tests parse real results against these schemas.
+
+const profileSummarySchema = z.object({
+  name: z.string(),
+  kind: z.enum([
+    'static',
+    'assume-role',
+    'credential-process',
+    'web-identity',
+    'sso',
+    'sso-legacy',
+    'unknown',
+  ]),
+  region: z.string().optional(),
+  hasExternalId: z.boolean(),
+  ssoSession: z.string().optional(),
+  ssoStartUrl: z.string().optional(),
+  ssoAccountId: z.string().optional(),
+  ssoRoleName: z.string().optional(),
+  roleArn: z.string().optional(),
+  sourceProfile: z.string().optional(),
+});
+export const localAwsConfigSchema = z.object({
+  configFile: z.string(),
+  credentialsFile: z.string(),
+  selectedProfile: z.string(),
+  profiles: z.array(profileSummarySchema),
+  ssoSessions: z.array(z.object({ name: z.string(), startUrl: z.string(), region: z.string() })),
+  warnings: z.array(z.object({ code: z.string(), file: z.string(), line: z.number(), message: z.string() })),
+});
+
+export const identitySchema = z.object({
+  accountId,
+  arn: z.string(),
+  organizationId: z.string().nullable(),
+  managementAccountId: z.string().nullable(),
+  featureSet: z.enum(['ALL', 'CONSOLIDATED_BILLING']).nullable(),
+  isManagementAccount: z.boolean(),
+});
+
+const orgAccountSchema = z.object({
+  id: accountId,
+  arn: z.string(),
+  name: z.string(),
+  email: z.string(),
+  status: z.enum(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE']),
+  state: z.string().nullable(),
+  ouId: z.string(),
+  ouPath: z.string(),
+  isManagement: z.boolean(),
+});
+export const organizationSnapshotSchema = z.object({
+  organization: z.object({
+    id: z.string(),
+    arn: z.string(),
+    featureSet: z.enum(['ALL', 'CONSOLIDATED_BILLING']),
+    managementAccountId: accountId,
+    managementAccountEmail: z.string(),
+  }),
+  caller: z.object({ accountId, arn: z.string(), isManagementAccount: z.boolean() }),
+  roots: z.array(z.object({ id: z.string(), name: z.string() })),
+  ous: z.array(z.object({ id: z.string(), name: z.string(), parentId: z.string(), path: z.string() })),
+  accounts: z.array(orgAccountSchema),
+  discoveredAt: z.string(),
+});
+
+const planItemSchema = z.object({
+  accountId,
+  accountName: z.string(),
+  ouPath: z.string(),
+  kind: z.enum(['billing', 'resource']),
+  connectionName: z.string(),
+  stackName: z.string(),
+  action: z.enum(['create', 'update', 'skip', 'blocked']),
+  reason: z.string().optional(),
+  code: z.string().optional(),
+  fix: z.string().optional(),
+});
+export const planSchema = z.object({
+  managementAccountId: accountId,
+  items: z.array(planItemSchema),
+  counts: z.object({
+    total: z.number(),
+    create: z.number(),
+    update: z.number(),
+    skip: z.number(),
+    blocked: z.number(),
+    billing: z.number(),
+    resource: z.number(),
+  }),
+});
+
+export const runStatusSchema = z.enum(['running', 'paused', 'cancelling', 'finished']);
+export const runStateSchema = z.object({
+  runId: z.string(),
+  createdAt: z.string(),
+  managementAccountId: accountId,
+  profile: z.string().nullable(),
+  settings: runSettingsRecordSchema,
+  status: runStatusSchema,
+  finishedStatus: z.enum(['completed', 'cancelled']).optional(),
+  cancelRequested: z.boolean(),
+  accounts: z.array(
+    planItemSchema.extend({
+      state: z.enum(['pending', 'deploying', 'connected', 'skipped', 'failed', 'cancelled', 'unknown']),
+      attempt: z.number(),
+      updatedAt: z.string(),
+    }),
+  ),
+  counts: stateCountsSchema,
+  updatedAt: z.string(),
+});
+export const runListingSchema = z.object({
+  runId: z.string(),
+  status: z.union([runStatusSchema, z.literal('unreadable')]),
+  createdAt: z.string().optional(),
+  managementAccountId: z.string().optional(),
+  profile: z.string().nullable().optional(),
+  counts: stateCountsSchema.optional(),
+  problem: z.string().optional(),
+  /** True when this host is driving the run right now (a `running` journal may belong to a dead process). */
+  live: z.boolean(),
+});
+
+const runControlResponse = z.object({ runId: z.string(), status: runStatusSchema });
+const emptyRequest = z.strictObject({});
+const runRequest = z.strictObject({ runId: runIdSchema });
+
+// -------------------------------------------------------------------------------------------------- channels
+
+export const channels = {
+  'profiles.list': { request: emptyRequest, response: localAwsConfigSchema },
+  'identity.whoami': { request: z.strictObject({ profile: profileNameSchema }), response: identitySchema },
+  'org.discover': {
+    request: z.strictObject({ profile: profileNameSchema }),
+    response: organizationSnapshotSchema,
+  },
+  'sso.login': {
+    request: z.strictObject({ profile: profileNameSchema, deviceCode: z.boolean().optional() }),
+    response: z.object({
+      profile: z.string(),
+      startUrl: z.string(),
+      expiresAt: z.string(),
+      flow: z.enum(['auth-code', 'device-code']),
+    }),
+  },
+  'plan.create': {
+    request: z.strictObject({ profile: profileNameSchema, request: onboardingRequestSchema }),
+    response: z.object({
+      /** deploy.start takes this id: the host deploys only plans it computed itself. */
+      planId: planIdSchema,
+      plan: planSchema,
+      organizationId: z.string(),
+      snapshot: organizationSnapshotSchema,
+    }),
+  },
+  'runs.list': { request: emptyRequest, response: z.array(runListingSchema) },
+  'runs.get': { request: runRequest, response: runStateSchema.extend({ live: z.boolean() }) },
+  'deploy.start': {
+    request: z.strictObject({
+      planId: planIdSchema,
+      concurrency: z.number().int().min(1).max(64).optional(),
+    }),
+    response: z.object({ runId: z.string() }),
+  },
+  'deploy.pause': { request: runRequest, response: runControlResponse },
+  'deploy.resume': {
+    // externalId only when the run's secrets file is gone (the host checks it against the journal).
+    request: z.strictObject({ runId: runIdSchema, externalId: externalIdSchema.optional() }),
+    response: runControlResponse,
+  },
+  'deploy.cancel': { request: runRequest, response: runControlResponse },
+  'deploy.retryFailed': {
+    request: z.strictObject({ runId: runIdSchema, externalId: externalIdSchema.optional() }),
+    response: runControlResponse,
+  },
+  'templates.get': {
+    request: emptyRequest,
+    response: z.object({
+      billing: z.object({ body: z.string(), sha256: z.string() }),
+      resource: z.object({ body: z.string(), sha256: z.string() }),
+    }),
+  },
+} as const;
+
+export type Channel = keyof typeof channels;
+export const CHANNELS = Object.keys(channels) as Channel[];
+export type RequestOf<C extends Channel> = z.infer<(typeof channels)[C]['request']>;
+/** What a request looks like before parsing (optional fields may be left out). */
+export type RequestInputOf<C extends Channel> = z.input<(typeof channels)[C]['request']>;
+export type ResponseOf<C extends Channel> = z.infer<(typeof channels)[C]['response']>;
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(channels, value);
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
+
+export function resultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: errorPayloadSchema }),
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------------- events
+
+export const hostEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('run-event'),
+    runId: z.string(),
+    event: runEventSchema,
+    status: runStatusSchema,
+    counts: stateCountsSchema,
+  }),
+  z.object({
+    type: z.literal('run-progress'),
+    runId: z.string(),
+    accountId,
+    kind: z.enum(['billing', 'resource']),
+    stackName: z.string(),
+    step: z.string(),
+    status: z.string().optional(),
+    message: z.string(),
+  }),
+  /** A run's pass ended with an error that is not one account's failure (e.g. the journal became unwritable). */
+  z.object({ type: z.literal('run-error'), runId: z.string(), error: errorPayloadSchema }),
+  z.object({
+    type: z.literal('login-prompt'),
+    profile: z.string(),
+    url: z.string(),
+    userCode: z.string().optional(),
+    verificationUri: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('discovery-progress'),
+    profile: z.string(),
+    phase: z.enum(['caller', 'organization', 'roots', 'tree', 'done']),
+    done: z.number(),
+    total: z.number().optional(),
+    ous: z.number().optional(),
+  }),
+  z.object({
+    type: z.literal('preflight-progress'),
+    profile: z.string(),
+    accountId,
+    ok: z.boolean(),
+    done: z.number(),
+  }),
+]);
+export type HostEvent = z.infer<typeof hostEventSchema>;
+export type HostEventType = HostEvent['type'];
+
+// ------------------------------------------------------------------------------------------ the renderer API
+
+/** A request whose fields are all optional may be left out (`api.runs.list()`). */
+type Method<C extends Channel> =
+  Partial<RequestInputOf<C>> extends RequestInputOf<C>
+    ? (request?: RequestInputOf<C>) => Promise<ResponseOf<C>>
+    : (request: RequestInputOf<C>) => Promise<ResponseOf<C>>;
+
+/**
+ * What `window.orgconnect` offers, in Electron (preload) and in the browser (WebSocket bridge) alike.
+ * Methods reject with an `OrgConnectUiError` carrying the host's code, message and fix.
+ */
+export interface OrgConnectApi {
+  profiles: { list: Method<'profiles.list'> };
+  identity: { whoami: Method<'identity.whoami'> };
+  org: { discover: Method<'org.discover'> };
+  sso: { login: Method<'sso.login'> };
+  plan: { create: Method<'plan.create'> };
+  runs: { list: Method<'runs.list'>; get: Method<'runs.get'> };
+  deploy: {
+    start: Method<'deploy.start'>;
+    pause: Method<'deploy.pause'>;
+    resume: Method<'deploy.resume'>;
+    cancel: Method<'deploy.cancel'>;
+    retryFailed: Method<'deploy.retryFailed'>;
+  };
+  templates: { get: Method<'templates.get'> };
+  /** Subscribes to host events; returns the unsubscribe function. */
+  onEvent(listener: (event: HostEvent) => void): () => void;
+}
+
+/** The API's method paths, one per channel (`runs.get` → api.runs.get); the preload and bridge build from it. */
+export function apiMethodPath(channel: Channel): readonly [string, string] {
+  const [group = '', method = ''] = channel.split('.');
+  return [group, method];
+}
+
+/** The IPC channel name for a contract channel (one namespace, so nothing else in the app can collide). */
+export function ipcChannel(channel: Channel): string {
+  return `orgconnect:${channel}`;
+}
+export const IPC_EVENT_CHANNEL = 'orgconnect:event';
+
+/** An error as the renderer sees it: the host's code, one-line message and fix. */
+export class OrgConnectUiError extends Error {
+  readonly code: string;
+  readonly fix: string | undefined;
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = 'OrgConnectUiError';
+    this.code = payload.code;
+    this.fix = payload.fix;
+  }
+}
+
+// -------------------------------------------------------------------------------------- WebSocket framing
+
+/** Browser → host: one request with a correlation id. */
+export const wsRequestSchema = z.strictObject({
+  id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  channel: z.string().max(64),
+  payload: z.unknown(),
+});
+export type WsRequest = z.infer<typeof wsRequestSchema>;
+
+/** Host → browser: a reply to one request, or an event. */
+export type WsMessage =
+  ({ kind: 'reply'; id: number } & Result<unknown>) | { kind: 'event'; event: HostEvent };
