@@ -1,0 +1,81 @@
+/**
+ * The desktop app's main process: one hardened window over the same core and the same contract as
+ * `orgconnect serve`. Everything security-relevant lives in secure-window.ts and ipc-bridge.ts.
+ */
+import path from 'node:path';
+import { app, shell, type BrowserWindow } from 'electron';
+import { OrgConnectError } from '../core/errors.js';
+import { packageRoot } from '../core/package-root.js';
+import { OrgConnectService } from '../core/service.js';
+import { createDispatcher } from '../host/dispatch.js';
+import { createServiceHandlers } from '../host/service-handlers.js';
+import type { HostEvent } from '../../preload/contract.js';
+import { installAppMenu } from './app-menu.js';
+import { createExternalLinks } from './external-links.js';
+import { registerIpc, sendEvent } from './ipc-bridge.js';
+import { rendererLocation } from './renderer-location.js';
+import { createSecureWindow, hardenSession } from './secure-window.js';
+
+const PRELOAD_PATH = path.join(packageRoot(), 'dist', 'preload', 'preload.cjs');
+
+// A second launch focuses the first window: two processes journaling the same runs would race.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void main();
+}
+
+async function main(): Promise<void> {
+  // Set once the window exists; the closures below may run before that.
+  const shown: { window?: BrowserWindow } = {};
+  app.on('second-instance', () => {
+    const window = shown.window;
+    if (!window || window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  await app.whenReady();
+  hardenSession();
+  installAppMenu({ isPackaged: app.isPackaged, appName: app.getName() });
+
+  const userDataDir = app.getPath('userData');
+  const renderer = rendererLocation({
+    packageRoot: packageRoot(),
+    isPackaged: app.isPackaged,
+    devServerUrl: process.env['ORGCONNECT_DEV_SERVER_URL'],
+  });
+  const links = createExternalLinks();
+  const service = new OrgConnectService({
+    dataDir: path.join(userDataDir, 'data'),
+    host: {
+      openUrl: async (url) => {
+        if (links.allow(url)) await shell.openExternal(url);
+      },
+      mfaCodeProvider: async (mfaSerial) => {
+        throw new OrgConnectError('MFA_REQUIRED', `The profile needs a code from MFA device ${mfaSerial}.`, {
+          fix: 'Run "orgconnect whoami --profile <name>" once in a terminal to cache the session, then retry.',
+        });
+      },
+    },
+  });
+  const emit = (event: HostEvent) => {
+    if (event.type === 'login-prompt') links.allow(event.url);
+    if (shown.window) sendEvent(shown.window.webContents, renderer, event);
+  };
+  const handlers = createServiceHandlers(service, emit);
+  const unregister = registerIpc(createDispatcher(handlers.handlers), renderer);
+
+  shown.window = await createSecureWindow({ preloadPath: PRELOAD_PATH, renderer, links, userDataDir });
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    // Runs in flight stop cleanly (accounts in flight become unknown, reconciled on resume) before exit.
+    event.preventDefault();
+    quitting = true;
+    unregister();
+    void handlers.close().finally(() => app.quit());
+  });
+  app.on('window-all-closed', () => app.quit());
+}
