@@ -182,10 +182,13 @@ export class OrgConnectService {
       });
     }
     const factory = await this.clientFactory(profile);
+    // A StackSet run is re-targeted from the Organization as it is now (accounts may have moved).
+    const snapshot = state.settings.mode === 'stacksets' ? await this.discover(profile) : undefined;
     return openRunForResume(factory, runId, {
       ...options,
       dataDir: this.dataDir,
       ssoPortal: this.ssoPortalFor(profile),
+      ...(snapshot ? { snapshot } : {}),
     });
   }
 

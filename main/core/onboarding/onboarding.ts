@@ -27,6 +27,7 @@ import {
   DEFAULT_CONCURRENCY,
   resumeRun,
   startRun,
+  type StackSetEngineOptions,
   type DeployRun,
   type ProgressListener,
   type RunEventListener,
@@ -206,19 +207,18 @@ export async function createDeployRun(
   hooks: RunHooks,
 ): Promise<DeployRun> {
   const settings = planSettings(request);
-  if (settings.mode === 'stacksets') {
-    throw new OrgConnectError('STACKSETS_NOT_WIRED', 'StackSets mode is not available in this build yet.', {
-      fix: 'Use --mode stacks (one stack per account).',
-    });
-  }
   const credentials = contextCredentials(context, settings);
   const templates = await loadTemplates();
   const { externalId: _externalId, nameOverrides: _names, ...recorded } = settings;
+  const items = plan.items.filter(
+    (item) => !(item.action === 'blocked' && INACTIVE_ACCOUNT_CODES.has(item.code ?? '')),
+  );
+  const stackSet =
+    settings.mode === 'stacksets' ? stackSetTargets(context.factory, context.snapshot, items) : undefined;
   return startRun({
     dataDir: hooks.dataDir,
-    items: plan.items.filter(
-      (item) => !(item.action === 'blocked' && INACTIVE_ACCOUNT_CODES.has(item.code ?? '')),
-    ),
+    items,
+    ...(stackSet === undefined ? {} : { stackSet }),
     settings: { ...recorded, externalId: settings.externalId, region: context.factory.region },
     managementAccountId: context.snapshot.organization.managementAccountId,
     profile: context.profile,
@@ -234,16 +234,26 @@ export async function createDeployRun(
 export async function openRunForResume(
   factory: AwsClientFactory,
   runId: string,
-  hooks: RunHooks & { externalId?: string; ssoPortal?: () => Promise<SsoPortal> },
+  hooks: RunHooks & {
+    externalId?: string;
+    ssoPortal?: () => Promise<SsoPortal>;
+    /** Needed to re-target the StackSet when the run is in stacksets mode. */
+    snapshot?: OrganizationSnapshot;
+  },
 ): Promise<DeployRun> {
   const state = await readRunState(hooks.dataDir, runId);
   const settings = state.settings;
+  const stackSet =
+    settings.mode === 'stacksets' && hooks.snapshot
+      ? stackSetTargets(factory, hooks.snapshot, state.accounts)
+      : undefined;
   const credentials = accountCredentials(factory, state.managementAccountId, settings, hooks.ssoPortal);
   const templates: Record<TemplateKind, LoadedTemplate> = await loadTemplates();
   return resumeRun({
     runId,
     dataDir: hooks.dataDir,
     ...(hooks.externalId === undefined ? {} : { externalId: hooks.externalId }),
+    ...(stackSet === undefined ? {} : { stackSet }),
     credentialsFor: (accountId) => credentials.credentialsFor(accountId),
     cloudFormationFor: (accountId, provider) =>
       factory.client('CloudFormation', {
@@ -264,6 +274,53 @@ export async function openRunForResume(
     ),
     ...runOptions(hooks),
   });
+}
+
+/**
+ * Where the Resource StackSet deploys: the OUs holding the chosen member accounts, narrowed to exactly those
+ * accounts when the selection leaves some of those OUs' accounts out. Auto-deployment then covers accounts that
+ * join those OUs later.
+ */
+export function stackSetTargets(
+  factory: AwsClientFactory,
+  snapshot: OrganizationSnapshot,
+  items: readonly { accountId: string; kind: string; action: string }[],
+): StackSetEngineOptions {
+  const chosen = new Set(
+    items
+      .filter((item) => item.kind === 'resource' && item.action !== 'blocked')
+      .map((item) => item.accountId),
+  );
+  const parentOf = new Map(snapshot.ous.map((ou) => [ou.id, ou.parentId]));
+  const ancestors = (id: string): string[] => {
+    const out: string[] = [];
+    for (let parent = parentOf.get(id); parent !== undefined; parent = parentOf.get(parent)) out.push(parent);
+    return out;
+  };
+  const direct = new Set(
+    snapshot.accounts.filter((account) => chosen.has(account.id)).map((account) => account.ouId),
+  );
+  // A target already covered by a targeted ancestor is dropped: AWS would deploy there once anyway, and the
+  // smallest set keeps auto-deployment's scope obvious.
+  const ouIds = [...direct].filter((id) => !ancestors(id).some((ancestor) => direct.has(ancestor)));
+  const targeted = new Set(ouIds);
+  const inThoseOus = snapshot.accounts.filter(
+    (account) =>
+      (targeted.has(account.ouId) || ancestors(account.ouId).some((id) => targeted.has(id))) &&
+      !account.isManagement &&
+      account.status === 'ACTIVE',
+  );
+  const everyone = inThoseOus.every((account) => chosen.has(account.id));
+  return {
+    cloudformation: factory.client('CloudFormation'),
+    organizations: factory.client('Organizations'),
+    targets: {
+      organizationalUnitIds: ouIds,
+      ...(everyone ? {} : { accountFilter: { type: 'INTERSECTION' as const, accounts: [...chosen] } }),
+    },
+    regions: [factory.region],
+    knownUnits: [...snapshot.roots, ...snapshot.ous],
+  };
 }
 
 function runOptions(hooks: RunHooks) {

@@ -57,7 +57,19 @@ import {
   type PollPolicy,
 } from './stack-deployer.js';
 
+import { deployResourceStackSet, type DeployStackSetInput } from './stackset-deployer.js';
+import { DEFAULT_ROLE_NAMES } from './templates.js';
+
 export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * stacksets mode: Resource accounts go through one service-managed StackSet in the management account instead of
+ * a stack per account (the Billing stack stays a direct stack). Built by the host from discovery and the plan.
+ */
+export type StackSetEngineOptions = Pick<
+  DeployStackSetInput,
+  'cloudformation' | 'organizations' | 'targets' | 'regions' | 'preferences' | 'callAs' | 'knownUnits'
+>;
 
 /** What a run deploys with. The External ID lives only in memory and in the run's secrets file. */
 export interface RunSettings {
@@ -106,6 +118,8 @@ interface EngineOptions {
   onEvent?: RunEventListener;
   onProgress?: ProgressListener;
   deploy?: { retry?: Partial<RetryPolicy>; poll?: Partial<PollPolicy> };
+  /** Required when the run's mode is `stacksets`. */
+  stackSet?: StackSetEngineOptions;
   journal?: JournalOptions;
 }
 
@@ -295,7 +309,8 @@ export class DeployRun {
           (account) => account.state !== 'connected' && account.state !== 'skipped',
         );
         if (blocker === undefined || this.state.cancelRequested) {
-          await runAll(resources);
+          if (this.state.settings.mode === 'stacksets') await this.runStackSet(resources, options.force);
+          else await runAll(resources);
         } else {
           for (const account of resources) {
             await this.recordAccount(account, {
@@ -416,6 +431,122 @@ export class DeployRun {
         ...(stackId === undefined ? {} : { stackId }),
         attempt,
       });
+    }
+  }
+
+  /**
+   * Deploys the Resource accounts through the StackSet: one CreateStackInstances over their OUs, per-account states
+   * from ListStackInstances. Idempotent, so resume simply calls it again.
+   */
+  private async runStackSet(resources: AccountRunState[], force: boolean): Promise<void> {
+    const stackSet = this.options.stackSet;
+    const targets: AccountRunState[] = [];
+    for (const account of resources) {
+      if (!force && account.attempt === 0 && (account.action === 'skip' || account.action === 'blocked')) {
+        await this.runAccount(account, force); // records skipped / failed exactly as in stacks mode
+      } else targets.push(account);
+    }
+    if (targets.length === 0) return;
+    await this.waitWhilePaused();
+    if (this.stopped) return;
+    if (stackSet === undefined) {
+      for (const account of targets) {
+        await this.recordAccount(account, {
+          state: 'failed',
+          code: 'STACKSETS_NOT_CONFIGURED',
+          reason: 'this run deploys through a StackSet, but no StackSet target was given',
+          fix: 'Resume the run with the management profile so the Organization can be read again.',
+        });
+      }
+      return;
+    }
+    const planned = new Map(targets.map((account) => [account.accountId, account]));
+    const finished = new Set<string>();
+    for (const account of targets)
+      await this.recordAccount(account, { state: 'deploying', attempt: account.attempt + 1 });
+    const settings = this.state.settings;
+    const roleArnOf = (accountId: string): string =>
+      `arn:aws:iam::${accountId}:role${settings.rolePath ?? '/'}${settings.roleName ?? DEFAULT_ROLE_NAMES.resource}`;
+    // Journal writes are serialised through this chain so states land in the order the StackSet reported them.
+    let writes: Promise<void> = Promise.resolve();
+    const first = targets[0] as AccountRunState;
+    try {
+      const source = await this.options.templateFor(first, this.secrets);
+      const result = await deployResourceStackSet({
+        ...stackSet,
+        templateBody: source.templateBody,
+        parameters: source.parameters,
+        // One StackSet serves every account, so it carries no per-account connection-name tag.
+        tags: { 'orgconnect:kind': 'resource' },
+        managementAccountId: this.state.managementAccountId,
+        clock: this.clock,
+        signal: this.abort.signal,
+        onAccountState: (accountId, state, reason) => {
+          const account = planned.get(accountId);
+          if (account === undefined || state === 'deploying') return;
+          finished.add(accountId);
+          writes = writes.then(() =>
+            this.recordAccount(account, {
+              state,
+              attempt: account.attempt + 1,
+              ...(state === 'connected' ? { roleArn: roleArnOf(accountId) } : {}),
+              ...(state === 'failed'
+                ? { code: 'STACKSET_INSTANCE_FAILED', reason: reason ?? 'the StackSet instance failed' }
+                : {}),
+            }),
+          );
+        },
+      });
+      await writes;
+      for (const view of result.accounts) {
+        const account = planned.get(view.accountId);
+        if (account === undefined || finished.has(view.accountId) || view.state === 'deploying') continue;
+        finished.add(view.accountId);
+        await this.recordAccount(account, {
+          state: view.state,
+          attempt: account.attempt + 1,
+          ...(view.state === 'connected' ? { roleArn: roleArnOf(view.accountId) } : {}),
+          ...(view.state === 'failed'
+            ? { code: 'STACKSET_INSTANCE_FAILED', reason: view.reason ?? 'the StackSet instance failed' }
+            : {}),
+        });
+      }
+      for (const account of targets) {
+        if (finished.has(account.accountId)) continue;
+        await this.recordAccount(account, {
+          state: 'failed',
+          code: 'STACKSET_NO_INSTANCE',
+          reason: `the StackSet created no instance in ${account.accountId}`,
+          fix: 'Check that the account is in one of the targeted OUs and that StackSets trusted access is enabled.',
+          attempt: account.attempt + 1,
+        });
+      }
+    } catch (error) {
+      await writes.catch(() => undefined);
+      if (this.fatal !== undefined) throw this.fatal;
+      const aborted = this.abort.signal.aborted;
+      const failure =
+        error instanceof OrgConnectError
+          ? error
+          : cloudFormationFailure(error, this.state.managementAccountId);
+      for (const account of targets) {
+        if (finished.has(account.accountId)) continue;
+        await this.recordAccount(
+          account,
+          aborted
+            ? {
+                state: 'unknown',
+                code: 'RUN_STOPPED',
+                reason: 'stopped while the StackSet deployed; checked on resume',
+              }
+            : {
+                state: 'failed',
+                code: failure.code,
+                reason: failure.message,
+                ...(failure.fix === undefined ? {} : { fix: failure.fix }),
+              },
+        );
+      }
     }
   }
 
