@@ -319,7 +319,7 @@ export type HostEventType = HostEvent['type'];
 
 /** A request whose fields are all optional may be left out (`api.runs.list()`). */
 type Method<C extends Channel> =
-  Partial<RequestInputOf<C>> extends RequestInputOf<C>
+  Record<never, never> extends RequestInputOf<C>
     ? (request?: RequestInputOf<C>) => Promise<ResponseOf<C>>
     : (request: RequestInputOf<C>) => Promise<ResponseOf<C>>;
 

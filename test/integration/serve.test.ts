@@ -8,6 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { seedOrganization, type SeededOrganization } from '../support/seed-org.js';
@@ -16,7 +17,13 @@ import { assertBuilt, ORGCONNECT_BIN } from '../support/run-cli.js';
 import { OrgConnectService } from '../../main/core/service.js';
 import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
 import { RENDERER_CSP } from '../../main/serve/security-headers.js';
-import { channels, hostEventSchema, type HostEvent, type Result } from '../../preload/contract.js';
+import {
+  channels,
+  hostEventSchema,
+  type HostEvent,
+  type OrgConnectApi,
+  type Result,
+} from '../../preload/contract.js';
 
 const EXTERNAL_ID = 'cz-serve-test-9b1d';
 const PAGE = '<!doctype html><title>orgconnect test page</title><div id="root"></div>';
@@ -302,6 +309,49 @@ describe('orgconnect serve (browser host) against an emulated Organization', () 
       assert.ok(!JSON.stringify(state).includes(EXTERNAL_ID));
     } finally {
       client.close();
+    }
+  });
+
+  test("the renderer's WebSocket bridge speaks the contract to the real host", async () => {
+    // The bridge is browser code (renderer project); load it by URL so this project's type-check stays apart.
+    const bridgeUrl = pathToFileURL(
+      path.resolve(import.meta.dirname, '../../renderer/src/bridge/ws-bridge.ts'),
+    );
+    const { createWebSocketApi } = (await import(bridgeUrl.href)) as {
+      createWebSocketApi: (url: string) => OrgConnectApi;
+    };
+    const cookie = `orgconnect_token_${host.port}=${token}`;
+    // What the browser adds to the handshake by itself: our Origin and the HttpOnly cookie.
+    class BrowserLikeWebSocket extends WebSocket {
+      constructor(url: string) {
+        super(url, { headers: { origin, cookie } });
+      }
+    }
+    const globals = globalThis as { WebSocket?: unknown };
+    const previous = globals.WebSocket;
+    globals.WebSocket = BrowserLikeWebSocket;
+    try {
+      const api = createWebSocketApi(`ws://127.0.0.1:${host.port}/ws`);
+      const seen: HostEvent[] = [];
+      const unsubscribe = api.onEvent((event) => seen.push(event));
+      const profiles = await api.profiles.list();
+      // Type level: a channel with required fields cannot be called without them (tsc -b checks this).
+      // @ts-expect-error whoami needs a profile
+      const _untyped = () => api.identity.whoami();
+      assert.ok(profiles.profiles.some((p) => p.name === 'emulator'));
+      const identity = await api.identity.whoami({ profile: 'emulator' });
+      assert.equal(identity.accountId, seeded.managementAccountId);
+      assert.equal(identity.isManagementAccount, true);
+      await api.org.discover({ profile: 'emulator' });
+      assert.ok(seen.some((event) => event.type === 'discovery-progress'));
+      await assert.rejects(api.runs.get({ runId: '../x' }), (error: Error & { code?: string }) => {
+        assert.equal(error.name, 'OrgConnectUiError');
+        assert.equal(error.code, 'INVALID_REQUEST');
+        return true;
+      });
+      unsubscribe();
+    } finally {
+      globals.WebSocket = previous;
     }
   });
 
