@@ -1,0 +1,136 @@
+/**
+ * `npm run demo`: try the whole flow without an AWS account. Starts the AWS emulator (moto) with a sample
+ * Organization — a few OUs, ~40 accounts, one suspended, one whose access role is missing — writes a sandbox AWS
+ * profile pointing at it, and opens orgconnect against it: Electron where it is installed, else `orgconnect serve`.
+ * Nothing here can reach real AWS: the profile's endpoint_url is the local emulator.
+ * `--check` builds the sandbox, verifies the app answers, and exits (used by the test suite).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  DeleteRoleCommand,
+  DetachRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { startMoto } from '../test/support/moto.js';
+import { assumeRoleCredentials, seedOrganization } from '../test/support/seed-org.js';
+import { writeTestAwsConfig } from '../test/support/aws-test-config.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const check = process.argv.includes('--check');
+const PROFILE = 'emulator';
+const SAMPLE_EXTERNAL_ID = 'sandbox-external-id-1234';
+
+function ensureBuilt(): void {
+  if (!existsSync(path.join(root, '.venv/bin/moto_server'))) {
+    spawnSync('bash', ['scripts/setup-moto.sh'], { cwd: root, stdio: 'inherit' });
+  }
+  if (!check || !existsSync(path.join(root, 'dist/renderer/index.html'))) {
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+}
+
+async function removeAccessRole(endpoint: string, accountId: string): Promise<void> {
+  const roleName = 'OrganizationAccountAccessRole';
+  const credentials = await assumeRoleCredentials(endpoint, `arn:aws:iam::${accountId}:role/${roleName}`);
+  const iam = new IAMClient({ region: 'us-east-1', endpoint, credentials });
+  for (const policy of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })))
+    .AttachedPolicies ?? []) {
+    await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.PolicyArn }));
+  }
+  await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
+}
+
+function electronBinary(): string | undefined {
+  try {
+    return createRequire(import.meta.url)('electron') as string;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  ensureBuilt();
+  const moto = await startMoto();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-sandbox-data-'));
+  const cleanup = async () => {
+    await moto.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const org = await seedOrganization({
+      endpoint: moto.url,
+      accounts: 40,
+      depth: 2,
+      branching: 3,
+      suspended: 1,
+      seed: 42,
+    });
+    const noAccessRole = org.memberAccountIds.find((id) => !org.suspendedIds.includes(id));
+    if (noAccessRole) await removeAccessRole(moto.url, noAccessRole);
+    const { env: awsEnv } = writeTestAwsConfig(moto.url);
+    const env = {
+      ...process.env,
+      ...awsEnv,
+      HOME: process.env['HOME'],
+      ORGCONNECT_HOME: dataDir,
+      AWS_PROFILE: PROFILE,
+    };
+    process.stderr.write(
+      [
+        '',
+        '  ┌──────────────────────────── SANDBOX ────────────────────────────┐',
+        '  │ A local AWS emulator, not AWS. Nothing you do here touches AWS. │',
+        '  └─────────────────────────────────────────────────────────────────┘',
+        `  Organization ${org.organizationId}: ${org.accounts.length} accounts, ${org.ous.length} OUs`,
+        `  Profile to choose: ${PROFILE}   External ID to try: ${SAMPLE_EXTERNAL_ID}`,
+        `  Suspended account: ${org.suspendedIds.join(', ') || '-'}   Access role missing in: ${noAccessRole ?? '-'}`,
+        '',
+      ].join('\n') + '\n',
+    );
+    const electron = check ? undefined : electronBinary();
+    const child = electron
+      ? spawn(electron, [root], { env, stdio: 'inherit' })
+      : spawn(
+          process.execPath,
+          [path.join(root, 'bin/orgconnect.js'), 'serve', ...(check ? [] : ['--open'])],
+          {
+            env,
+            stdio: ['ignore', 'pipe', 'inherit'],
+          },
+        );
+    if (!electron && child.stdout) {
+      let printed = '';
+      child.stdout.on('data', async (chunk: Buffer) => {
+        process.stdout.write(chunk);
+        printed += chunk.toString();
+        const url = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(printed)?.[1];
+        if (check && url) {
+          printed = '';
+          const page = await fetch(url);
+          process.stdout.write(
+            page.ok
+              ? 'Sandbox ready: the app answered with its page.\n'
+              : `Sandbox check failed: ${page.status}\n`,
+          );
+          process.exitCode = page.ok ? 0 : 1;
+          child.kill('SIGINT');
+        }
+      });
+    }
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal));
+    await new Promise((resolve) => child.once('exit', resolve));
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
