@@ -15,6 +15,7 @@ import {
   stateCountsSchema,
 } from '../main/core/onboarding/run-events.js';
 import { externalIdProblem } from '../main/core/onboarding/external-id.js';
+import { CHECK_IDS } from '../main/core/health/check-result.js';
 
 // ---------------------------------------------------------------------------------------------- shared pieces
 
@@ -186,6 +187,38 @@ export const runListingSchema = z.object({
   live: z.boolean(),
 });
 
+/** One row per connection with its latest checks: what the Health table shows (same shape as `health --json`). */
+export const healthSummarySchema = z.object({
+  organizationId: z.string(),
+  summary: z.object({
+    total: z.number(),
+    healthy: z.number(),
+    degraded: z.number(),
+    unhealthy: z.number(),
+    unknown: z.number(),
+  }),
+  connections: z.array(
+    z.object({
+      accountId,
+      accountName: z.string(),
+      kind: z.enum(['billing', 'resource']),
+      connectionName: z.string(),
+      roleArn: z.string().nullable(),
+      overall: z.enum(['healthy', 'degraded', 'unhealthy', 'unknown']),
+      checkedAt: z.string().nullable(),
+      checks: z.array(
+        z.object({
+          id: z.enum(CHECK_IDS),
+          status: z.enum(['pass', 'warn', 'fail', 'unknown', 'skipped']),
+          summary: z.string(),
+          fix: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+});
+export type HealthSummary = z.infer<typeof healthSummarySchema>;
+
 const runControlResponse = z.object({ runId: z.string(), status: runStatusSchema });
 const emptyRequest = z.strictObject({});
 const runRequest = z.strictObject({ runId: runIdSchema });
@@ -237,6 +270,20 @@ export const channels = {
   'deploy.retryFailed': {
     request: z.strictObject({ runId: runIdSchema, externalId: externalIdSchema.optional() }),
     response: runControlResponse,
+  },
+  'health.check': {
+    request: z.strictObject({
+      profile: profileNameSchema,
+      runId: runIdSchema.optional(),
+      /** Checks not to run (shown as skipped, never as passed), e.g. drift where the emulator lacks it. */
+      skip: z.array(z.enum(CHECK_IDS)).max(CHECK_IDS.length).optional(),
+    }),
+    response: healthSummarySchema,
+  },
+  'report.export': {
+    request: z.strictObject({ format: z.enum(['csv', 'json', 'xlsx']), runId: runIdSchema.optional() }),
+    /** The file itself (base64): the browser host has no file system to write to on the user's side. */
+    response: z.object({ filename: z.string(), mimeType: z.string(), base64: z.string() }),
   },
   'templates.get': {
     request: emptyRequest,
@@ -341,6 +388,8 @@ export interface OrgConnectApi {
     cancel: Method<'deploy.cancel'>;
     retryFailed: Method<'deploy.retryFailed'>;
   };
+  health: { check: Method<'health.check'> };
+  report: { export: Method<'report.export'> };
   templates: { get: Method<'templates.get'> };
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;

@@ -45,6 +45,8 @@ const api: OrgConnectApi = {
     cancel: call('deploy.cancel'),
     retryFailed: call('deploy.retryFailed'),
   },
+  health: { check: call('health.check') },
+  report: { export: call('report.export') },
   templates: { get: call('templates.get') },
   onEvent(listener: (event: HostEvent) => void): () => void {
     // The page gets the event payload only, never the IpcRendererEvent (it carries `sender`).

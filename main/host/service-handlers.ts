@@ -4,7 +4,14 @@
  * and the runs it is driving. Live things (run progress, login prompts, discovery) go out as events.
  */
 import { randomBytes } from 'node:crypto';
-import type { HostEvent, OnboardingRequestPayload, ResponseOf } from '../../preload/contract.js';
+import type {
+  HealthSummary,
+  HostEvent,
+  OnboardingRequestPayload,
+  ResponseOf,
+} from '../../preload/contract.js';
+import type { ConnectionHealth } from '../core/health/check-result.js';
+import { connectionKey, type Connection } from '../core/health/connection.js';
 import { OrgConnectError } from '../core/errors.js';
 import type { OrgConnectService } from '../core/service.js';
 import type { DiscoveryProgress, OrganizationSnapshot } from '../core/org/index.js';
@@ -22,6 +29,51 @@ interface KeptPlan {
   request: OnboardingRequestPayload;
   plan: Plan;
   snapshot: OrganizationSnapshot;
+}
+
+const REPORT_MIME_TYPES = {
+  csv: 'text/csv',
+  json: 'application/json',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+/** The Health table's rows: each connection with its latest checks (same shape as `health --json`). */
+export function healthSummary(
+  organizationId: string,
+  connections: readonly Connection[],
+  health: readonly ConnectionHealth[],
+): HealthSummary {
+  const byKey = new Map(health.map((h) => [h.connectionKey, h]));
+  const rows = connections.map((connection) => {
+    const result = byKey.get(connectionKey(connection));
+    return {
+      accountId: connection.accountId,
+      accountName: connection.accountName,
+      kind: connection.kind,
+      connectionName: connection.connectionName,
+      roleArn: connection.roleArn ?? null,
+      overall: result?.overall ?? 'unknown',
+      checkedAt: result?.checkedAt ?? null,
+      checks: (result?.checks ?? []).map((check) => ({
+        id: check.id,
+        status: check.status,
+        summary: check.summary,
+        ...(check.fix ? { fix: check.fix } : {}),
+      })),
+    };
+  });
+  const count = (overall: string) => rows.filter((row) => row.overall === overall).length;
+  return {
+    organizationId,
+    summary: {
+      total: rows.length,
+      healthy: count('healthy'),
+      degraded: count('degraded'),
+      unhealthy: count('unhealthy'),
+      unknown: count('unknown'),
+    },
+    connections: rows,
+  };
 }
 
 export interface ServiceHandlers {
@@ -160,6 +212,22 @@ export function createServiceHandlers(
       }
       drive(run, 'retry');
       return control(run);
+    },
+    'health.check': async ({ profile, runId, skip }) => {
+      const { connections, health, snapshot } = await service.checkHealth(profile, {
+        ...(runId === undefined ? {} : { runId }),
+        ...(skip === undefined ? {} : { checks: { skip } }),
+      });
+      return healthSummary(snapshot.organization.id, connections, health);
+    },
+    'report.export': async ({ format, runId }) => {
+      const body = await service.report({ format, ...(runId === undefined ? {} : { runId }) });
+      const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '').replace('T', '-');
+      return {
+        filename: `orgconnect-connections-${stamp}.${format}`,
+        mimeType: REPORT_MIME_TYPES[format],
+        base64: body.toString('base64'),
+      };
     },
     'templates.get': async () => {
       const templates = await loadTemplates();

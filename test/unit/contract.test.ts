@@ -38,6 +38,8 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'deploy.resume': { runId: 'run-1', externalId: SECRET_EXTERNAL_ID },
   'deploy.cancel': { runId: 'run-1' },
   'deploy.retryFailed': { runId: 'run-1' },
+  'health.check': { profile: 'emulator', runId: 'run-1', skip: ['stack-drift', 'cur'] },
+  'report.export': { format: 'csv' },
   'templates.get': {},
 };
 
@@ -72,6 +74,8 @@ const BAD: { [C in Channel]: unknown[] } = {
   ],
   'deploy.cancel': [{ run: 'r' }],
   'deploy.retryFailed': [{ runId: 'r', force: true }],
+  'health.check': [{}, { profile: 'p', skip: ['not-a-check'] }, { profile: 'p', skip: 'cur' }],
+  'report.export': [{}, { format: 'pdf' }, { format: 'csv', path: '/etc/passwd' }],
   'templates.get': [{ kind: 'billing' }],
 };
 
@@ -95,7 +99,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 13);
+    assert.equal(CHANNELS.length, 15);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

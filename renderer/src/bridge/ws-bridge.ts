@@ -90,6 +90,8 @@ export function createWebSocketApi(url = defaultUrl()): OrgConnectApi {
       cancel: call('deploy.cancel'),
       retryFailed: call('deploy.retryFailed'),
     },
+    health: { check: call('health.check') },
+    report: { export: call('report.export') },
     templates: { get: call('templates.get') },
     onEvent(listener) {
       listeners.add(listener);
