@@ -3,6 +3,7 @@
  * waits, backoffs and credential expiry can be driven by a virtual clock in tests (hours of stack polling run
  * in milliseconds) and the real clock in the app.
  */
+import { abortableSleep } from '../abortable-sleep.js';
 import { OrgConnectError } from '../errors.js';
 
 export interface Clock {
@@ -25,26 +26,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 export const systemClock: Clock = {
   now: () => Date.now(),
   random: () => Math.random(),
-  sleep(ms, signal) {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortedError());
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(abortedError());
-      };
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms),
-      );
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  },
+  sleep: (ms, signal) => abortableSleep(ms, signal, abortedError),
 };
 
 export interface VirtualClock extends Clock {
