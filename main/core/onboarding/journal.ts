@@ -5,13 +5,13 @@
  * off before the next append, so the file never holds a broken line in the middle.
  */
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, readdir, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { OrgConnectError, describeError } from '../errors.js';
 import type { Clock } from './clock.js';
 import { runEventSchema, type RunEvent } from './run-events.js';
 import { foldRun, type RunState, type RunStatus } from './run-state.js';
+import { syncDirectory } from './sync-directory.js';
 
 /** The file operations the journal uses; injectable so a test can see that data is synced before append resolves. */
 export interface JournalFile {
@@ -58,20 +58,6 @@ export function runsDir(dataDir: string): string {
 export function journalPath(dataDir: string, runId: string): string {
   assertRunId(runId);
   return path.join(runsDir(dataDir), `${runId}.jsonl`);
-}
-
-/** Makes a new file's directory entry durable too (a synced file that no directory names is lost on a crash). */
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, fsConstants.O_RDONLY);
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms (Windows) cannot open a directory; the file's own sync is the best they offer.
-  }
 }
 
 class FileRunJournal implements RunJournal {

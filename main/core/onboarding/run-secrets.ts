@@ -4,12 +4,12 @@
  * new one, never half. Deleted when the run finishes; a later resume asks the person for it again.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { OrgConnectError } from '../errors.js';
 import { assertRunId } from './journal.js';
+import { syncDirectory } from './sync-directory.js';
 
 export interface RunSecrets {
   externalId: string;
@@ -40,19 +40,6 @@ export function externalIdFingerprint(externalId: string): {
     externalIdSha256: createHash('sha256').update(externalId, 'utf8').digest('hex'),
     externalIdLast4: shown > 0 ? externalId.slice(-shown) : '',
   };
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, fsConstants.O_RDONLY);
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Not possible on every platform (Windows); the file's own sync still happened.
-  }
 }
 
 export async function writeRunSecrets(dataDir: string, runId: string, secrets: RunSecrets): Promise<void> {
