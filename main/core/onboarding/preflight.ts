@@ -20,7 +20,8 @@ import { GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
 import pLimit from 'p-limit';
 import { OrgConnectError, awsErrorName, describeError } from '../errors.js';
 import { accessRoleMissing, DEFAULT_ACCESS_ROLE_NAME } from './account-credentials.js';
-import { abortedError } from './clock.js';
+import { abortedError, systemClock, type Clock } from './clock.js';
+import { withRetry, type RetryPolicy } from './retry.js';
 
 /** Structurally the SDK's AwsCredentialIdentity. */
 export interface PreflightCredentials {
@@ -97,6 +98,9 @@ export interface PreflightOptions {
   signal?: AbortSignal;
   /** Called as each account finishes (progress for the UI). */
   onResult?: (result: PreflightResult) => void;
+  /** For the retry waits below; the system clock by default. */
+  clock?: Clock;
+  retry?: Partial<RetryPolicy>;
 }
 
 export const DEFAULT_PREFLIGHT_CONCURRENCY = 8;
@@ -190,6 +194,14 @@ async function checkAccount(target: PreflightTarget, options: PreflightOptions):
   const { accountId } = target;
   const accessRoleName = options.accessRoleName ?? DEFAULT_ACCESS_ROLE_NAME;
   const send = { abortSignal: options.signal };
+  // The SDK's own attempts can run out under sustained throttling; a throttled or 5xx read must not become a
+  // "blocked" account (the deployer retries the same way on top of the SDK).
+  const retrying = <T>(operation: () => Promise<T>): Promise<T> =>
+    withRetry(operation, {
+      clock: options.clock ?? systemClock,
+      signal: options.signal,
+      policy: options.retry,
+    });
 
   let provider: PreflightCredentialsProvider;
   try {
@@ -204,7 +216,7 @@ async function checkAccount(target: PreflightTarget, options: PreflightOptions):
 
   let identityArn: string;
   try {
-    const identity = await clients.sts.send(new GetCallerIdentityCommand({}), send);
+    const identity = await retrying(() => clients.sts.send(new GetCallerIdentityCommand({}), send));
     identityArn = identity.Arn ?? '';
     if (identity.Account !== accountId) {
       return blocked(
@@ -234,7 +246,7 @@ async function checkAccount(target: PreflightTarget, options: PreflightOptions):
   const signedInAs = assumedRoleName(identityArn);
   if (signedInAs !== undefined) {
     try {
-      await clients.iam.send(new GetRoleCommand({ RoleName: signedInAs }), send);
+      await retrying(() => clients.iam.send(new GetRoleCommand({ RoleName: signedInAs }), send));
     } catch (error) {
       if (isNoSuchEntity(error)) return fromError(accountId, accessRoleMissing(accountId, signedInAs, error));
       // AccessDenied or anything else: cannot tell, and the assume-role itself already vouched for the role.
@@ -243,9 +255,8 @@ async function checkAccount(target: PreflightTarget, options: PreflightOptions):
 
   let stack: ExistingStack | null = null;
   try {
-    const out = await clients.cloudformation.send(
-      new DescribeStacksCommand({ StackName: target.stackName }),
-      send,
+    const out = await retrying(() =>
+      clients.cloudformation.send(new DescribeStacksCommand({ StackName: target.stackName }), send),
     );
     const found = out.Stacks?.[0];
     stack = found === undefined ? null : existingStackFrom(found);
@@ -270,7 +281,7 @@ async function checkAccount(target: PreflightTarget, options: PreflightOptions):
   let platformRole: RoleExistence = 'unknown';
   if (target.platformRoleName !== undefined) {
     try {
-      await clients.iam.send(new GetRoleCommand({ RoleName: target.platformRoleName }), send);
+      await retrying(() => clients.iam.send(new GetRoleCommand({ RoleName: target.platformRoleName }), send));
       platformRole = 'exists';
     } catch (error) {
       platformRole = isNoSuchEntity(error) ? 'absent' : 'unknown';

@@ -1,0 +1,73 @@
+// Preflight under throttling (moto behind the fault proxy). Before preflight retried on its own, a read that
+// stayed throttled through the SDK's attempts turned a healthy account into a "blocked" one (PREFLIGHT_FAILED:
+// "DescribeStacks failed …: Throttling: Rate exceeded"), which the deploy then recorded as failed. Here the SDK
+// makes one attempt per call, so every throttle the proxy injects must be absorbed by preflight itself.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import { MOTO_DEFAULT_CREDENTIALS, seedOrganization, type SeededOrganization } from '../support/seed-org.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { createAccountCredentials } from '../../main/core/onboarding/account-credentials.js';
+import { runPreflight, type PreflightClientFactory } from '../../main/core/onboarding/preflight.js';
+
+describe('preflight while half the reads are throttled', () => {
+  let moto: MotoServer;
+  let proxy: FaultProxy;
+  let seeded: SeededOrganization;
+
+  before(async () => {
+    moto = await startMoto();
+    seeded = await seedOrganization({ endpoint: moto.url, accounts: 12, depth: 1, seed: 3 });
+    proxy = await startFaultProxy({
+      target: moto.url,
+      seed: 99,
+      rules: [
+        {
+          services: ['cloudformation', 'iam', 'sts'],
+          operations: ['DescribeStacks', 'GetRole', 'GetCallerIdentity'],
+          throttle: 0.5,
+          serverError: 0.1,
+        },
+      ],
+    });
+  });
+  after(async () => {
+    await proxy?.stop();
+    await moto?.stop();
+  });
+
+  test('every account passes; no throttle becomes a blocked account', async () => {
+    const credentials = createAccountCredentials({
+      managementCredentials: () => Promise.resolve(MOTO_DEFAULT_CREDENTIALS),
+      managementAccountId: seeded.managementAccountId,
+      region: 'us-east-1',
+      stsEndpoint: proxy.url,
+    });
+    const single = { region: 'us-east-1', endpoint: proxy.url, maxAttempts: 1 };
+    const clientFactory: PreflightClientFactory = (_accountId, provider) => ({
+      sts: new STSClient({ ...single, credentials: provider }),
+      cloudformation: new CloudFormationClient({ ...single, credentials: provider }),
+      iam: new IAMClient({ ...single, credentials: provider }),
+    });
+    const results = await runPreflight({
+      targets: seeded.memberAccountIds.map((accountId) => ({
+        accountId,
+        stackName: 'orgconnect-resource',
+        platformRoleName: 'orgconnect-platform-resource',
+      })),
+      credentialsFor: (accountId) => Promise.resolve(credentials.providerFor(accountId)),
+      clientFactory,
+      retry: { baseMs: 20, capMs: 200, maxAttempts: 12 },
+    });
+    const blocked = results.filter((r) => !r.ok);
+    assert.deepEqual(blocked, []);
+    assert.equal(results.length, seeded.memberAccountIds.length);
+    for (const result of results) if (result.ok) assert.equal(result.platformRole, 'absent');
+    const faults = proxy.totalFaults();
+    assert.ok(proxy.counts['throttle-xml'] + proxy.counts['throttle-429'] > 10, JSON.stringify(proxy.counts));
+    console.log(`preflight: ${results.length} accounts passed through ${faults} injected faults`);
+  });
+});
