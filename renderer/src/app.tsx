@@ -1,14 +1,194 @@
+import { useEffect, useState } from 'react';
 import AppLayout from '@cloudscape-design/components/app-layout';
-import ContentLayout from '@cloudscape-design/components/content-layout';
-import Header from '@cloudscape-design/components/header';
+import Flashbar from '@cloudscape-design/components/flashbar';
+import Wizard from '@cloudscape-design/components/wizard';
+import { orgconnectApi } from './bridge/index.js';
+import { AccountsStep } from './steps/accounts/accounts-step.js';
+import { ConnectStep } from './steps/connect/connect-step.js';
+import { DeployStep } from './steps/deploy/deploy-step.js';
+import { HealthStep } from './steps/health/health-step.js';
+import { ReviewStep } from './steps/review/review-step.js';
+import { SettingsStep } from './steps/settings/settings-step.js';
+import { settingsErrors, type SettingsErrors } from './steps/settings/settings-validation.js';
+import {
+  clearErrors,
+  connectHostEvents,
+  dismissFlash,
+  getState,
+  reportError,
+  update,
+  useWizard,
+} from './store/wizard-store.js';
+import { selectionSpec, withFlash } from './store/wizard-state.js';
 
-/** The app shell; the wizard steps (Connect, Settings, Accounts, Review, Deploy, Health) mount here. */
+const NO_ERRORS: SettingsErrors = {};
+
+/** Why the user cannot go on from a step, or undefined when they can. */
+function blocker(step: number): { code: string; message: string; fix: string } | undefined {
+  const s = getState();
+  if (step === 0 && (!s.snapshot || !s.identity)) {
+    return {
+      code: 'CONNECT_FIRST',
+      message: 'No Organization checked yet.',
+      fix: 'Choose a profile, then "Check access".',
+    };
+  }
+  if (step === 0 && s.identity && !s.identity.isManagementAccount) {
+    return {
+      code: 'NOT_MANAGEMENT_ACCOUNT',
+      message: 'This profile does not sign in to the management account.',
+      fix: "Choose a profile for the Organization's management account.",
+    };
+  }
+  if (step === 2 && s.selected.length === 0) {
+    return {
+      code: 'NOTHING_SELECTED',
+      message: 'No account is selected.',
+      fix: 'Select at least one active account.',
+    };
+  }
+  if (step === 4 && s.runStatus !== 'finished') {
+    return {
+      code: 'DEPLOY_NOT_FINISHED',
+      message: 'The deploy has not finished.',
+      fix: 'Start the deploy and wait for it to finish, or cancel it.',
+    };
+  }
+  return undefined;
+}
+
+async function createPlan(): Promise<boolean> {
+  const s = getState();
+  if (!s.profile || !s.snapshot) return false;
+  const { settings } = s;
+  update((current) => {
+    const { planned: _p, runId: _r, runStatus: _s, counts: _c, finishedStatus: _f, ...rest } = current;
+    return { ...rest, deploy: {} };
+  });
+  try {
+    const planned = await orgconnectApi().plan.create({
+      profile: s.profile,
+      request: {
+        externalId: settings.externalId,
+        platformAccountId: settings.platformAccountId,
+        select: selectionSpec(s.snapshot, s.selected),
+        accessRoleName: settings.accessRoleName,
+        mode: settings.mode,
+        ...(settings.roleName ? { roleName: settings.roleName } : {}),
+      },
+    });
+    update((current) => ({ ...current, planned }));
+    return true;
+  } catch (error) {
+    reportError(error);
+    return false;
+  }
+}
+
+/** The app shell: the wizard (Connect → Settings → Accounts → Review → Deploy → Health) and its messages. */
 export function App() {
+  const flashes = useWizard((s) => s.flashes);
+  const [step, setStep] = useState(0);
+  const [loadingNext, setLoadingNext] = useState(false);
+  const [showSettingsErrors, setShowSettingsErrors] = useState(false);
+  const settings = useWizard((s) => s.settings);
+  const errors = showSettingsErrors ? settingsErrors(settings) : NO_ERRORS;
+
+  useEffect(connectHostEvents, []);
+
+  const navigate = async (requested: number, reason: string) => {
+    if (reason !== 'next' || requested <= step) {
+      setStep(requested);
+      return;
+    }
+    const blocked = blocker(step);
+    if (blocked) {
+      update((s) => withFlash(s, { type: 'error', ...blocked }));
+      return;
+    }
+    if (step === 1) {
+      setShowSettingsErrors(true);
+      if (Object.keys(settingsErrors(getState().settings)).length > 0) return;
+    }
+    clearErrors();
+    if (step === 2) {
+      setLoadingNext(true);
+      const ok = await createPlan();
+      setLoadingNext(false);
+      if (!ok) return;
+    }
+    setStep(requested);
+  };
+
   return (
     <AppLayout
       navigationHide
       toolsHide
-      content={<ContentLayout header={<Header variant="h1">orgconnect</Header>} />}
+      contentType="wizard"
+      notifications={
+        <Flashbar
+          stackItems={false}
+          items={flashes.map((f) => ({
+            id: f.id,
+            type: f.type,
+            dismissible: true,
+            dismissLabel: 'Dismiss message',
+            onDismiss: () => dismissFlash(f.id),
+            header: f.code ? `${f.code}: ${f.message}` : f.message,
+            content: f.fix ? `Fix: ${f.fix}` : undefined,
+          }))}
+        />
+      }
+      content={
+        <Wizard
+          activeStepIndex={step}
+          isLoadingNextStep={loadingNext}
+          onNavigate={({ detail }) => void navigate(detail.requestedStepIndex, detail.reason)}
+          onSubmit={() =>
+            update((s) =>
+              withFlash(s, {
+                type: 'success',
+                message: 'All done. The platform can now read your accounts.',
+              }),
+            )
+          }
+          submitButtonText="Done"
+          i18nStrings={{
+            stepNumberLabel: (n) => `Step ${n}`,
+            collapsedStepsLabel: (n, total) => `Step ${n} of ${total}`,
+            skipToButtonLabel: (s) => `Skip to ${s.title}`,
+            navigationAriaLabel: 'Steps',
+            cancelButton: 'Start over',
+            previousButton: 'Previous',
+            nextButton: 'Next',
+            optional: 'optional',
+          }}
+          onCancel={() => window.location.reload()}
+          steps={[
+            {
+              title: 'Connect',
+              description: 'Choose the management profile and check the Organization.',
+              content: <ConnectStep />,
+            },
+            {
+              title: 'Settings',
+              description: 'The platform account, External ID and how to deploy.',
+              content: <SettingsStep errors={errors} />,
+            },
+            { title: 'Choose accounts', content: <AccountsStep /> },
+            { title: 'Review', description: 'What will happen in each account.', content: <ReviewStep /> },
+            { title: 'Deploy', content: <DeployStep /> },
+            {
+              title: 'Health',
+              description: 'Check every connection and export the report.',
+              content: <HealthStep />,
+            },
+          ]}
+        />
+      }
     />
   );
 }
+
+// Unhandled bridge failures still reach the user as a message rather than the console only.
+window.addEventListener('unhandledrejection', (event) => reportError(event.reason));

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@cloudscape-design/global-styles/index.css';
+import './app.css';
 import { App } from './app.js';
 
 const container = document.getElementById('root');

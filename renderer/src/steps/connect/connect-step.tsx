@@ -1,0 +1,171 @@
+import { useEffect, useState } from 'react';
+import Alert from '@cloudscape-design/components/alert';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import ColumnLayout from '@cloudscape-design/components/column-layout';
+import Container from '@cloudscape-design/components/container';
+import FormField from '@cloudscape-design/components/form-field';
+import Header from '@cloudscape-design/components/header';
+import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import Select from '@cloudscape-design/components/select';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import { orgconnectApi } from '../../bridge/index.js';
+import { clearErrors, reportError, update, useWizard } from '../../store/wizard-store.js';
+
+const KIND_LABELS: Record<string, string> = {
+  static: 'Access keys',
+  'assume-role': 'Assume role',
+  'credential-process': 'Credential process',
+  'web-identity': 'Web identity',
+  sso: 'IAM Identity Center',
+  'sso-legacy': 'IAM Identity Center (legacy)',
+  unknown: 'Unknown',
+};
+
+/** Step 1: pick the management profile and see the Organization it reaches. */
+export function ConnectStep() {
+  const profiles = useWizard((s) => s.profiles);
+  const profile = useWizard((s) => s.profile);
+  const identity = useWizard((s) => s.identity);
+  const snapshot = useWizard((s) => s.snapshot);
+  const activity = useWizard((s) => s.activity);
+  const [checking, setChecking] = useState(false);
+
+  useEffect(() => {
+    if (profiles) return;
+    orgconnectApi()
+      .profiles.list()
+      .then((list) => update((s) => ({ ...s, profiles: list, profile: s.profile ?? list.selectedProfile })))
+      .catch(reportError);
+  }, [profiles]);
+
+  const options = (profiles?.profiles ?? []).map((p) => ({
+    value: p.name,
+    label: p.name,
+    description: KIND_LABELS[p.kind] ?? p.kind,
+    tags: [p.region ?? 'no region', ...(p.ssoAccountId ? [`account ${p.ssoAccountId}`] : [])],
+  }));
+  const selectedOption = options.find((o) => o.value === profile) ?? null;
+  const selectedKind = profiles?.profiles.find((p) => p.name === profile)?.kind;
+
+  const check = async () => {
+    if (!profile) return;
+    setChecking(true);
+    clearErrors();
+    update((s) => {
+      const { identity: _i, snapshot: _s, planned: _p, ...rest } = s;
+      return { ...rest, selected: [] };
+    });
+    try {
+      const api = orgconnectApi();
+      const who = await api.identity.whoami({ profile });
+      update((s) => ({ ...s, identity: who }));
+      const found = await api.org.discover({ profile });
+      update((s) => ({
+        ...s,
+        snapshot: found,
+        // Every active account is chosen by default; the user narrows it down on the Accounts step.
+        selected: found.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id),
+      }));
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  return (
+    <SpaceBetween size="l">
+      <Container
+        header={
+          <Header
+            variant="h2"
+            description="The profile that signs in to your Organization's management account."
+          >
+            Management profile
+          </Header>
+        }
+      >
+        <SpaceBetween size="m">
+          <FormField
+            label="AWS profile"
+            description={
+              profiles
+                ? `From ${profiles.configFile} and ${profiles.credentialsFile}`
+                : 'Reading your AWS config…'
+            }
+          >
+            <Select
+              ariaLabel="AWS profile"
+              selectedOption={selectedOption}
+              options={options}
+              placeholder="Choose a profile"
+              statusType={profiles ? 'finished' : 'loading'}
+              empty="No profiles found in your AWS config"
+              onChange={({ detail }) =>
+                update((s) => {
+                  const { identity: _i, snapshot: _s, planned: _p, ...rest } = s;
+                  return { ...rest, profile: detail.selectedOption.value, selected: [] };
+                })
+              }
+            />
+          </FormField>
+          {(profiles?.warnings ?? []).map((w) => (
+            <Alert key={`${w.file}:${w.line}:${w.code}`} type="warning" header={w.code}>
+              {w.file}:{w.line} — {w.message}
+            </Alert>
+          ))}
+          {selectedKind === 'sso' || selectedKind === 'sso-legacy' ? (
+            <Alert type="info">
+              IAM Identity Center profile: if its session has expired, sign in with{' '}
+              <Box variant="code">orgconnect login --profile {profile}</Box> first.
+            </Alert>
+          ) : null}
+          <Button variant="primary" onClick={() => void check()} loading={checking} disabled={!profile}>
+            Check access
+          </Button>
+          {checking && activity ? <Box color="text-status-info">{activity}</Box> : null}
+        </SpaceBetween>
+      </Container>
+      {identity ? (
+        <Container header={<Header variant="h2">Organization</Header>}>
+          <SpaceBetween size="m">
+            {identity.isManagementAccount ? null : (
+              <Alert type="error" header="NOT_MANAGEMENT_ACCOUNT">
+                This profile signs in to account {identity.accountId}, not the Organization's management
+                account
+                {identity.managementAccountId ? ` (${identity.managementAccountId})` : ''}. Fix: choose a
+                profile for the management account.
+              </Alert>
+            )}
+            {identity.featureSet === 'CONSOLIDATED_BILLING' ? (
+              <Alert type="error" header="ORG_NOT_ALL_FEATURES">
+                The Organization has only consolidated billing features. Fix: enable all features in AWS
+                Organizations.
+              </Alert>
+            ) : null}
+            <ColumnLayout columns={1}>
+              <KeyValuePairs
+                columns={4}
+                items={[
+                  { label: 'Signed in as', value: identity.arn },
+                  {
+                    label: 'Organization',
+                    value: snapshot?.organization.id ?? identity.organizationId ?? '—',
+                  },
+                  { label: 'Management account', value: identity.managementAccountId ?? '—' },
+                  {
+                    label: 'Accounts',
+                    value: snapshot
+                      ? `${snapshot.accounts.length} (${snapshot.accounts.filter((a) => a.status !== 'ACTIVE').length} not active), ${snapshot.ous.length} OUs`
+                      : 'Discovering…',
+                  },
+                ]}
+              />
+            </ColumnLayout>
+          </SpaceBetween>
+        </Container>
+      ) : null}
+    </SpaceBetween>
+  );
+}

@@ -1,0 +1,180 @@
+import { useMemo, useState } from 'react';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import Container from '@cloudscape-design/components/container';
+import Header from '@cloudscape-design/components/header';
+import ProgressBar from '@cloudscape-design/components/progress-bar';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Table from '@cloudscape-design/components/table';
+import { orgconnectApi } from '../../bridge/index.js';
+import { ActionStatus, StateStatus } from '../../components/action-status.js';
+import { ProblemText } from '../../components/problem-text.js';
+import { reportError, update, useWizard } from '../../store/wizard-store.js';
+import { rowsFromPlan, type DeployRow } from '../../store/wizard-state.js';
+
+/** Billing first (the run deploys it first), then the members by name. */
+function order(rows: DeployRow[]): DeployRow[] {
+  return [...rows].sort(
+    (a, b) =>
+      (a.kind === 'billing' ? 0 : 1) - (b.kind === 'billing' ? 0 : 1) ||
+      a.accountName.localeCompare(b.accountName),
+  );
+}
+
+/** Step 5: the run, live from its events, with pause/resume/cancel and retry of failed accounts. */
+export function DeployStep() {
+  const planned = useWizard((s) => s.planned);
+  const runId = useWizard((s) => s.runId);
+  const runStatus = useWizard((s) => s.runStatus);
+  const finishedStatus = useWizard((s) => s.finishedStatus);
+  const counts = useWizard((s) => s.counts);
+  const deploy = useWizard((s) => s.deploy);
+  const concurrency = useWizard((s) => s.settings.concurrency);
+  const [busy, setBusy] = useState(false);
+  const rows = useMemo(() => order(Object.values(deploy)), [deploy]);
+
+  const act = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await action();
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const api = orgconnectApi();
+  const start = () =>
+    act(async () => {
+      if (!planned) return;
+      update((s) => ({ ...s, deploy: rowsFromPlan(planned) }));
+      const { runId: started } = await api.deploy.start({ planId: planned.planId, concurrency });
+      update((s) => ({ ...s, runId: started, runStatus: s.runStatus ?? 'running' }));
+      // Events may have arrived before the id did; the journal's state settles what was missed.
+      const state = await api.runs.get({ runId: started });
+      update((s) => {
+        const next = { ...s.deploy };
+        for (const account of state.accounts) {
+          const key = `${account.accountId}/${account.kind}`;
+          const row = next[key];
+          if (row && account.updatedAt && row.state === 'pending')
+            next[key] = { ...row, state: account.state, attempt: account.attempt };
+        }
+        return { ...s, deploy: next, runStatus: state.status, counts: state.counts };
+      });
+    });
+
+  const toDeploy = planned
+    ? planned.plan.items.filter((i) => i.action === 'create' || i.action === 'update').length
+    : 0;
+  const total = counts?.total ?? 0;
+  const done = counts ? counts.connected + counts.failed + counts.skipped + counts.cancelled : 0;
+  const finished = runStatus === 'finished';
+
+  return (
+    <SpaceBetween size="l">
+      <Container
+        header={
+          <Header
+            variant="h2"
+            description={
+              runId ? `Run ${runId}` : `${toDeploy} stacks to deploy; the Billing stack goes first.`
+            }
+            actions={
+              <SpaceBetween direction="horizontal" size="xs">
+                {!runId ? (
+                  <Button
+                    variant="primary"
+                    onClick={() => void start()}
+                    loading={busy}
+                    disabled={!planned || toDeploy === 0}
+                  >
+                    Start deploy
+                  </Button>
+                ) : null}
+                {runId && runStatus === 'running' ? (
+                  <Button onClick={() => void act(() => api.deploy.pause({ runId }))} disabled={busy}>
+                    Pause
+                  </Button>
+                ) : null}
+                {runId && runStatus === 'paused' ? (
+                  <Button onClick={() => void act(() => api.deploy.resume({ runId }))} disabled={busy}>
+                    Resume
+                  </Button>
+                ) : null}
+                {runId && (runStatus === 'running' || runStatus === 'paused') ? (
+                  <Button onClick={() => void act(() => api.deploy.cancel({ runId }))} disabled={busy}>
+                    Cancel
+                  </Button>
+                ) : null}
+                {runId && finished && (counts?.failed ?? 0) > 0 ? (
+                  <Button onClick={() => void act(() => api.deploy.retryFailed({ runId }))} disabled={busy}>
+                    Retry failed
+                  </Button>
+                ) : null}
+              </SpaceBetween>
+            }
+          >
+            Deploy
+          </Header>
+        }
+      >
+        {runId ? (
+          <ProgressBar
+            label="Progress"
+            value={total === 0 ? 0 : Math.round((done / total) * 100)}
+            status={finished ? (counts?.failed ? 'error' : 'success') : 'in-progress'}
+            resultText={
+              <span data-testid="run-result">
+                {finishedStatus === 'cancelled' ? 'Cancelled' : 'Finished'}: {counts?.connected ?? 0}{' '}
+                connected, {counts?.failed ?? 0} failed, {counts?.skipped ?? 0} skipped
+              </span>
+            }
+            additionalInfo={
+              counts
+                ? `${counts.connected} connected · ${counts.deploying} deploying · ${counts.pending} pending · ${counts.failed} failed · ${counts.skipped} skipped${runStatus === 'paused' ? ' · paused' : ''}`
+                : undefined
+            }
+          />
+        ) : (
+          <Box>Nothing is deployed until you start.</Box>
+        )}
+      </Container>
+      <Table
+        variant="container"
+        ariaLabels={{ tableLabel: 'Deploy progress' }}
+        trackBy="key"
+        items={rows.length > 0 ? rows : planned ? order(Object.values(rowsFromPlan(planned))) : []}
+        header={
+          <Header variant="h2" counter={`(${rows.length})`}>
+            Accounts
+          </Header>
+        }
+        columnDefinitions={[
+          { id: 'account', header: 'Account', cell: (r) => `${r.accountName} (${r.accountId})` },
+          { id: 'kind', header: 'Stack', cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource') },
+          { id: 'action', header: 'Plan', cell: (r) => <ActionStatus action={r.action} /> },
+          {
+            id: 'state',
+            header: 'State',
+            cell: (r) => (
+              <span data-testid={`state-${r.key}`}>
+                <StateStatus state={r.state} />
+              </span>
+            ),
+          },
+          {
+            id: 'detail',
+            header: 'Detail',
+            cell: (r) =>
+              r.state === 'deploying' && r.progress ? (
+                <Box variant="small">{r.progress}</Box>
+              ) : (
+                <ProblemText code={r.code} reason={r.reason} fix={r.fix} />
+              ),
+          },
+        ]}
+      />
+    </SpaceBetween>
+  );
+}

@@ -1,0 +1,191 @@
+import { useMemo, useState } from 'react';
+import { useCollection } from '@cloudscape-design/collection-hooks';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
+import Header from '@cloudscape-design/components/header';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import Table from '@cloudscape-design/components/table';
+import TextFilter from '@cloudscape-design/components/text-filter';
+import Toggle from '@cloudscape-design/components/toggle';
+import type { HealthSummary } from '../../../../preload/contract.js';
+import { orgconnectApi } from '../../bridge/index.js';
+import { reportError, update, useWizard } from '../../store/wizard-store.js';
+import { downloadBase64 } from './download.js';
+
+type Row = HealthSummary['connections'][number];
+const NO_ROWS: Row[] = [];
+/** Checks an emulator or some partitions cannot answer; skipping them is shown, never counted as a pass. */
+const SKIPPABLE = ['stack-drift', 'regions-sts', 'cur'] as const;
+
+function Overall({ overall }: { overall: Row['overall'] }) {
+  if (overall === 'healthy') return <StatusIndicator type="success">Healthy</StatusIndicator>;
+  if (overall === 'degraded') return <StatusIndicator type="warning">Degraded</StatusIndicator>;
+  if (overall === 'unhealthy') return <StatusIndicator type="error">Unhealthy</StatusIndicator>;
+  return <StatusIndicator type="pending">Unknown</StatusIndicator>;
+}
+
+/** Step 6: every connection's checks, the failing ones with their fixes, and the reports. */
+export function HealthStep() {
+  const profile = useWizard((s) => s.profile);
+  const runId = useWizard((s) => s.runId);
+  const health = useWizard((s) => s.health);
+  const [checking, setChecking] = useState(false);
+  const [skip, setSkip] = useState(true);
+  const [problemsOnly, setProblemsOnly] = useState(false);
+  const rows = useMemo(() => {
+    const all = health?.connections ?? NO_ROWS;
+    return problemsOnly ? all.filter((r) => r.overall !== 'healthy') : all;
+  }, [health, problemsOnly]);
+  const { items, collectionProps, filterProps, filteredItemsCount } = useCollection(rows, {
+    filtering: {
+      filteringFunction: (item, text) =>
+        [item.accountId, item.accountName, item.connectionName, item.overall].some((v) =>
+          v.toLowerCase().includes(text.toLowerCase()),
+        ),
+      empty: (
+        <Box textAlign="center">
+          {health ? 'No connections with problems' : 'Not checked yet: choose "Check now"'}
+        </Box>
+      ),
+    },
+    sorting: {},
+  });
+
+  const checkNow = async () => {
+    if (!profile) return;
+    setChecking(true);
+    try {
+      const result = await orgconnectApi().health.check({
+        profile,
+        ...(runId ? { runId } : {}),
+        ...(skip ? { skip: [...SKIPPABLE] } : {}),
+      });
+      update((s) => ({ ...s, health: result }));
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  const exportReport = async (format: 'csv' | 'json' | 'xlsx') => {
+    try {
+      const file = await orgconnectApi().report.export({ format, ...(runId ? { runId } : {}) });
+      downloadBase64(file.filename, file.mimeType, file.base64);
+    } catch (error) {
+      reportError(error);
+    }
+  };
+
+  const summary = health?.summary;
+  return (
+    <Table
+      {...collectionProps}
+      variant="container"
+      ariaLabels={{ tableLabel: 'Connection health' }}
+      trackBy={(r) => `${r.accountId}/${r.kind}`}
+      items={items}
+      loading={checking}
+      loadingText="Checking every connection"
+      header={
+        <Header
+          variant="h2"
+          counter={summary ? `(${summary.healthy}/${summary.total} healthy)` : undefined}
+          description={
+            skip
+              ? `Skipped (shown as skipped, not passed): ${SKIPPABLE.join(', ')}.`
+              : 'Every check runs, including drift, Regions and CUR.'
+          }
+          actions={
+            <SpaceBetween direction="horizontal" size="xs">
+              <Button
+                variant="primary"
+                onClick={() => void checkNow()}
+                loading={checking}
+                disabled={!profile}
+              >
+                Check now
+              </Button>
+              <ButtonDropdown
+                ariaLabel="Export report"
+                items={[
+                  { id: 'csv', text: 'CSV' },
+                  { id: 'json', text: 'JSON' },
+                  { id: 'xlsx', text: 'Excel (XLSX)' },
+                ]}
+                onItemClick={({ detail }) => void exportReport(detail.id as 'csv' | 'json' | 'xlsx')}
+              >
+                Export
+              </ButtonDropdown>
+            </SpaceBetween>
+          }
+        >
+          Health
+        </Header>
+      }
+      filter={
+        <SpaceBetween direction="horizontal" size="l" alignItems="center">
+          <TextFilter
+            {...filterProps}
+            filteringAriaLabel="Filter connections"
+            filteringPlaceholder="Find by account or connection"
+            countText={`${filteredItemsCount ?? 0} matches`}
+          />
+          <Toggle checked={problemsOnly} onChange={({ detail }) => setProblemsOnly(detail.checked)}>
+            Problems only
+          </Toggle>
+          <Toggle checked={skip} onChange={({ detail }) => setSkip(detail.checked)}>
+            Skip drift, Regions and CUR checks
+          </Toggle>
+        </SpaceBetween>
+      }
+      columnDefinitions={[
+        {
+          id: 'account',
+          header: 'Account',
+          cell: (r) => `${r.accountName} (${r.accountId})`,
+          sortingField: 'accountName',
+        },
+        { id: 'connection', header: 'Connection', cell: (r) => r.connectionName },
+        { id: 'kind', header: 'Stack', cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource') },
+        {
+          id: 'overall',
+          header: 'Health',
+          cell: (r) => <Overall overall={r.overall} />,
+          sortingField: 'overall',
+        },
+        {
+          id: 'problems',
+          header: 'Failing checks',
+          cell: (r) => {
+            const failing = r.checks.filter(
+              (c) => c.status === 'fail' || c.status === 'warn' || c.status === 'unknown',
+            );
+            if (failing.length === 0) {
+              const skipped = r.checks.filter((c) => c.status === 'skipped').length;
+              return `${r.checks.length - skipped} passed${skipped ? `, ${skipped} skipped` : ''}`;
+            }
+            return (
+              <SpaceBetween size="xxs">
+                {failing.map((c) => (
+                  <Box key={c.id} variant="small">
+                    <StatusIndicator type={c.status === 'fail' ? 'error' : 'warning'}>{c.id}</StatusIndicator>{' '}
+                    {c.summary}
+                    {c.fix ? ` Fix: ${c.fix}` : ''}
+                  </Box>
+                ))}
+              </SpaceBetween>
+            );
+          },
+        },
+        {
+          id: 'checked',
+          header: 'Checked',
+          cell: (r) => (r.checkedAt ? new Date(r.checkedAt).toLocaleTimeString() : '—'),
+        },
+      ]}
+    />
+  );
+}

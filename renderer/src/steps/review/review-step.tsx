@@ -1,0 +1,144 @@
+import { useEffect, useState } from 'react';
+import { useCollection } from '@cloudscape-design/collection-hooks';
+import Box from '@cloudscape-design/components/box';
+import Container from '@cloudscape-design/components/container';
+import ExpandableSection from '@cloudscape-design/components/expandable-section';
+import Header from '@cloudscape-design/components/header';
+import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Spinner from '@cloudscape-design/components/spinner';
+import Table from '@cloudscape-design/components/table';
+import Tabs from '@cloudscape-design/components/tabs';
+import TextFilter from '@cloudscape-design/components/text-filter';
+import { orgconnectApi } from '../../bridge/index.js';
+import type { ResponseOf } from '../../../../preload/contract.js';
+import { ActionStatus } from '../../components/action-status.js';
+import { ProblemText } from '../../components/problem-text.js';
+import { reportError, useWizard } from '../../store/wizard-store.js';
+import type { Planned } from '../../store/wizard-state.js';
+
+type PlanItem = Planned['plan']['items'][number];
+const NO_ITEMS: PlanItem[] = [];
+
+/** Step 4: the plan per account (create/update/skip/blocked with reasons) and the templates that will deploy. */
+export function ReviewStep() {
+  const planned = useWizard((s) => s.planned);
+  const activity = useWizard((s) => s.activity);
+  const { items, collectionProps, filterProps, filteredItemsCount } = useCollection(
+    planned?.plan.items ?? NO_ITEMS,
+    {
+      filtering: {
+        filteringFunction: (item, text) =>
+          [item.accountId, item.accountName, item.action, item.code ?? '', item.ouPath].some((v) =>
+            v.toLowerCase().includes(text.toLowerCase()),
+          ),
+      },
+      sorting: {},
+    },
+  );
+  if (!planned) {
+    return (
+      <Container>
+        <Box textAlign="center" padding="l">
+          <Spinner /> {activity ?? 'Planning…'}
+        </Box>
+      </Container>
+    );
+  }
+  const { counts } = planned.plan;
+  return (
+    <SpaceBetween size="l">
+      <Container header={<Header variant="h2">Summary</Header>}>
+        <KeyValuePairs
+          columns={4}
+          items={[
+            { label: 'Accounts in plan', value: <span data-testid="count-total">{counts.total}</span> },
+            { label: 'Create', value: <span data-testid="count-create">{counts.create}</span> },
+            { label: 'Update', value: <span data-testid="count-update">{counts.update}</span> },
+            { label: 'Skip', value: <span data-testid="count-skip">{counts.skip}</span> },
+            { label: 'Blocked', value: <span data-testid="count-blocked">{counts.blocked}</span> },
+            { label: 'Billing stacks', value: counts.billing },
+            { label: 'Resource stacks', value: counts.resource },
+            { label: 'Organization', value: planned.organizationId },
+          ]}
+        />
+      </Container>
+      <Table
+        {...collectionProps}
+        variant="container"
+        ariaLabels={{ tableLabel: 'Plan' }}
+        trackBy={(item) => `${item.accountId}/${item.kind}`}
+        items={items}
+        header={
+          <Header
+            variant="h2"
+            counter={`(${planned.plan.items.length})`}
+            description="Blocked accounts are not deployed; the fix says why."
+          >
+            Plan
+          </Header>
+        }
+        filter={
+          <TextFilter
+            {...filterProps}
+            filteringAriaLabel="Filter plan"
+            filteringPlaceholder="Find by account, action or code"
+            countText={`${filteredItemsCount ?? 0} matches`}
+          />
+        }
+        columnDefinitions={[
+          {
+            id: 'account',
+            header: 'Account',
+            cell: (i) => `${i.accountName} (${i.accountId})`,
+            sortingField: 'accountName',
+          },
+          { id: 'ou', header: 'OU', cell: (i) => i.ouPath },
+          { id: 'kind', header: 'Stack', cell: (i) => (i.kind === 'billing' ? 'Billing' : 'Resource') },
+          {
+            id: 'action',
+            header: 'Action',
+            cell: (i) => <ActionStatus action={i.action} />,
+            sortingField: 'action',
+          },
+          {
+            id: 'reason',
+            header: 'Reason',
+            cell: (i) => <ProblemText code={i.code} reason={i.reason} fix={i.fix} />,
+          },
+        ]}
+      />
+      <Templates />
+    </SpaceBetween>
+  );
+}
+
+function Templates() {
+  const [templates, setTemplates] = useState<ResponseOf<'templates.get'>>();
+  useEffect(() => {
+    orgconnectApi().templates.get().then(setTemplates).catch(reportError);
+  }, []);
+  return (
+    <ExpandableSection variant="container" headerText="CloudFormation templates">
+      {templates ? (
+        <Tabs
+          ariaLabel="Templates"
+          tabs={(['billing', 'resource'] as const).map((kind) => ({
+            id: kind,
+            label: kind === 'billing' ? 'Billing (management account)' : 'Resource (member accounts)',
+            content: (
+              <SpaceBetween size="xs">
+                <Box variant="small">SHA-256 {templates[kind].sha256}</Box>
+                <pre className="template-body" aria-label={`${kind} template`} tabIndex={0}>
+                  {templates[kind].body}
+                </pre>
+              </SpaceBetween>
+            ),
+          }))}
+        />
+      ) : (
+        <Spinner />
+      )}
+    </ExpandableSection>
+  );
+}

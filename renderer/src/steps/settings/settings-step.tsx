@@ -1,0 +1,108 @@
+import Container from '@cloudscape-design/components/container';
+import FormField from '@cloudscape-design/components/form-field';
+import Header from '@cloudscape-design/components/header';
+import Input from '@cloudscape-design/components/input';
+import RadioGroup from '@cloudscape-design/components/radio-group';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import { update, useWizard } from '../../store/wizard-store.js';
+import type { Settings } from '../../store/wizard-state.js';
+import type { SettingsErrors } from './settings-validation.js';
+
+function set<K extends keyof Settings>(key: K, value: Settings[K]): void {
+  update((s) => ({ ...s, settings: { ...s.settings, [key]: value } }));
+}
+
+/** Step 2: what the platform needs (its account and External ID) and how to deploy. */
+export function SettingsStep({ errors }: { errors: SettingsErrors }) {
+  const settings = useWizard((s) => s.settings);
+  return (
+    <SpaceBetween size="l">
+      <Container header={<Header variant="h2">Cost platform</Header>}>
+        <SpaceBetween size="m">
+          <FormField
+            label="Platform AWS account"
+            description="The account the read-only roles trust."
+            errorText={errors.platformAccountId}
+          >
+            <Input
+              ariaLabel="Platform AWS account"
+              value={settings.platformAccountId}
+              inputMode="numeric"
+              onChange={({ detail }) => set('platformAccountId', detail.value.trim())}
+            />
+          </FormField>
+          <FormField
+            label="External ID"
+            description='Copy it from the platform&apos;s "Connect AWS" page: 2–1224 letters, digits and + = , . @ : / - _.'
+            errorText={errors.externalId}
+          >
+            <Input
+              ariaLabel="External ID"
+              value={settings.externalId}
+              type="password"
+              autoComplete={false}
+              onChange={({ detail }) => set('externalId', detail.value)}
+            />
+          </FormField>
+        </SpaceBetween>
+      </Container>
+      <Container header={<Header variant="h2">Deployment</Header>}>
+        <SpaceBetween size="m">
+          <FormField
+            label="Role name"
+            description="The read-only role created in every account. Empty: orgconnect-platform-billing in the management account, orgconnect-platform-resource in members."
+            errorText={errors.roleName}
+          >
+            <Input
+              ariaLabel="Role name"
+              value={settings.roleName}
+              onChange={({ detail }) => set('roleName', detail.value.trim())}
+            />
+          </FormField>
+          <FormField
+            label="Access role"
+            description="The role orgconnect assumes in each member account to deploy there."
+            errorText={errors.accessRoleName}
+          >
+            <Input
+              ariaLabel="Access role"
+              value={settings.accessRoleName}
+              onChange={({ detail }) => set('accessRoleName', detail.value.trim())}
+            />
+          </FormField>
+          <FormField label="Access mode">
+            <RadioGroup
+              ariaLabel="Access mode"
+              value={settings.mode}
+              onChange={({ detail }) => set('mode', detail.value === 'stacksets' ? 'stacksets' : 'stacks')}
+              items={[
+                {
+                  value: 'stacks',
+                  label: 'One stack per account',
+                  description: 'Assumes the access role in each member account.',
+                },
+                {
+                  value: 'stacksets',
+                  label: 'Service-managed StackSet',
+                  description: 'Needs trusted access for CloudFormation StackSets in the Organization.',
+                },
+              ]}
+            />
+          </FormField>
+          <FormField
+            label="Concurrency"
+            description="Accounts deployed at the same time (1–64)."
+            errorText={errors.concurrency}
+          >
+            <Input
+              ariaLabel="Concurrency"
+              type="number"
+              value={String(settings.concurrency)}
+              onChange={({ detail }) => set('concurrency', Number(detail.value))}
+            />
+          </FormField>
+        </SpaceBetween>
+      </Container>
+    </SpaceBetween>
+  );
+}

@@ -1,0 +1,26 @@
+/** Field checks for the Settings step, the same rules the host applies (the contract parses them again). */
+import { externalIdProblem } from '../../../../main/core/onboarding/external-id.js';
+import type { Settings } from '../../store/wizard-state.js';
+
+export type SettingsErrors = Partial<Record<keyof Settings, string>>;
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+export function settingsErrors(settings: Settings): SettingsErrors {
+  const errors: SettingsErrors = {};
+  if (!/^\d{12}$/.test(settings.platformAccountId)) {
+    errors.platformAccountId = 'An AWS account id has exactly 12 digits.';
+  }
+  const external = externalIdProblem(settings.externalId);
+  if (external) errors.externalId = external;
+  if (settings.roleName !== '' && !ROLE_NAME.test(settings.roleName)) {
+    errors.roleName = 'A role name has 1–64 letters, digits and + = , . @ - _ characters.';
+  }
+  if (!ROLE_NAME.test(settings.accessRoleName)) {
+    errors.accessRoleName = 'A role name has 1–64 letters, digits and + = , . @ - _ characters.';
+  }
+  if (!Number.isInteger(settings.concurrency) || settings.concurrency < 1 || settings.concurrency > 64) {
+    errors.concurrency = 'Concurrency is a whole number from 1 to 64.';
+  }
+  return errors;
+}

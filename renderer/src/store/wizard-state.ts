@@ -1,0 +1,204 @@
+/**
+ * The wizard's state and the pure functions that change it. Host events are applied here (and only here), so the
+ * Deploy step shows exactly what the run journal says, whether the run was started by this window or not.
+ */
+import type { HealthSummary, HostEvent, ResponseOf } from '../../../preload/contract.js';
+
+export type Profiles = ResponseOf<'profiles.list'>;
+export type Identity = ResponseOf<'identity.whoami'>;
+export type Snapshot = ResponseOf<'org.discover'>;
+export type Planned = ResponseOf<'plan.create'>;
+export type RunStatus = ResponseOf<'deploy.pause'>['status'];
+export type StateCounts = Extract<HostEvent, { type: 'run-event' }>['counts'];
+export type AccountState = ResponseOf<'runs.get'>['accounts'][number]['state'];
+
+export interface Settings {
+  platformAccountId: string;
+  externalId: string;
+  roleName: string;
+  accessRoleName: string;
+  mode: 'stacks' | 'stacksets';
+  concurrency: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  platformAccountId: '061190967865',
+  externalId: '',
+  /** Empty: the templates' defaults (orgconnect-platform-billing / orgconnect-platform-resource). */
+  roleName: '',
+  accessRoleName: 'OrganizationAccountAccessRole',
+  mode: 'stacks',
+  concurrency: 8,
+};
+
+/** One row of the Deploy table: a plan item and what the run has done with it so far. */
+export interface DeployRow {
+  key: string;
+  accountId: string;
+  accountName: string;
+  ouPath: string;
+  kind: 'billing' | 'resource';
+  action: 'create' | 'update' | 'skip' | 'blocked';
+  state: AccountState;
+  attempt: number;
+  code?: string | undefined;
+  reason?: string | undefined;
+  fix?: string | undefined;
+  roleArn?: string | undefined;
+  /** The latest progress line (stack step) while deploying. */
+  progress?: string | undefined;
+}
+
+export interface Flash {
+  id: string;
+  type: 'error' | 'success' | 'info' | 'warning';
+  code?: string | undefined;
+  message: string;
+  fix?: string | undefined;
+}
+
+export interface WizardState {
+  profiles?: Profiles;
+  profile?: string;
+  identity?: Identity;
+  snapshot?: Snapshot;
+  /** The latest discovery/preflight progress line, for the "working…" hints. */
+  activity?: string;
+  settings: Settings;
+  selected: string[];
+  planned?: Planned;
+  runId?: string;
+  runStatus?: RunStatus;
+  finishedStatus?: 'completed' | 'cancelled';
+  counts?: StateCounts;
+  deploy: Record<string, DeployRow>;
+  health?: HealthSummary;
+  flashes: Flash[];
+}
+
+export const INITIAL_STATE: WizardState = {
+  settings: DEFAULT_SETTINGS,
+  selected: [],
+  deploy: {},
+  flashes: [],
+};
+
+export function rowKey(accountId: string, kind: string): string {
+  return `${accountId}/${kind}`;
+}
+
+/** The Deploy rows before anything ran: every plan item pending (skip/blocked never deploy). */
+export function rowsFromPlan(planned: Planned): Record<string, DeployRow> {
+  const rows: Record<string, DeployRow> = {};
+  for (const item of planned.plan.items) {
+    rows[rowKey(item.accountId, item.kind)] = {
+      key: rowKey(item.accountId, item.kind),
+      accountId: item.accountId,
+      accountName: item.accountName,
+      ouPath: item.ouPath,
+      kind: item.kind,
+      action: item.action,
+      state: 'pending',
+      attempt: 0,
+      code: item.code,
+      reason: item.reason,
+      fix: item.fix,
+    };
+  }
+  return rows;
+}
+
+/** Applies one host event. Events of other runs (another window's) are ignored. */
+export function applyHostEvent(state: WizardState, event: HostEvent): WizardState {
+  switch (event.type) {
+    case 'discovery-progress':
+      return {
+        ...state,
+        activity:
+          event.phase === 'done'
+            ? `Discovered ${event.done} accounts`
+            : `Discovering the Organization (${event.phase}, ${event.done} accounts so far)`,
+      };
+    case 'preflight-progress':
+      return { ...state, activity: `Checking access into each account (${event.done} checked)` };
+    case 'run-progress': {
+      if (event.runId !== state.runId) return state;
+      const key = rowKey(event.accountId, event.kind);
+      const row = state.deploy[key];
+      if (!row) return state;
+      return { ...state, deploy: { ...state.deploy, [key]: { ...row, progress: event.message } } };
+    }
+    case 'run-error':
+      if (event.runId !== state.runId) return state;
+      return withFlash(state, { type: 'error', ...event.error });
+    case 'run-event': {
+      if (event.runId !== state.runId) return state;
+      const next: WizardState = { ...state, runStatus: event.status, counts: event.counts };
+      const inner = event.event;
+      if (inner.type === 'account-planned') {
+        const key = rowKey(inner.accountId, inner.kind);
+        const existing = next.deploy[key];
+        next.deploy = {
+          ...next.deploy,
+          [key]: {
+            key,
+            accountId: inner.accountId,
+            accountName: inner.accountName,
+            ouPath: inner.ouPath,
+            kind: inner.kind,
+            action: inner.action,
+            state: existing?.state ?? 'pending',
+            attempt: existing?.attempt ?? 0,
+            code: inner.code,
+            reason: inner.reason,
+            fix: inner.fix,
+          },
+        };
+      } else if (inner.type === 'account-state') {
+        const key = rowKey(inner.accountId, inner.kind);
+        const row = next.deploy[key];
+        if (row) {
+          next.deploy = {
+            ...next.deploy,
+            [key]: {
+              ...row,
+              state: inner.state,
+              attempt: inner.attempt ?? row.attempt,
+              code: inner.code ?? (inner.state === 'connected' ? undefined : row.code),
+              reason: inner.reason ?? (inner.state === 'connected' ? undefined : row.reason),
+              fix: inner.fix ?? (inner.state === 'connected' ? undefined : row.fix),
+              roleArn: inner.roleArn ?? row.roleArn,
+              progress: inner.state === 'deploying' ? row.progress : undefined,
+            },
+          };
+        }
+      } else if (inner.type === 'run-finished') {
+        next.finishedStatus = inner.status;
+      } else if (inner.type === 'run-resumed') {
+        delete next.finishedStatus;
+      }
+      return next;
+    }
+    case 'login-prompt':
+      return withFlash(state, {
+        type: 'info',
+        message: `Sign in for ${event.profile} in the browser window that opened${event.userCode ? ` (code ${event.userCode})` : ''}.`,
+        fix: event.url,
+      });
+  }
+}
+
+let flashCounter = 0;
+export function withFlash(state: WizardState, flash: Omit<Flash, 'id'>): WizardState {
+  flashCounter += 1;
+  // The newest message first, and a short list: a flood of identical errors helps nobody.
+  return { ...state, flashes: [{ ...flash, id: `flash-${flashCounter}` }, ...state.flashes].slice(0, 5) };
+}
+
+/** The selection as plan.create takes it: `all` when every active account is chosen, else the ids. */
+export function selectionSpec(snapshot: Snapshot, selected: readonly string[]): string {
+  const active = snapshot.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id);
+  const chosen = new Set(selected);
+  if (active.length > 0 && active.every((id) => chosen.has(id))) return 'all';
+  return [...chosen].join(',');
+}

@@ -1,0 +1,223 @@
+// The whole wizard in Chromium against `orgconnect serve` (in-process browser host) and a moto-emulated
+// Organization: 12 accounts, one suspended, one whose access role was deleted by that member itself. The test
+// clicks through Connect → Settings → Accounts → Review → Deploy → Health like a person would, checks what each
+// step shows, exports the CSV report through a real browser download, and saves a screenshot of every step.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DeleteRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import type { Browser, Page } from 'playwright';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import {
+  assumeRoleCredentials,
+  MOTO_DEFAULT_CREDENTIALS,
+  seedOrganization,
+  type SeededOrganization,
+} from '../support/seed-org.js';
+import { writeTestAwsConfig } from '../support/aws-test-config.js';
+import { makeRoleAsAwsWould } from '../support/moto-role-fixups.js';
+import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
+import { OrgConnectService } from '../../main/core/service.js';
+import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
+import { loadTemplates } from '../../main/core/onboarding/templates.js';
+import { expectedManagedPolicyArns } from '../../main/core/onboarding/template-policy.js';
+
+const EXTERNAL_ID = 'cz-e2e-wizard-4f2a';
+const ACCESS_ROLE = 'OrganizationAccountAccessRole';
+
+describe('the wizard in Chromium against orgconnect serve and moto', () => {
+  let moto: MotoServer;
+  let seeded: SeededOrganization;
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  let noAccessId: string;
+  let suspendedId: string;
+
+  const iamIn = async (accountId: string) => {
+    const credentials =
+      accountId === seeded.managementAccountId
+        ? MOTO_DEFAULT_CREDENTIALS
+        : await assumeRoleCredentials(moto.url, `arn:aws:iam::${accountId}:role/${ACCESS_ROLE}`);
+    return new IAMClient({ region: 'us-east-1', endpoint: moto.url, credentials });
+  };
+
+  before(async () => {
+    assertRendererBuilt();
+    // moto must know AWS managed policies for the role-policies health check.
+    process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
+    moto = await startMoto();
+    seeded = await seedOrganization({
+      endpoint: moto.url,
+      accounts: 11,
+      suspended: 1,
+      depth: 1,
+      branching: 2,
+      seed: 5,
+    });
+    const members = seeded.accounts.filter((a) => !a.isManagement);
+    suspendedId = members.find((a) => a.status === 'SUSPENDED')?.id ?? '';
+    assert.ok(suspendedId, 'the seed suspended one member');
+    noAccessId = members.find((a) => a.status === 'ACTIVE')?.id ?? '';
+    // The member deletes its own access role; moto's AssumeRole still succeeds, preflight's iam:GetRole does not.
+    await (await iamIn(noAccessId)).send(new DeleteRoleCommand({ RoleName: ACCESS_ROLE }));
+
+    const files = writeTestAwsConfig(moto.url);
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-'));
+    host = await startBrowserHost({
+      rendererDir: RENDERER_DIR,
+      service: new OrgConnectService({ env: files.env, dataDir }),
+    });
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+    await moto?.stop();
+  });
+
+  test('a request without the token is refused: the page shows 403', async () => {
+    const context = await browser.newContext();
+    try {
+      const stranger = await context.newPage();
+      const response = await stranger.goto(`http://127.0.0.1:${host.port}/`);
+      assert.equal(response?.status(), 403);
+      assert.doesNotMatch(await stranger.content(), /id="root"/);
+      await screenshot(stranger, '0-no-token-403');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Connect → Settings → Accounts → Review → Deploy → Health, then the CSV export', async () => {
+    const activeMembers = seeded.accounts.filter((a) => !a.isManagement && a.status === 'ACTIVE');
+    const deployable = seeded.accounts.filter((a) => a.status === 'ACTIVE' && a.id !== noAccessId);
+
+    // --- Connect: the profiles from the AWS config with their kind; the Organization after "Check access".
+    await page.goto(host.url);
+    await page.getByRole('button', { name: /AWS profile/ }).click();
+    const option = page.getByRole('option', { name: /emulator/ });
+    await option.getByText('Access keys', { exact: true }).waitFor();
+    await option.click();
+    await page.getByRole('button', { name: 'Check access' }).click();
+    await page.getByText(seeded.organizationId).waitFor();
+    await page.getByText(`${seeded.accounts.length} (1 not active)`).waitFor();
+    await screenshot(page, '1-connect');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // --- Settings: a bad External ID is refused with a clear message; a good one goes on.
+    const externalId = page.getByLabel('External ID');
+    assert.equal(await page.getByLabel('Platform AWS account').inputValue(), '061190967865');
+    await externalId.fill('has space');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page
+      .getByText('The External ID may contain only letters, digits and + = , . @ : / - _ characters.')
+      .waitFor();
+    await screenshot(page, '2-settings-invalid');
+    await externalId.fill(EXTERNAL_ID);
+    await page.getByLabel('Concurrency').fill('4');
+    await screenshot(page, '2-settings');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // --- Accounts: clear, then select all with the header checkbox; the suspended account stays out.
+    await page.getByRole('table', { name: 'Accounts' }).waitFor();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.getByText(`(0/${seeded.accounts.length})`).waitFor();
+    await page.getByRole('checkbox', { name: 'Select all accounts' }).click();
+    await page.getByText(`(${activeMembers.length + 1}/${seeded.accounts.length})`).waitFor();
+    const suspendedRow = page.getByRole('row').filter({ hasText: suspendedId });
+    assert.equal(await suspendedRow.getByRole('checkbox').isDisabled(), true);
+    await screenshot(page, '3-accounts');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // --- Review: the plan computed by the host, with the blocked accounts and why.
+    const plan = page.getByRole('table', { name: 'Plan' });
+    await plan.waitFor();
+    const blockedRow = plan.getByRole('row').filter({ hasText: noAccessId });
+    await blockedRow.getByText('ACCESS_ROLE_MISSING').waitFor();
+    await blockedRow.getByText('Blocked').waitFor();
+    await plan.getByRole('row').filter({ hasText: suspendedId }).getByText('ACCOUNT_SUSPENDED').waitFor();
+    assert.equal(await page.getByTestId('count-total').textContent(), String(seeded.accounts.length));
+    assert.equal(await page.getByTestId('count-create').textContent(), String(deployable.length));
+    assert.equal(await page.getByTestId('count-blocked').textContent(), '2');
+    await page.getByRole('button', { name: 'CloudFormation templates' }).click();
+    await page
+      .getByLabel('billing template')
+      .getByText(/AWSTemplateFormatVersion/)
+      .waitFor();
+    await screenshot(page, '4-review');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // --- Deploy: live states from run events; every deployable account ends connected, Billing first.
+    await page.getByRole('button', { name: 'Start deploy' }).click();
+    await page.getByTestId('run-result').waitFor({ timeout: 120_000 });
+    const result = await page.getByTestId('run-result').textContent();
+    // The runner records the blocked member as failed (with the preflight's code) and leaves the suspended one
+    // out of the run; everything else connected.
+    assert.equal(result, `Finished: ${deployable.length} connected, 1 failed, 0 skipped`);
+    const deployTable = page.getByRole('table', { name: 'Deploy progress' });
+    const firstRow = deployTable.getByRole('row').nth(1);
+    assert.match(
+      (await firstRow.textContent()) ?? '',
+      new RegExp(`${seeded.managementAccountId}.*Billing.*Connected`),
+    );
+    for (const account of deployable) {
+      await deployTable.getByRole('row').filter({ hasText: account.id }).getByText('Connected').waitFor();
+    }
+    const failedRow = deployTable.getByRole('row').filter({ hasText: noAccessId });
+    await failedRow.getByText('Failed').waitFor();
+    await failedRow.getByText('ACCESS_ROLE_MISSING').waitFor();
+    await page.getByRole('button', { name: 'Retry failed' }).waitFor();
+    await screenshot(page, '5-deploy');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // moto builds the roles without their managed policies; make them what AWS would have built from the
+    // template (see moto-role-fixups.ts) so the health checks judge AWS's shape, not moto's gap.
+    const templates = await loadTemplates();
+    for (const account of deployable) {
+      const kind = account.isManagement ? 'billing' : 'resource';
+      await makeRoleAsAwsWould(
+        await iamIn(account.id),
+        `orgconnect-platform-${kind}`,
+        expectedManagedPolicyArns(templates[kind].document),
+      );
+    }
+
+    // --- Health: all connections green, the skipped checks said so.
+    await page.getByText('Skipped (shown as skipped, not passed): stack-drift, regions-sts, cur.').waitFor();
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await page.getByText(`(${deployable.length}/${deployable.length} healthy)`).waitFor({ timeout: 120_000 });
+    const health = page.getByRole('table', { name: 'Connection health' });
+    assert.equal(await health.getByText('Healthy', { exact: true }).count(), deployable.length);
+    await page.getByText('Problems only').click();
+    await page.getByText('No connections with problems').waitFor();
+    await page.getByText('Problems only').click();
+    await screenshot(page, '6-health');
+
+    // --- Export CSV as a real download; its rows are the connected accounts.
+    await page.getByRole('button', { name: 'Export report' }).click();
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: 'CSV' }).click();
+    const download = await downloading;
+    assert.match(download.suggestedFilename(), /^orgconnect-connections-.*\.csv$/);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8');
+    const lines = csv.trim().split(/\r?\n/);
+    assert.equal(lines.length, deployable.length + 1, csv);
+    for (const account of deployable) {
+      assert.ok(
+        lines.some((line) => line.includes(account.id)),
+        `CSV lacks ${account.id}`,
+      );
+    }
+    assert.ok(!lines.some((line) => line.includes(noAccessId) || line.includes(suspendedId)));
+    assert.ok(!csv.includes(EXTERNAL_ID), 'the External ID is masked in the report');
+  });
+});
