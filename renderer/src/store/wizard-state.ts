@@ -98,7 +98,8 @@ export function rowsFromPlan(planned: Planned): Record<string, DeployRow> {
       ouPath: item.ouPath,
       kind: item.kind,
       action: item.action,
-      state: 'pending',
+      // Skipped and blocked items never deploy; the run may still record a blocked one as failed.
+      state: item.action === 'skip' || item.action === 'blocked' ? 'skipped' : 'pending',
       attempt: 0,
       code: item.code,
       reason: item.reason,

@@ -62,6 +62,7 @@ export function AccountsStep() {
         tableLabel: 'Accounts',
       }}
       variant="container"
+      wrapLines
       selectionType="multi"
       trackBy="id"
       items={items}

@@ -115,7 +115,7 @@ export function DeployStep() {
               </SpaceBetween>
             }
           >
-            Deploy
+            Run
           </Header>
         }
       >
@@ -142,6 +142,7 @@ export function DeployStep() {
       </Container>
       <Table
         variant="container"
+        wrapLines
         ariaLabels={{ tableLabel: 'Deploy progress' }}
         trackBy="key"
         items={rows.length > 0 ? rows : planned ? order(Object.values(rowsFromPlan(planned))) : []}
@@ -151,11 +152,31 @@ export function DeployStep() {
           </Header>
         }
         columnDefinitions={[
-          { id: 'account', header: 'Account', cell: (r) => `${r.accountName} (${r.accountId})` },
-          { id: 'kind', header: 'Stack', cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource') },
-          { id: 'action', header: 'Plan', cell: (r) => <ActionStatus action={r.action} /> },
+          {
+            id: 'account',
+            minWidth: 240,
+            width: 240,
+            header: 'Account',
+            cell: (r) => `${r.accountName} (${r.accountId})`,
+          },
+          {
+            id: 'kind',
+            minWidth: 110,
+            width: 110,
+            header: 'Stack',
+            cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
+          },
+          {
+            id: 'action',
+            minWidth: 120,
+            width: 120,
+            header: 'Plan',
+            cell: (r) => <ActionStatus action={r.action} />,
+          },
           {
             id: 'state',
+            minWidth: 140,
+            width: 140,
             header: 'State',
             cell: (r) => (
               <span data-testid={`state-${r.key}`}>

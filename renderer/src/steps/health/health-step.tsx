@@ -84,6 +84,7 @@ export function HealthStep() {
     <Table
       {...collectionProps}
       variant="container"
+      wrapLines
       ariaLabels={{ tableLabel: 'Connection health' }}
       trackBy={(r) => `${r.accountId}/${r.kind}`}
       items={items}
@@ -122,7 +123,7 @@ export function HealthStep() {
             </SpaceBetween>
           }
         >
-          Health
+          Connections
         </Header>
       }
       filter={
@@ -144,14 +145,24 @@ export function HealthStep() {
       columnDefinitions={[
         {
           id: 'account',
+          minWidth: 240,
+          width: 240,
           header: 'Account',
           cell: (r) => `${r.accountName} (${r.accountId})`,
           sortingField: 'accountName',
         },
-        { id: 'connection', header: 'Connection', cell: (r) => r.connectionName },
-        { id: 'kind', header: 'Stack', cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource') },
+        { id: 'connection', minWidth: 160, width: 160, header: 'Connection', cell: (r) => r.connectionName },
+        {
+          id: 'kind',
+          minWidth: 110,
+          width: 110,
+          header: 'Stack',
+          cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
+        },
         {
           id: 'overall',
+          minWidth: 130,
+          width: 130,
           header: 'Health',
           cell: (r) => <Overall overall={r.overall} />,
           sortingField: 'overall',
@@ -182,6 +193,8 @@ export function HealthStep() {
         },
         {
           id: 'checked',
+          minWidth: 120,
+          width: 120,
           header: 'Checked',
           cell: (r) => (r.checkedAt ? new Date(r.checkedAt).toLocaleTimeString() : '—'),
         },

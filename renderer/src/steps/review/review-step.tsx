@@ -66,6 +66,7 @@ export function ReviewStep() {
       <Table
         {...collectionProps}
         variant="container"
+        wrapLines
         ariaLabels={{ tableLabel: 'Plan' }}
         trackBy={(item) => `${item.accountId}/${item.kind}`}
         items={items}
@@ -89,14 +90,24 @@ export function ReviewStep() {
         columnDefinitions={[
           {
             id: 'account',
+            minWidth: 240,
+            width: 240,
             header: 'Account',
             cell: (i) => `${i.accountName} (${i.accountId})`,
             sortingField: 'accountName',
           },
-          { id: 'ou', header: 'OU', cell: (i) => i.ouPath },
-          { id: 'kind', header: 'Stack', cell: (i) => (i.kind === 'billing' ? 'Billing' : 'Resource') },
+          { id: 'ou', minWidth: 150, width: 150, header: 'OU', cell: (i) => i.ouPath },
+          {
+            id: 'kind',
+            minWidth: 110,
+            width: 110,
+            header: 'Stack',
+            cell: (i) => (i.kind === 'billing' ? 'Billing' : 'Resource'),
+          },
           {
             id: 'action',
+            minWidth: 120,
+            width: 120,
             header: 'Action',
             cell: (i) => <ActionStatus action={i.action} />,
             sortingField: 'action',
