@@ -44,6 +44,9 @@ if (
 run('type-check and build', 'npx', ['tsc', '-b']);
 run('lint', 'npx', ['eslint', '.']);
 
+// The e2e tier drives the built renderer that `orgconnect serve` hosts.
+if (tiers.includes('e2e')) run('renderer build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+
 const files = tiers.flatMap((tier) => testFiles(path.join('test', tier)));
 if (files.length === 0) {
   console.error('no test files found');
