@@ -103,7 +103,7 @@ describe('reports under hostile names', () => {
             ['ouPath', c.ouPath],
             ['connectionName', c.connectionName],
           ] as const) {
-            const cell = row[column(key)] ?? '';
+            const cell: string = row[column(key)] ?? '';
             // fast-csv reads an unquoted whitespace-only *first* field of a line as '' (its quirk: RFC 4180 keeps
             // spaces, and ' ,a' parses as ['', 'a']); the bytes written are right, so accept that one loss.
             if (key === 'connectionName' && value.trim() === '' && cell === '') continue;
@@ -144,8 +144,8 @@ describe('reports under hostile names', () => {
             ['ouPath', c.ouPath],
             ['connectionName', c.connectionName],
           ] as const) {
-            const cell = row.getCell(column(key) + 1);
-            const text = cell.value === null ? '' : String(cell.value);
+            const cell: ExcelJS.Cell = row.getCell(column(key) + 1);
+            const text: string = cell.value === null ? '' : String(cell.value);
             assert.ok(
               cell.type === ExcelJS.ValueType.String ||
                 (value === '' && cell.type === ExcelJS.ValueType.Null),
