@@ -1,0 +1,146 @@
+/**
+ * Discovery (issue 7, bench 2): discoverOrganization over a 5,000-account Organization with 200 OUs in moto,
+ * every call delayed by the fault proxy (50 ms, an Organizations-like round trip), sequential (concurrency 1)
+ * against the bounded-parallel per-OU walk (the default, and 8).
+ *
+ * Bounds, from the seeded tree (pages of 20, the Organizations maximum the walker asks for):
+ * - calls ≥ 3 (GetCallerIdentity, DescribeOrganization, ListRoots) + Σ over root and OUs of
+ *   max(1, ⌈child OUs / 20⌉) + max(1, ⌈accounts / 20⌉) — every parent must be listed, every page fetched;
+ * - wall ≥ L × (3 + max(⌈tree calls / c⌉, critical path)), where the critical path is the longest chain of pages
+ *   that must follow each other (the OU pages of every ancestor, then a parent's own pages, which are sequential
+ *   because each needs the previous NextToken).
+ *
+ * Run alone: `node --import tsx bench/discovery.ts` (BENCH_QUICK=1 for 500 accounts).
+ */
+import path from 'node:path';
+import {
+  discoverOrganization,
+  DEFAULT_DISCOVERY_CONCURRENCY,
+} from '../main/core/org/discover-organization.js';
+import { startMoto } from '../test/support/moto.js';
+import { motoDiscoveryClients, seedOrganization, type SeededOrganization } from '../test/support/seed-org.js';
+import { startProxyChain } from './support/proxy-chain.js';
+import { machineInfo, quietSdk, round, writeResult } from './support/results.js';
+
+quietSdk();
+const QUICK = process.env['BENCH_QUICK'] === '1';
+const ACCOUNTS = QUICK ? 500 : 5000;
+const LATENCY_MS = 50;
+const PAGE = 20;
+const CONCURRENCIES = [1, DEFAULT_DISCOVERY_CONCURRENCY, 8];
+
+interface TreeBound {
+  parents: number;
+  minimumCalls: number;
+  treeCalls: number;
+  criticalPathCalls: number;
+}
+
+function treeBound(seeded: SeededOrganization): TreeBound {
+  const childOus = new Map<string, number>();
+  const accounts = new Map<string, number>();
+  const parentOf = new Map<string, string>();
+  for (const ou of seeded.ous) {
+    childOus.set(ou.parentId, (childOus.get(ou.parentId) ?? 0) + 1);
+    parentOf.set(ou.id, ou.parentId);
+  }
+  for (const account of seeded.accounts) accounts.set(account.ouId, (accounts.get(account.ouId) ?? 0) + 1);
+  const parents = [seeded.rootId, ...seeded.ous.map((ou) => ou.id)];
+  const ouPages = (id: string): number => Math.max(1, Math.ceil((childOus.get(id) ?? 0) / PAGE));
+  const accountPages = (id: string): number => Math.max(1, Math.ceil((accounts.get(id) ?? 0) / PAGE));
+  let treeCalls = 0;
+  let criticalPathCalls = 0;
+  for (const id of parents) {
+    treeCalls += ouPages(id) + accountPages(id);
+    let reach = 0;
+    for (let up = parentOf.get(id); up !== undefined; up = parentOf.get(up)) reach += ouPages(up);
+    criticalPathCalls = Math.max(criticalPathCalls, reach + Math.max(ouPages(id), accountPages(id)));
+  }
+  return { parents: parents.length, minimumCalls: 3 + treeCalls, treeCalls, criticalPathCalls };
+}
+
+async function main(): Promise<void> {
+  const moto = await startMoto();
+  const seedStarted = performance.now();
+  // depth 3 × branching 5 = 155 OUs, plus 45 under the first top-level OU: 200 OUs, one parent with > 2 pages.
+  const seeded = await seedOrganization({
+    endpoint: moto.url,
+    accounts: ACCOUNTS - 1,
+    depth: 3,
+    branching: 5,
+    wideOus: 45,
+    concurrency: 16,
+  });
+  const seedMs = performance.now() - seedStarted;
+  const bound = treeBound(seeded);
+  console.log(
+    `discovery bench: seeded ${seeded.accounts.length} accounts in ${seeded.ous.length} OUs in ${round(seedMs / 1000, 1)} s; ` +
+      `${LATENCY_MS} ms per call; minimum calls ${bound.minimumCalls} (OUs + accounts/20 = ` +
+      `${seeded.ous.length + Math.ceil(seeded.accounts.length / PAGE)}); critical path ${bound.criticalPathCalls} calls`,
+  );
+
+  const proxy = await startProxyChain({ motoUrl: moto.url, stackMs: 0, latencyMs: LATENCY_MS });
+  const runs = [];
+  try {
+    for (const concurrency of CONCURRENCIES) {
+      await proxy.resetLog();
+      const started = performance.now();
+      const snapshot = await discoverOrganization(motoDiscoveryClients(proxy.url), { concurrency });
+      const wallMs = performance.now() - started;
+      const stats = await proxy.stats();
+      if (snapshot.accounts.length !== seeded.accounts.length || snapshot.ous.length !== seeded.ous.length) {
+        throw new Error(
+          `discovery found ${snapshot.accounts.length} accounts / ${snapshot.ous.length} OUs, seeded ${seeded.accounts.length} / ${seeded.ous.length}`,
+        );
+      }
+      const boundMs =
+        LATENCY_MS * (3 + Math.max(Math.ceil(bound.treeCalls / concurrency), bound.criticalPathCalls));
+      const run = {
+        concurrency,
+        isDefault: concurrency === DEFAULT_DISCOVERY_CONCURRENCY,
+        wallMs: Math.round(wallMs),
+        boundMs,
+        ratio: round(wallMs / boundMs),
+        calls: stats.total,
+        callRatio: round(stats.total / bound.minimumCalls),
+        byOperation: stats.byOperation,
+        accounts: snapshot.accounts.length,
+        ous: snapshot.ous.length,
+      };
+      runs.push(run);
+      console.log(
+        `  c=${concurrency}${run.isDefault ? ' (default)' : ''}: wall ${round(wallMs / 1000, 1)} s, bound ${round(boundMs / 1000, 1)} s, ` +
+          `ratio ${run.ratio}; calls ${run.calls} vs minimum ${bound.minimumCalls} (× ${run.callRatio})`,
+      );
+    }
+  } finally {
+    await proxy.stop();
+    await moto.stop();
+  }
+  const sequential = runs.find((r) => r.concurrency === 1);
+  const parallel = runs.find((r) => r.isDefault);
+  const speedup = sequential && parallel ? round(sequential.wallMs / parallel.wallMs) : undefined;
+  console.log(`  default walk is ${speedup}× faster than the sequential walk`);
+  const file = writeResult('discovery', {
+    bench: 'discovery',
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    quick: QUICK,
+    accounts: seeded.accounts.length,
+    ous: seeded.ous.length,
+    latencyMsPerCall: LATENCY_MS,
+    pageSize: PAGE,
+    seedMs: Math.round(seedMs),
+    bound: {
+      ...bound,
+      issueBound: seeded.ous.length + Math.ceil(seeded.accounts.length / PAGE),
+      wall: 'L × (3 + max(ceil(treeCalls / c), criticalPathCalls))',
+    },
+    target: { ratio: 1.2 },
+    speedupDefaultVsSequential: speedup,
+    runs,
+  });
+  console.log(`  → ${path.relative(process.cwd(), file)}`);
+}
+
+await main();

@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: each benchmark in its own process, one after the other (so one bench's moto, proxies and
+ * garbage do not disturb the next one's timing or CPU figures), then the deploy plot. Not part of `npm test`.
+ * `npm run bench -- deploy` runs only the named benches; BENCH_QUICK=1 shrinks every bench for a smoke run.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { writeDeployPlot } from './plot.js';
+
+const BENCHES = ['deploy-throughput', 'discovery', 'ui'] as const;
+const requested = process.argv.slice(2);
+const chosen =
+  requested.length === 0 ? [...BENCHES] : BENCHES.filter((b) => requested.some((r) => b.startsWith(r)));
+
+const started = performance.now();
+let failed = false;
+for (const bench of chosen) {
+  const benchStarted = performance.now();
+  console.log(`\n== ${bench}`);
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, `${bench}.ts`)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
+  console.log(`== ${bench}: ${Math.round((performance.now() - benchStarted) / 1000)} s`);
+  if (result.status !== 0) {
+    console.error(`${bench} failed (exit ${result.status ?? result.signal})`);
+    failed = true;
+  }
+}
+if (chosen.includes('deploy-throughput') && !failed) {
+  console.log(`  → ${path.relative(process.cwd(), writeDeployPlot())}`);
+}
+console.log(`\nbench total: ${Math.round((performance.now() - started) / 1000)} s`);
+process.exit(failed ? 1 : 0);
