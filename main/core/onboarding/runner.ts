@@ -20,6 +20,7 @@
  * DescribeStacks — a stack already complete with the same input tags is recorded connected without a write,
  * one in progress is waited for, an absent one is created.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { OrgConnectError } from '../errors.js';
 import type { AccountCredentials, CredentialsProvider } from './account-credentials.js';
@@ -173,6 +174,8 @@ export class DeployRun {
   ) {
     this.state = initial;
     this.clock = options.clock ?? systemClock;
+    // Every in-flight account waits (poll, backoff) on this one signal; dozens of listeners are expected, not a leak.
+    setMaxListeners(0, this.abort.signal);
     this.concurrency = Math.max(
       1,
       options.concurrency ?? initial.settings.concurrency ?? DEFAULT_CONCURRENCY,

@@ -48,7 +48,12 @@ export interface PollPolicy {
   timeoutMs: number;
 }
 
-export const DEFAULT_POLL_POLICY: PollPolicy = { baseMs: 1000, capMs: 15_000, timeoutMs: 60 * 60_000 };
+/**
+ * Each member stack lives in its own account, so polls spend that account's CloudFormation quota, not a shared
+ * one: a low cap is affordable. A 20 s IAM stack is seen settled ~1–2 s late (polls at ≈0.75, 2.25, 5.25, 9,
+ * 12.75, 16.5, 20.25 s) where a 15 s cap would see it at ≈22.5 s.
+ */
+export const DEFAULT_POLL_POLICY: PollPolicy = { baseMs: 1000, capMs: 5000, timeoutMs: 60 * 60_000 };
 
 export interface DeployStackInput {
   cloudformation: CloudFormationSender;
