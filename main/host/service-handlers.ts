@@ -5,13 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type {
-  HealthSummary,
   HostEvent,
   OnboardingRequestPayload,
   ResponseOf,
 } from '../../preload/contract.js';
-import type { ConnectionHealth } from '../core/health/check-result.js';
-import { connectionKey, type Connection } from '../core/health/connection.js';
+import { healthSummary } from '../core/health/health-summary.js';
 import { OrgConnectError } from '../core/errors.js';
 import type { OrgConnectService } from '../core/service.js';
 import type { DiscoveryProgress, OrganizationSnapshot } from '../core/org/index.js';
@@ -36,45 +34,6 @@ const REPORT_MIME_TYPES = {
   json: 'application/json',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
-
-/** The Health table's rows: each connection with its latest checks (same shape as `health --json`). */
-export function healthSummary(
-  organizationId: string,
-  connections: readonly Connection[],
-  health: readonly ConnectionHealth[],
-): HealthSummary {
-  const byKey = new Map(health.map((h) => [h.connectionKey, h]));
-  const rows = connections.map((connection) => {
-    const result = byKey.get(connectionKey(connection));
-    return {
-      accountId: connection.accountId,
-      accountName: connection.accountName,
-      kind: connection.kind,
-      connectionName: connection.connectionName,
-      roleArn: connection.roleArn ?? null,
-      overall: result?.overall ?? 'unknown',
-      checkedAt: result?.checkedAt ?? null,
-      checks: (result?.checks ?? []).map((check) => ({
-        id: check.id,
-        status: check.status,
-        summary: check.summary,
-        ...(check.fix ? { fix: check.fix } : {}),
-      })),
-    };
-  });
-  const count = (overall: string) => rows.filter((row) => row.overall === overall).length;
-  return {
-    organizationId,
-    summary: {
-      total: rows.length,
-      healthy: count('healthy'),
-      degraded: count('degraded'),
-      unhealthy: count('unhealthy'),
-      unknown: count('unknown'),
-    },
-    connections: rows,
-  };
-}
 
 export interface ServiceHandlers {
   handlers: Handlers;

@@ -5,48 +5,9 @@ import type { CliContext } from './index.js';
 import { formatTable, printJson, printJsonLine } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
-import { CHECK_IDS, type CheckId, type ConnectionHealth } from '../../core/health/check-result.js';
-import { connectionKey, type Connection } from '../../core/health/connection.js';
+import { CHECK_IDS, type CheckId } from '../../core/health/check-result.js';
+import { healthSummary } from '../../core/health/health-summary.js';
 import { OrgConnectError } from '../../core/errors.js';
-
-/** The documented `health --json` shape (README). */
-export function healthJson(
-  organizationId: string,
-  connections: readonly Connection[],
-  health: readonly ConnectionHealth[],
-) {
-  const byKey = new Map(health.map((h) => [h.connectionKey, h]));
-  const rows = connections.map((connection) => {
-    const result = byKey.get(connectionKey(connection));
-    return {
-      accountId: connection.accountId,
-      accountName: connection.accountName,
-      kind: connection.kind,
-      connectionName: connection.connectionName,
-      roleArn: connection.roleArn ?? null,
-      overall: result?.overall ?? 'unknown',
-      checkedAt: result?.checkedAt ?? null,
-      checks: (result?.checks ?? []).map((check) => ({
-        id: check.id,
-        status: check.status,
-        summary: check.summary,
-        ...(check.fix ? { fix: check.fix } : {}),
-      })),
-    };
-  });
-  const count = (overall: string) => rows.filter((row) => row.overall === overall).length;
-  return {
-    organizationId,
-    summary: {
-      total: rows.length,
-      healthy: count('healthy'),
-      degraded: count('degraded'),
-      unhealthy: count('unhealthy'),
-      unknown: count('unknown'),
-    },
-    connections: rows,
-  };
-}
 
 function parseSkip(value: string | undefined): CheckId[] {
   if (!value) return [];
@@ -103,7 +64,7 @@ export function registerHealthCommands(program: Command, context: CliContext): v
           accessRoleName: flags.accessRole,
           checks,
         });
-        const body = healthJson(snapshot.organization.id, connections, health);
+        const body = healthSummary(snapshot.organization.id, connections, health);
         if (flags.json) printJson(io, body);
         else printHealthTable(context, body);
         context.exitCode = body.summary.healthy === body.summary.total ? 0 : 3;
@@ -143,7 +104,7 @@ export function registerHealthCommands(program: Command, context: CliContext): v
     );
 }
 
-function printHealthTable(context: CliContext, body: ReturnType<typeof healthJson>): void {
+function printHealthTable(context: CliContext, body: ReturnType<typeof healthSummary>): void {
   const { io } = context;
   io.stdout(
     formatTable(body.connections, [
