@@ -164,6 +164,14 @@ export const runStateSchema = z.object({
   settings: runSettingsRecordSchema,
   status: runStatusSchema,
   finishedStatus: z.enum(['completed', 'cancelled']).optional(),
+  pausedFor: z
+    .object({
+      reason: z.enum(['user', 'sign-in-required']),
+      code: z.string().optional(),
+      message: z.string().optional(),
+      fix: z.string().optional(),
+    })
+    .optional(),
   cancelRequested: z.boolean(),
   accounts: z.array(
     planItemSchema.extend({

@@ -5,16 +5,27 @@ import { printRunFinished, printRunStarted, runEventPrinter, runExitCode } from 
 /**
  * Runs a deploy pass to its end with output. Ctrl-C (or SIGTERM) stops cleanly: stacks in flight are recorded
  * as unknown and reconciled by `orgconnect resume`, so the journal never holds a half-known state.
+ * When the management session expires mid-run the engine pauses for a sign-in; a CLI cannot sign in inside a
+ * running command, so it stops the same clean way and says how to sign in and resume (exit 4).
  */
 export async function driveRun(
   context: CliContext,
   run: DeployRun,
   options: { json: boolean; resumed: boolean; mode: 'start' | 'retry' },
-): Promise<0 | 3> {
+): Promise<0 | 3 | 4> {
   const { io } = context;
-  run.onEvent(runEventPrinter(io, options.json));
-  printRunStarted(io, run.snapshot, options.json, options.resumed);
   let stopping = false;
+  run.onEvent(runEventPrinter(io, options.json));
+  run.onEvent((event) => {
+    if (event.type !== 'run-paused' || event.reason !== 'sign-in-required' || stopping) return;
+    stopping = true;
+    io.stderr(
+      `${event.fix ?? 'Sign in again with the management profile.'}\n` +
+        `Then continue with: orgconnect resume ${run.runId}\n`,
+    );
+    void run.stop();
+  });
+  printRunStarted(io, run.snapshot, options.json, options.resumed);
   const onSignal = () => {
     if (stopping) return;
     stopping = true;

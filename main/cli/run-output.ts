@@ -14,6 +14,10 @@ export function runEventPrinter(io: CliIo, json: boolean): (event: RunEvent, sta
       printJsonLine(io, line);
       return;
     }
+    if (line.event === 'run-paused' && line.reason === 'sign-in-required') {
+      io.stderr(`\n${line.message ?? 'The management session expired.'}\n`);
+      return;
+    }
     if (line.event === 'account') {
       const why = [line.reason, line.fix ? `Fix: ${line.fix}` : undefined].filter(Boolean).join(' ');
       io.stdout(`${line.accountId}  ${line.kind.padEnd(8)}  ${line.state}${why ? `  ${why}` : ''}\n`);
@@ -35,6 +39,14 @@ export type RunLine =
       reason?: string;
       fix?: string;
     }
+  | {
+      event: 'run-paused';
+      runId: string;
+      reason: 'user' | 'sign-in-required';
+      code?: string;
+      message?: string;
+      fix?: string;
+    }
   | { event: 'run-finished'; runId: string; status: string; counts: RunState['counts'] };
 
 function runEventLine(event: RunEvent, state: RunState): RunLine | undefined {
@@ -50,6 +62,15 @@ function runEventLine(event: RunEvent, state: RunState): RunLine | undefined {
         ...(event.roleArn ? { roleArn: event.roleArn } : {}),
         ...(event.code ? { code: event.code } : {}),
         ...(event.reason ? { reason: event.reason } : {}),
+        ...(event.fix ? { fix: event.fix } : {}),
+      };
+    case 'run-paused':
+      return {
+        event: 'run-paused',
+        runId: state.runId,
+        reason: event.reason ?? 'user',
+        ...(event.code ? { code: event.code } : {}),
+        ...(event.message ? { message: event.message } : {}),
         ...(event.fix ? { fix: event.fix } : {}),
       };
     default:
@@ -97,8 +118,12 @@ export function printRunFinished(io: CliIo, state: RunState, json: boolean): voi
   if (state.status !== 'finished') io.stdout(`Continue with: orgconnect resume ${state.runId}\n`);
 }
 
-/** 0 when every selected account is connected (or already was), 3 otherwise (README, exit codes). */
-export function runExitCode(state: RunState): 0 | 3 {
+/**
+ * 0 when every selected account is connected (or already was), 3 otherwise, 4 when the run stopped to wait for
+ * a sign-in (README, exit codes).
+ */
+export function runExitCode(state: RunState): 0 | 3 | 4 {
+  if (state.status !== 'finished' && state.pausedFor?.reason === 'sign-in-required') return 4;
   const c = state.counts;
   return c.total === c.connected + c.skipped ? 0 : 3;
 }

@@ -123,7 +123,13 @@ const DEFAULT_ACCOUNTS: TestAccount[] = [
 export type RoleCredentialsIssuer = (
   accountId: string,
   roleName: string,
-) => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }>;
+) => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** How long the portal says they last (default an hour, as Identity Center's minimum session). */
+  lifetimeMs?: number;
+}>;
 
 export async function startSsoTestServer(
   options: { accounts?: TestAccount[]; issueRoleCredentials?: RoleCredentialsIssuer } = {},
@@ -335,12 +341,19 @@ export async function startSsoTestServer(
       const roleName = query.get('role_name') ?? '';
       if (!account || !account.roles.includes(roleName))
         return portalError(response, 403, 'ForbiddenException', 'No access');
-      const respond = (keys: { accessKeyId: string; secretAccessKey: string; sessionToken: string }) => {
+      const respond = (keys: {
+        accessKeyId: string;
+        secretAccessKey: string;
+        sessionToken: string;
+        lifetimeMs?: number;
+      }) => {
         const credentials: IssuedRoleCredentials = {
           accountId,
           roleName,
-          ...keys,
-          expiration: Date.now() + 3600_000,
+          accessKeyId: keys.accessKeyId,
+          secretAccessKey: keys.secretAccessKey,
+          sessionToken: keys.sessionToken,
+          expiration: Date.now() + (keys.lifetimeMs ?? 3600_000),
         };
         issuedCredentials.push(credentials);
         json(response, 200, {

@@ -4,6 +4,7 @@ import { mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { createAccountCredentials, type StsSender } from '../../main/core/onboarding/account-credentials.js';
+import { OrgConnectError } from '../../main/core/errors.js';
 import { createVirtualClock, type VirtualClock } from '../../main/core/onboarding/clock.js';
 import { journalPath, readJournal, type JournalFile } from '../../main/core/onboarding/journal.js';
 import type { DeployItem, RunEvent } from '../../main/core/onboarding/run-events.js';
@@ -310,6 +311,82 @@ describe('DeployRun', () => {
       h.events.filter((e) => e.type === 'run-paused' || e.type === 'run-resumed').map((e) => e.type),
       ['run-paused', 'run-resumed'],
     );
+    await run.close();
+  });
+
+  test('an expired management session pauses the run (no account fails); after sign-in, resume connects the rest once', async () => {
+    const h = await harness(6, 2);
+    for (const accountId of h.members) fake(h, accountId).script('orgconnect-resource', 'create', slowCreate);
+    let signedIn = true;
+    let expired = false;
+    // The management profile's session, as an SSO profile's provider behaves once its token is gone. The STS
+    // client resolves it before each AssumeRole, as the SDK does; members not yet assumed then need it.
+    const managementSession = async () => {
+      if (!signedIn)
+        throw new OrgConnectError(
+          'SSO_LOGIN_REQUIRED',
+          'Your IAM Identity Center session for corp has expired.',
+          {
+            fix: 'Run: orgconnect login --profile mgmt',
+          },
+        );
+      return { accessKeyId: 'AKIAMANAGEMENT', secretAccessKey: 'm' };
+    };
+    const fakeSts = h.sts.client() as StsSender;
+    const sts = {
+      send: async (command: Parameters<StsSender['send']>[0]) => {
+        await managementSession();
+        return fakeSts.send(command);
+      },
+    } as StsSender;
+    const credentials = createAccountCredentials({
+      managementCredentials: managementSession,
+      managementAccountId: MGMT,
+      region: 'us-east-1',
+      sts,
+      clock: h.clock,
+    });
+    const run = await startRun({ ...h.options, credentialsFor: credentials.credentialsFor });
+    run.onEvent((event) => {
+      // The session expires once, when the first member has connected.
+      if (
+        !expired &&
+        event.type === 'account-state' &&
+        event.kind === 'resource' &&
+        event.state === 'connected'
+      ) {
+        expired = true;
+        signedIn = false;
+      }
+    });
+    const done = run.start();
+    await waitFor(() => run.snapshot.status === 'paused', 'the sign-in pause');
+    await waitFor(() => run.snapshot.counts.deploying === 0, 'in-flight accounts to settle');
+    const paused = run.snapshot;
+    assert.equal(paused.pausedFor?.reason, 'sign-in-required');
+    assert.equal(paused.pausedFor?.code, 'SSO_LOGIN_REQUIRED');
+    assert.equal(paused.counts.failed, 0, JSON.stringify(paused.counts));
+    const waiting = paused.accounts.filter((a) => a.state === 'unknown');
+    assert.ok(waiting.length >= 1, 'the accounts that hit the expired session wait');
+    for (const account of waiting) {
+      assert.equal(account.stateCode, 'SSO_LOGIN_REQUIRED');
+      assert.match(account.stateReason ?? '', /^waiting for a sign-in: /);
+    }
+    // Virtual time runs on; nothing starts or fails while nobody has signed in.
+    for (let i = 0; i < 50; i++) await h.clock.sleep(15_000);
+    assert.deepEqual(run.snapshot.counts, paused.counts);
+
+    signedIn = true;
+    await run.resume();
+    const final = await done;
+    assert.equal(final.counts.connected, 7, JSON.stringify(final.counts));
+    assert.equal(final.pausedFor, undefined);
+    for (const [accountId, count] of Object.entries(creates(h)))
+      assert.equal(count, 1, `${accountId} created once`);
+    const journal = await readJournal(h.dataDir, 'run-test');
+    const pauses = journal.events.filter((e) => e.type === 'run-paused');
+    assert.equal(pauses.length, 1);
+    assert.equal(pauses[0]?.type === 'run-paused' && pauses[0].reason, 'sign-in-required');
     await run.close();
   });
 

@@ -98,7 +98,19 @@ export const accountStateSchema = z.object({
   attempt: z.number().int().nonnegative().optional(),
 });
 
-export const runPausedSchema = z.object({ type: z.literal('run-paused'), at });
+/**
+ * user: the person paused. sign-in-required: the management session (IAM Identity Center token or the profile's
+ * credentials) expired mid-run and could not be refreshed; the run waits for a sign-in, then resumes.
+ */
+export const runPausedSchema = z.object({
+  type: z.literal('run-paused'),
+  at,
+  reason: z.enum(['user', 'sign-in-required']).optional(),
+  code: z.string().optional(),
+  message: z.string().optional(),
+  fix: z.string().optional(),
+});
+export type RunPausedEvent = z.infer<typeof runPausedSchema>;
 export const runResumedSchema = z.object({
   type: z.literal('run-resumed'),
   at,

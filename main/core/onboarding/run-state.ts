@@ -41,6 +41,8 @@ export interface RunState {
   settings: RunSettingsRecord;
   status: RunStatus;
   finishedStatus?: 'completed' | 'cancelled';
+  /** Why the run is paused, when it is (absent for pauses recorded before reasons existed). */
+  pausedFor?: { reason: 'user' | 'sign-in-required'; code?: string; message?: string; fix?: string };
   cancelRequested: boolean;
   /** In plan order. */
   accounts: AccountRunState[];
@@ -123,9 +125,16 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
     }
     case 'run-paused':
       next.status = 'paused';
+      next.pausedFor = {
+        reason: event.reason ?? 'user',
+        ...(event.code === undefined ? {} : { code: event.code }),
+        ...(event.message === undefined ? {} : { message: event.message }),
+        ...(event.fix === undefined ? {} : { fix: event.fix }),
+      };
       break;
     case 'run-resumed':
       next.status = 'running';
+      delete next.pausedFor;
       next.cancelRequested = false;
       delete next.finishedStatus;
       break;
@@ -136,6 +145,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
     case 'run-finished':
       next.status = 'finished';
       next.finishedStatus = event.status;
+      delete next.pausedFor;
       break;
   }
   next.counts = countStates(next.accounts);

@@ -151,6 +151,20 @@ function openGate(): Gate {
   return { promise, release };
 }
 
+/**
+ * Errors that mean "the management session is gone, sign in again" (an expired Identity Center token, or the
+ * management credentials rejected as expired), found on the error or its causes (the SDK wraps provider errors).
+ */
+const SIGN_IN_CODES = new Set(['SSO_LOGIN_REQUIRED', 'SSO_REFRESH_FAILED', 'MANAGEMENT_CREDENTIALS_INVALID']);
+
+function signInRequired(error: unknown): OrgConnectError | undefined {
+  for (let current: unknown = error, depth = 0; current !== undefined && depth < 5; depth++) {
+    if (current instanceof OrgConnectError && SIGN_IN_CODES.has(current.code)) return current;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return undefined;
+}
+
 export class DeployRun {
   private state: RunState;
   private readonly listeners = new Set<RunEventListener>();
@@ -233,7 +247,7 @@ export class DeployRun {
   async pause(): Promise<void> {
     if (!this.active || this.pauseGate || this.stopped || this.state.cancelRequested) return;
     this.pauseGate = openGate();
-    await this.record({ type: 'run-paused', at: this.now() });
+    await this.record({ type: 'run-paused', at: this.now(), reason: 'user' });
   }
 
   async resume(): Promise<void> {
@@ -351,7 +365,6 @@ export class DeployRun {
   }
 
   private async runAccount(planned: AccountRunState, force: boolean): Promise<void> {
-    const { accountId, kind } = planned;
     if (!force && planned.attempt === 0 && planned.action === 'skip') {
       await this.recordAccount(planned, {
         state: 'skipped',
@@ -378,6 +391,26 @@ export class DeployRun {
       });
       return;
     }
+    // Loops only when the management session expired mid-deploy: the account waits for a sign-in, then goes again.
+    for (;;) {
+      const retryAfterSignIn = await this.deployAccount(planned);
+      if (!retryAfterSignIn) return;
+      await this.waitWhilePaused();
+      if (this.stopped) return;
+      if (this.state.cancelRequested) {
+        await this.recordAccount(planned, {
+          state: 'cancelled',
+          code: 'RUN_CANCELLED',
+          reason: 'the run was cancelled while it waited for a sign-in',
+        });
+        return;
+      }
+    }
+  }
+
+  /** One attempt at one account. True when it stopped for a sign-in (recorded unknown, run paused). */
+  private async deployAccount(planned: AccountRunState): Promise<boolean> {
+    const { accountId, kind } = planned;
     const current =
       this.state.accounts.find((account) => accountKey(account) === accountKey(planned)) ?? planned;
     const attempt = current.attempt + 1;
@@ -412,6 +445,7 @@ export class DeployRun {
         ...(roleArn === undefined ? {} : { roleArn }),
         attempt,
       });
+      return false;
     } catch (error) {
       if (this.fatal !== undefined) throw this.fatal;
       if (error instanceof StackDeployError) stackId = error.stackId ?? stackId;
@@ -423,7 +457,22 @@ export class DeployRun {
           ...(stackId === undefined ? {} : { stackId }),
           attempt,
         });
-        return;
+        return false;
+      }
+      const signIn = signInRequired(error);
+      if (signIn !== undefined && !this.state.cancelRequested) {
+        // Not this account's fault: it is unknown (a stack may be in flight; a resume reconciles it) until the
+        // person signs in again, and every other account would fail the same way, so the whole run pauses.
+        await this.recordAccount(planned, {
+          state: 'unknown',
+          code: signIn.code,
+          reason: `waiting for a sign-in: ${signIn.message}`,
+          ...(signIn.fix === undefined ? {} : { fix: signIn.fix }),
+          ...(stackId === undefined ? {} : { stackId }),
+          attempt,
+        });
+        await this.pauseForSignIn(signIn);
+        return true;
       }
       const failure = error instanceof OrgConnectError ? error : cloudFormationFailure(error, accountId);
       await this.recordAccount(planned, {
@@ -434,7 +483,21 @@ export class DeployRun {
         ...(stackId === undefined ? {} : { stackId }),
         attempt,
       });
+      return false;
     }
+  }
+
+  private async pauseForSignIn(cause: OrgConnectError): Promise<void> {
+    if (this.pauseGate || this.stopped) return;
+    this.pauseGate = openGate();
+    await this.record({
+      type: 'run-paused',
+      at: this.now(),
+      reason: 'sign-in-required',
+      code: cause.code,
+      message: cause.message,
+      ...(cause.fix === undefined ? {} : { fix: cause.fix }),
+    });
   }
 
   /**
