@@ -11,9 +11,19 @@ import { Agent, createServer, request as httpRequest, type IncomingMessage } fro
 
 export interface InProgressProxy {
   url: string;
-  /** CreateStack answers seen, and DescribeStacks answers rewritten to CREATE_IN_PROGRESS. */
-  stats(): { created: number; rewritten: number };
+  /**
+   * CreateStack answers seen, and DescribeStacks answers rewritten to CREATE_IN_PROGRESS (since start); moto's
+   * own time since the last reset: the sum of every call's round trip to it, and how long ≥ 1 call was at it.
+   */
+  stats(): { created: number; rewritten: number; emulator: EmulatorTime };
+  resetEmulatorTime(): void;
   stop(): Promise<void>;
+}
+
+export interface EmulatorTime {
+  calls: number;
+  sumMs: number;
+  busyMs: number;
 }
 
 export interface InProgressProxyOptions {
@@ -34,6 +44,20 @@ export async function startInProgressProxy(options: InProgressProxyOptions): Pro
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
   const createdAt = new Map<string, number>();
   let rewritten = 0;
+  let emulator: EmulatorTime = { calls: 0, sumMs: 0, busyMs: 0 };
+  let atMoto = 0;
+  let busySince = 0;
+  const timed = <T>(work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    if (atMoto++ === 0) busySince = started;
+    const done = (): void => {
+      const now = performance.now();
+      emulator.calls += 1;
+      emulator.sumMs += now - started;
+      if (--atMoto === 0) emulator.busyMs += now - busySince;
+    };
+    return work().finally(done);
+  };
 
   const forward = (
     req: IncomingMessage,
@@ -93,7 +117,7 @@ export async function startInProgressProxy(options: InProgressProxyOptions): Pro
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const action = actionOf(req, body.toString('utf8'));
-      forward(req, body)
+      timed(() => forward(req, body))
         .then((upstream) => {
           let answer = upstream.body;
           if (upstream.status === 200) {
@@ -117,7 +141,11 @@ export async function startInProgressProxy(options: InProgressProxyOptions): Pro
   if (address === null || typeof address === 'string') throw new Error('in-progress proxy: no port');
   return {
     url: `http://127.0.0.1:${address.port}`,
-    stats: () => ({ created: createdAt.size, rewritten }),
+    stats: () => ({ created: createdAt.size, rewritten, emulator: { ...emulator } }),
+    resetEmulatorTime() {
+      emulator = { calls: 0, sumMs: 0, busyMs: 0 };
+      if (atMoto > 0) busySince = performance.now();
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

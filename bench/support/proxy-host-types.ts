@@ -16,6 +16,8 @@ export interface ProxyStats {
   /** Stacks the in-progress proxy saw created, and DescribeStacks answers it rewrote (since start). */
   created: number;
   rewritten: number;
+  /** moto's own time since the last reset: Σ round trips to it, and the time ≥ 1 call was at it. */
+  emulator: { calls: number; sumMs: number; busyMs: number };
 }
 
 export type ProxyHostReply =

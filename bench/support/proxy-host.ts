@@ -24,6 +24,7 @@ process.on('message', (message: ProxyHostMessage) => {
     send({ type: 'stats', byOperation, total: faults.requests.length, ...inProgress.stats() });
   } else if (message.type === 'reset') {
     faults.resetLog();
+    inProgress.resetEmulatorTime();
     send({ type: 'reset' });
   } else if (message.type === 'stop') {
     void Promise.all([faults.stop(), inProgress.stop()]).then(() => process.exit(0));
