@@ -24,6 +24,8 @@ import {
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import pLimit from 'p-limit';
+import { Session } from 'node:inspector/promises';
+import { sharedRequestHandler } from '../main/core/aws/shared-connections.js';
 import { createAccountCredentials } from '../main/core/onboarding/account-credentials.js';
 import type { DeployItem } from '../main/core/onboarding/run-events.js';
 import { startRun } from '../main/core/onboarding/runner.js';
@@ -157,6 +159,7 @@ async function sdkBaseline(
           region: REGION,
           endpoint: proxyUrl,
           credentials: () => credentials.credentialsFor(accountId),
+          requestHandler: sharedRequestHandler(),
         });
         await cfn.send(new DescribeStacksCommand({ StackName: 'bench-baseline' })).catch(() => undefined);
         await cfn.send(
@@ -178,6 +181,65 @@ async function sdkBaseline(
   );
   const cpu = process.cpuUsage(cpuBefore);
   return (cpu.user + cpu.system) / 1000 / accountIds.length;
+}
+
+/** Where CPU went, by code: the engine's own modules, the AWS SDK, zod, Node internals (sockets, TLS, fs), GC. */
+interface ProfileBreakdown {
+  accounts: number;
+  sampledMs: number;
+  msPerAccount: Record<string, number>;
+  note: string;
+}
+
+type ProfileNode = { id: number; callFrame: { url: string; functionName: string } };
+
+function codeGroup(node: ProfileNode): string | undefined {
+  const { url, functionName } = node.callFrame;
+  if (functionName === '(idle)' || functionName === '(root)') return undefined;
+  if (functionName === '(garbage collector)') return 'gc';
+  if (url.includes('/node_modules/@smithy/') || url.includes('/node_modules/@aws-sdk/')) return 'aws-sdk';
+  if (url.includes('/node_modules/zod/')) return 'zod';
+  if (url.includes('/main/core/')) return 'engine';
+  if (url.includes('/node_modules/')) return 'other-libraries';
+  if (url.startsWith('node:') || url === '') return 'node-internals';
+  return 'bench-harness';
+}
+
+async function startProfiler(): Promise<{ stop(accounts: number): Promise<ProfileBreakdown> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop(accounts) {
+      const { profile } = (await session.post('Profiler.stop')) as unknown as {
+        profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+      };
+      session.disconnect();
+      const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+      const totals: Record<string, number> = {};
+      let sampled = 0;
+      profile.samples.forEach((id, i) => {
+        const node = byId.get(id);
+        const group = node ? codeGroup(node) : undefined;
+        const micros = profile.timeDeltas[i] ?? 0;
+        if (group === undefined) return;
+        sampled += micros;
+        totals[group] = (totals[group] ?? 0) + micros;
+      });
+      return {
+        accounts,
+        sampledMs: Math.round(sampled / 1000),
+        msPerAccount: Object.fromEntries(
+          Object.entries(totals)
+            .sort(([, a], [, b]) => b - a)
+            .map(([group, micros]) => [group, round(micros / 1000 / accounts, 2)]),
+        ),
+        note: 'self time of sampled functions (200 µs sampling) on the main thread, grouped by code; idle excluded',
+      };
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -208,10 +270,19 @@ async function main(): Promise<void> {
         engineOverheadMsPerAccount?: number;
       }
     | undefined;
+  const reference =
+    HEADLINE.find((c) => c.accounts === 200 && c.concurrency === 32 && c.poll === 'scaled') ?? HEADLINE.at(-1);
+  // First an untimed warm-up (module loading and JIT would otherwise land on the first measured run), then the
+  // measured runs, then the reference run again under the CPU profiler to attribute CPU to the engine's own code.
+  const jobs: { combo: Combo; tag: string; kind: 'warm-up' | 'measured' | 'profiled' }[] = [
+    { combo: { accounts: 4, concurrency: 2, poll: 'scaled' }, tag: 'warm', kind: 'warm-up' },
+    ...HEADLINE.map((combo, index) => ({ combo, tag: `r${index}`, kind: 'measured' as const })),
+    ...(reference ? [{ combo: reference, tag: 'prof', kind: 'profiled' as const }] : []),
+  ];
+  let profiled: ProfileBreakdown | undefined;
   try {
-    for (const [index, combo] of HEADLINE.entries()) {
-      // Each run deploys fresh stacks and roles (names carry the run index), so no run sees another's stacks.
-      const tag = `r${index}`;
+    for (const { combo, tag, kind } of jobs) {
+      // Each run deploys fresh stacks and roles (names carry the run tag), so no run sees another's stacks.
       const members = seeded.memberAccountIds.slice(0, combo.accounts - 1);
       const items: DeployItem[] = [
         {
@@ -253,8 +324,14 @@ async function main(): Promise<void> {
         managementAccountId: seeded.managementAccountId,
         profile: 'bench',
         credentialsFor: credentials.credentialsFor,
+        // As the product's client factory builds them: one client per account, one shared connection pool.
         cloudFormationFor: (_accountId, provider) =>
-          new CloudFormationClient({ region: REGION, endpoint: proxy.url, credentials: provider }),
+          new CloudFormationClient({
+            region: REGION,
+            endpoint: proxy.url,
+            credentials: provider,
+            requestHandler: sharedRequestHandler(),
+          }),
         templateFor: (item, secrets) => ({
           templateBody: TEMPLATE,
           parameters: { ExternalId: secrets.externalId, RoleName: `bench-platform-${item.kind}-${tag}` },
@@ -262,14 +339,29 @@ async function main(): Promise<void> {
         concurrency: combo.concurrency,
         ...(combo.poll === 'scaled' ? { deploy: { poll: SCALED_POLL } } : {}),
       });
+      const profiler = kind === 'profiled' ? await startProfiler() : undefined;
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const final = await run.start();
       const wallMs = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
+      if (profiler) profiled = await profiler.stop(combo.accounts);
       await run.close();
       await rm(dataDir, { recursive: true, force: true });
       const stats = await proxy.stats();
+      if (final.counts.connected !== combo.accounts)
+        throw new Error(`${kind} run: only ${final.counts.connected} of ${combo.accounts} accounts connected`);
+      if (kind !== 'measured') {
+        if (profiled && kind === 'profiled') {
+          console.log(
+            `  profiled rerun of N=${combo.accounts} c=${combo.concurrency}: CPU ms/account by code — ` +
+              Object.entries(profiled.msPerAccount)
+                .map(([group, ms]) => `${group} ${ms}`)
+                .join(', '),
+          );
+        }
+        continue;
+      }
       const bound = boundMs(combo);
       const result: ComboResult = {
         ...combo,
@@ -294,10 +386,11 @@ async function main(): Promise<void> {
       }
     }
     // The baseline uses the 200-account c=32 production run's call mix, on accounts no run has touched.
-    const reference =
+    const referenceResult =
       results.find((r) => r.accounts === 200 && r.concurrency === 32 && r.poll === 'scaled') ??
       results.at(-1);
-    if (reference) {
+    if (referenceResult) {
+      const reference = referenceResult;
       const describes = Math.round(
         ((reference.calls['DescribeStacks'] ?? 0) - reference.accounts) / reference.accounts,
       );
@@ -316,7 +409,7 @@ async function main(): Promise<void> {
       baseline.engineOverheadMsPerAccount = round(reference.cpuMsPerAccount - baseline.cpuMsPerAccount);
       console.log(
         `  SDK-only baseline (same calls, no engine), ${fresh.length} accounts c=${reference.concurrency}: ` +
-          `${baseline.cpuMsPerAccount} ms/account → the engine adds ≈ ${baseline.engineOverheadMsPerAccount} ms/account`,
+          `${baseline.cpuMsPerAccount} ms/account → engine run minus baseline ≈ ${baseline.engineOverheadMsPerAccount} ms/account`,
       );
     }
   } finally {
@@ -346,6 +439,7 @@ async function main(): Promise<void> {
     skipped: SKIPPED,
     runs: results,
     sdkBaseline: baseline,
+    profile: profiled,
   });
   console.log(`  → ${path.relative(process.cwd(), file)}`);
 }

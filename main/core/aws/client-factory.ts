@@ -16,6 +16,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { resolveClientConfig, type AwsServiceId, type CredentialProviderOptions } from './config/index.js';
 import { USER_AGENT } from '../app-info.js';
 import { ORGANIZATIONS_CLIENT_RETRY } from '../org/index.js';
+import { sharedRequestHandler } from './shared-connections.js';
 
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
@@ -45,6 +46,7 @@ interface ClientSettings {
   retryMode: string;
   /** The endpoint was decided by resolveClientConfig; the SDK must not re-read it from process.env. */
   ignoreConfiguredEndpointUrls: boolean;
+  requestHandler: ReturnType<typeof sharedRequestHandler>;
 }
 
 export interface ClientFactoryOptions extends CredentialProviderOptions {
@@ -112,6 +114,7 @@ export async function createClientFactory(
         maxAttempts: maxAttemptsFor(service),
         retryMode: 'adaptive',
         ignoreConfiguredEndpointUrls: true,
+        requestHandler: sharedRequestHandler(),
         ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
       };
       const Client = constructors[service] as new (config: ClientSettings) => ServiceClients[S];
