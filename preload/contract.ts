@@ -293,6 +293,14 @@ export const channels = {
     /** The file itself (base64): the browser host has no file system to write to on the user's side. */
     response: z.object({ filename: z.string(), mimeType: z.string(), base64: z.string() }),
   },
+  'mfa.answer': {
+    /** No code cancels the prompt. */
+    request: z.strictObject({
+      promptId: z.string().regex(/^[a-f0-9]{32}$/, 'not a prompt id'),
+      code: z.string().regex(/^\d{6}$/, 'an MFA code has 6 digits').optional(),
+    }),
+    response: z.object({ accepted: z.boolean() }),
+  },
   'templates.get': {
     request: emptyRequest,
     response: z.object({
@@ -351,6 +359,8 @@ export const hostEventSchema = z.discriminatedUnion('type', [
     userCode: z.string().optional(),
     verificationUri: z.string().optional(),
   }),
+  /** A profile's role chain needs a code from this MFA device; answer on `mfa.answer`. */
+  z.object({ type: z.literal('mfa-prompt'), promptId: z.string(), mfaSerial: z.string() }),
   z.object({
     type: z.literal('discovery-progress'),
     profile: z.string(),
@@ -399,6 +409,7 @@ export interface OrgConnectApi {
   health: { check: Method<'health.check'> };
   report: { export: Method<'report.export'> };
   templates: { get: Method<'templates.get'> };
+  mfa: { answer: Method<'mfa.answer'> };
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;
 }

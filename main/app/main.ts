@@ -4,10 +4,10 @@
  */
 import path from 'node:path';
 import { app, shell, type BrowserWindow } from 'electron';
-import { OrgConnectError } from '../core/errors.js';
 import { packageRoot } from '../core/package-root.js';
 import { OrgConnectService } from '../core/service.js';
 import { createDispatcher } from '../host/dispatch.js';
+import { createMfaPrompts } from '../host/mfa-prompts.js';
 import { createServiceHandlers } from '../host/service-handlers.js';
 import type { HostEvent } from '../../preload/contract.js';
 import { installAppMenu } from './app-menu.js';
@@ -46,24 +46,21 @@ async function main(): Promise<void> {
     devServerUrl: process.env['ORGCONNECT_DEV_SERVER_URL'],
   });
   const links = createExternalLinks();
+  const mfa = createMfaPrompts();
   const service = new OrgConnectService({
     dataDir: path.join(userDataDir, 'data'),
     host: {
       openUrl: async (url) => {
         if (links.allow(url)) await shell.openExternal(url);
       },
-      mfaCodeProvider: async (mfaSerial) => {
-        throw new OrgConnectError('MFA_REQUIRED', `The profile needs a code from MFA device ${mfaSerial}.`, {
-          fix: 'Run "orgconnect whoami --profile <name>" once in a terminal to cache the session, then retry.',
-        });
-      },
+      mfaCodeProvider: (mfaSerial) => mfa.ask(mfaSerial),
     },
   });
   const emit = (event: HostEvent) => {
     if (event.type === 'login-prompt') links.allow(event.url);
     if (shown.window) sendEvent(shown.window.webContents, renderer, event);
   };
-  const handlers = createServiceHandlers(service, emit);
+  const handlers = createServiceHandlers(service, emit, { mfa });
   const unregister = registerIpc(createDispatcher(handlers.handlers), renderer);
 
   shown.window = await createSecureWindow({ preloadPath: PRELOAD_PATH, renderer, links, userDataDir });

@@ -6,7 +6,12 @@ import { openInBrowser } from './open-browser.js';
 /** The façade with terminal-backed host services (MFA code prompt, browser opener). */
 export function serviceForCli(
   context: CliContext,
-  options: { openBrowser?: boolean; dataDir?: string | undefined } = {},
+  options: {
+    openBrowser?: boolean;
+    dataDir?: string | undefined;
+    /** Where MFA codes come from instead of the terminal (the browser host asks its page). */
+    mfaCodeProvider?: (mfaSerial: string) => Promise<string>;
+  } = {},
 ): OrgConnectService {
   const { io } = context;
   return new OrgConnectService({
@@ -14,18 +19,20 @@ export function serviceForCli(
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     host: {
       ...(options.openBrowser === false ? {} : { openUrl: openInBrowser }),
-      mfaCodeProvider: async (mfaSerial) => {
-        if (!io.prompt) {
-          throw new OrgConnectError(
-            'MFA_REQUIRED',
-            `The profile needs a code from MFA device ${mfaSerial}.`,
-            {
-              fix: 'Run the command in a terminal so it can ask for the code.',
-            },
-          );
-        }
-        return (await io.prompt(`MFA code for ${mfaSerial}: `)).trim();
-      },
+      mfaCodeProvider:
+        options.mfaCodeProvider ??
+        (async (mfaSerial) => {
+          if (!io.prompt) {
+            throw new OrgConnectError(
+              'MFA_REQUIRED',
+              `The profile needs a code from MFA device ${mfaSerial}.`,
+              {
+                fix: 'Run the command in a terminal so it can ask for the code.',
+              },
+            );
+          }
+          return (await io.prompt(`MFA code for ${mfaSerial}: `)).trim();
+        }),
     },
   });
 }

@@ -4,11 +4,7 @@
  * and the runs it is driving. Live things (run progress, login prompts, discovery) go out as events.
  */
 import { randomBytes } from 'node:crypto';
-import type {
-  HostEvent,
-  OnboardingRequestPayload,
-  ResponseOf,
-} from '../../preload/contract.js';
+import type { HostEvent, OnboardingRequestPayload, ResponseOf } from '../../preload/contract.js';
 import { healthSummary } from '../core/health/health-summary.js';
 import { OrgConnectError } from '../core/errors.js';
 import type { OrgConnectService } from '../core/service.js';
@@ -17,6 +13,7 @@ import type { Plan } from '../core/onboarding/plan.js';
 import type { DeployRun } from '../core/onboarding/runner.js';
 import { loadTemplates } from '../core/onboarding/templates.js';
 import type { Handlers } from './dispatch.js';
+import type { MfaPrompts } from './mfa-prompts.js';
 import { toErrorPayload } from './dispatch.js';
 
 /** Plans are kept for the Review → Deploy step only; a handful is plenty and bounds memory (they hold secrets). */
@@ -44,7 +41,12 @@ export interface ServiceHandlers {
 export function createServiceHandlers(
   service: OrgConnectService,
   emit: (event: HostEvent) => void,
+  options: {
+    /** The prompts behind the service's mfaCodeProvider; without them no MFA prompt reaches this UI. */
+    mfa?: MfaPrompts;
+  } = {},
 ): ServiceHandlers {
+  const detachMfa = options.mfa?.attach(emit);
   const plans = new Map<string, KeptPlan>();
   const runs = new Map<string, DeployRun>();
 
@@ -92,6 +94,7 @@ export function createServiceHandlers(
     emit({ type: 'discovery-progress', profile, ...progress });
 
   const handlers: Handlers = {
+    'mfa.answer': async (request) => options.mfa?.answer(request) ?? { accepted: false },
     'profiles.list': () => service.listProfiles(),
     'identity.whoami': ({ profile }) => service.whoAmI(profile),
     'org.discover': ({ profile }) => service.discover(profile, { onProgress: discoveryEmitter(profile) }),
@@ -200,6 +203,7 @@ export function createServiceHandlers(
   return {
     handlers,
     async close() {
+      detachMfa?.();
       plans.clear();
       await Promise.all([...runs.values()].map((run) => run.close()));
       runs.clear();

@@ -11,6 +11,7 @@ import { wsRequestSchema, type HostEvent, type WsMessage } from '../../preload/c
 import { packageRoot } from '../core/package-root.js';
 import type { OrgConnectService } from '../core/service.js';
 import { createDispatcher, type Dispatch } from '../host/dispatch.js';
+import type { MfaPrompts } from '../host/mfa-prompts.js';
 import { createServiceHandlers } from '../host/service-handlers.js';
 import { newAccessToken } from './access-token.js';
 import { checkToken, cookieName, hostAllowed, originAllowed } from './request-guard.js';
@@ -29,6 +30,8 @@ export interface BrowserHostOptions {
   service: OrgConnectService;
   /** A fixed token, for tests only; a fresh random one per launch otherwise. */
   token?: string;
+  /** The prompts behind the service's mfaCodeProvider, so the page can answer them. */
+  mfa?: MfaPrompts;
 }
 
 export interface BrowserHost {
@@ -50,7 +53,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const text = JSON.stringify({ kind: 'event', event } satisfies WsMessage);
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
   };
-  const service = createServiceHandlers(options.service, broadcast);
+  const service = createServiceHandlers(
+    options.service,
+    broadcast,
+    options.mfa === undefined ? {} : { mfa: options.mfa },
+  );
   const dispatch = createDispatcher(service.handlers);
   let port = 0;
 

@@ -3,6 +3,7 @@ import AppLayout from '@cloudscape-design/components/app-layout';
 import Flashbar from '@cloudscape-design/components/flashbar';
 import Wizard from '@cloudscape-design/components/wizard';
 import { orgconnectApi } from './bridge/index.js';
+import { MfaPrompt } from './components/mfa-prompt.js';
 import { AccountsStep } from './steps/accounts/accounts-step.js';
 import { ConnectStep } from './steps/connect/connect-step.js';
 import { DeployStep } from './steps/deploy/deploy-step.js';
@@ -140,51 +141,54 @@ export function App() {
         />
       }
       content={
-        <Wizard
-          activeStepIndex={step}
-          isLoadingNextStep={loadingNext}
-          onNavigate={({ detail }) => void navigate(detail.requestedStepIndex, detail.reason)}
-          onSubmit={() =>
-            update((s) =>
-              withFlash(s, {
-                type: 'success',
-                message: 'All done. The platform can now read your accounts.',
-              }),
-            )
-          }
-          submitButtonText="Done"
-          i18nStrings={{
-            stepNumberLabel: (n) => `Step ${n}`,
-            collapsedStepsLabel: (n, total) => `Step ${n} of ${total}`,
-            skipToButtonLabel: (s) => `Skip to ${s.title}`,
-            navigationAriaLabel: 'Steps',
-            cancelButton: 'Start over',
-            previousButton: 'Previous',
-            nextButton: 'Next',
-            optional: 'optional',
-          }}
-          onCancel={() => window.location.reload()}
-          steps={[
-            {
-              title: 'Connect',
-              description: 'Choose the management profile and check the Organization.',
-              content: <ConnectStep />,
-            },
-            {
-              title: 'Settings',
-              description: 'The platform account, External ID and how to deploy.',
-              content: <SettingsStep errors={errors} />,
-            },
-            { title: 'Choose accounts', content: <AccountsStep /> },
-            { title: 'Review', description: 'What will happen in each account.', content: <ReviewStep /> },
-            { title: 'Deploy', content: <DeployStep /> },
-            {
-              title: 'Health',
-              description: 'Check every connection and export the report.',
-              content: <HealthStep />,
-            },
-          ]}
-        />
+        <>
+          <MfaPrompt />
+          <Wizard
+            activeStepIndex={step}
+            isLoadingNextStep={loadingNext}
+            onNavigate={({ detail }) => void navigate(detail.requestedStepIndex, detail.reason)}
+            onSubmit={() =>
+              update((s) =>
+                withFlash(s, {
+                  type: 'success',
+                  message: 'All done. The platform can now read your accounts.',
+                }),
+              )
+            }
+            submitButtonText="Done"
+            i18nStrings={{
+              stepNumberLabel: (n) => `Step ${n}`,
+              collapsedStepsLabel: (n, total) => `Step ${n} of ${total}`,
+              skipToButtonLabel: (s) => `Skip to ${s.title}`,
+              navigationAriaLabel: 'Steps',
+              cancelButton: 'Start over',
+              previousButton: 'Previous',
+              nextButton: 'Next',
+              optional: 'optional',
+            }}
+            onCancel={() => window.location.reload()}
+            steps={[
+              {
+                title: 'Connect',
+                description: 'Choose the management profile and check the Organization.',
+                content: <ConnectStep />,
+              },
+              {
+                title: 'Settings',
+                description: 'The platform account, External ID and how to deploy.',
+                content: <SettingsStep errors={errors} />,
+              },
+              { title: 'Choose accounts', content: <AccountsStep /> },
+              { title: 'Review', description: 'What will happen in each account.', content: <ReviewStep /> },
+              { title: 'Deploy', content: <DeployStep /> },
+              {
+                title: 'Health',
+                description: 'Check every connection and export the report.',
+                content: <HealthStep />,
+              },
+            ]}
+          />
+        </>
       }
     />
   );

@@ -41,6 +41,7 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'health.check': { profile: 'emulator', runId: 'run-1', skip: ['stack-drift', 'cur'] },
   'report.export': { format: 'csv' },
   'templates.get': {},
+  'mfa.answer': { promptId: 'a'.repeat(32), code: '123456' },
 };
 
 /** Hand-picked malformed requests per channel: wrong types, missing fields, unknown keys, hostile strings. */
@@ -77,6 +78,14 @@ const BAD: { [C in Channel]: unknown[] } = {
   'health.check': [{}, { profile: 'p', skip: ['not-a-check'] }, { profile: 'p', skip: 'cur' }],
   'report.export': [{}, { format: 'pdf' }, { format: 'csv', path: '/etc/passwd' }],
   'templates.get': [{ kind: 'billing' }],
+  'mfa.answer': [
+    {},
+    { promptId: 'a'.repeat(32), code: '12345' },
+    { promptId: 'a'.repeat(32), code: '1234567' },
+    { promptId: 'a'.repeat(32), code: 123456 },
+    { promptId: '../../etc', code: '123456' },
+    { promptId: 'a'.repeat(32), code: '123456', remember: true },
+  ],
 };
 
 function countingHandlers(): { handlers: Handlers; calls: Map<Channel, number> } {
@@ -99,7 +108,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 15);
+    assert.equal(CHANNELS.length, 16);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

@@ -4,6 +4,7 @@ import { OrgConnectError } from '../../core/errors.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { openInBrowser } from '../open-browser.js';
 import { startBrowserHost } from '../../serve/browser-host.js';
+import { createMfaPrompts } from '../../host/mfa-prompts.js';
 
 export function registerServeCommand(program: Command, context: CliContext): void {
   program
@@ -19,9 +20,15 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new OrgConnectError('USAGE_PORT', '--port must be a whole number from 0 to 65535.');
       }
+      // The page, not this terminal, is where the person is: MFA codes are asked for there.
+      const mfa = createMfaPrompts();
       const host = await startBrowserHost({
         port,
-        service: serviceForCli(context, { dataDir: flags.dataDir }),
+        service: serviceForCli(context, {
+          dataDir: flags.dataDir,
+          mfaCodeProvider: (serial) => mfa.ask(serial),
+        }),
+        mfa,
       });
       // The token is the only secret of this host; it goes to stdout for the person who started it, nowhere else.
       context.io.stdout(`orgconnect is running at ${host.url}\n`);

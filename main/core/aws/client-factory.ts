@@ -17,6 +17,7 @@ import { resolveClientConfig, type AwsServiceId, type CredentialProviderOptions 
 import { USER_AGENT } from '../app-info.js';
 import { ORGANIZATIONS_CLIENT_RETRY } from '../org/index.js';
 import { sharedRequestHandler } from './shared-connections.js';
+import { sharedIdentity } from './shared-identity.js';
 
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
@@ -86,6 +87,8 @@ export async function createClientFactory(
   const sts = byService.get('STS');
   if (sts === undefined) throw new Error('unreachable: STS config not resolved');
   const cache = new Map<string, ServiceClients[FactoryService]>();
+  // Every service resolves the same profile: resolve it once for all of them (one AssumeRole, one MFA prompt).
+  const profileCredentials = sharedIdentity(sts.credentials);
   // Organizations allows only a few requests per second per account, so it gets more attempts to back off.
   const maxAttemptsFor = (service: FactoryService): number =>
     options.maxAttempts ?? (service === 'Organizations' ? ORGANIZATIONS_CLIENT_RETRY.maxAttempts : 6);
@@ -93,7 +96,7 @@ export async function createClientFactory(
   return {
     profile,
     region: sts.region,
-    credentials: sts.credentials,
+    credentials: profileCredentials,
     endpointFor: (service) => byService.get(service)?.endpoint,
     resolveEndpoint: async (serviceId) =>
       (await resolveClientConfig(profile, serviceId as AwsServiceId, options)).endpoint,
@@ -109,7 +112,7 @@ export async function createClientFactory(
       if (cached !== undefined) return cached as ServiceClients[S];
       const settings: ClientSettings = {
         region,
-        credentials: target.credentials ?? config.credentials,
+        credentials: target.credentials ?? profileCredentials,
         customUserAgent: USER_AGENT,
         maxAttempts: maxAttemptsFor(service),
         retryMode: 'adaptive',

@@ -93,6 +93,7 @@ export function createWebSocketApi(url = defaultUrl()): OrgConnectApi {
     health: { check: call('health.check') },
     report: { export: call('report.export') },
     templates: { get: call('templates.get') },
+    mfa: { answer: call('mfa.answer') },
     onEvent(listener) {
       listeners.add(listener);
       // Events flow only on an open socket; subscribing opens it.

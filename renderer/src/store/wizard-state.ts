@@ -73,6 +73,8 @@ export interface WizardState {
   counts?: StateCounts;
   deploy: Record<string, DeployRow>;
   health?: HealthSummary;
+  /** The host waits for a code from this MFA device (a profile's role chain has mfa_serial). */
+  mfaPrompt?: { promptId: string; mfaSerial: string };
   flashes: Flash[];
 }
 
@@ -180,6 +182,8 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
       }
       return next;
     }
+    case 'mfa-prompt':
+      return { ...state, mfaPrompt: { promptId: event.promptId, mfaSerial: event.mfaSerial } };
     case 'login-prompt':
       return withFlash(state, {
         type: 'info',

@@ -152,6 +152,8 @@ function askForMfaCode(ask: (mfaSerial: string) => Promise<string>): (mfaSerial:
     try {
       code = (await ask(mfaSerial)).trim();
     } catch (error) {
+      // A host's own answer (cancelled, timed out) is already clear; anything else means no code was entered.
+      if (error instanceof OrgConnectError) throw error;
       throw mfaRequired(mfaSerial, error);
     }
     if (code === '') throw mfaRequired(mfaSerial);

@@ -1,0 +1,106 @@
+// A profile whose role chain needs an MFA code (`mfa_serial`), used from the browser: the host asks the page, the
+// person types the code into a dialog, and the role is assumed with it. Cancelling, or a malformed code, gives a
+// clear message and never a stuck screen. Real Chromium against `orgconnect serve`'s host and moto's STS.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import { seedOrganization, type SeededOrganization } from '../support/seed-org.js';
+import { writeTestAwsConfig } from '../support/aws-test-config.js';
+import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
+import { OrgConnectService } from '../../main/core/service.js';
+import { createMfaPrompts } from '../../main/host/mfa-prompts.js';
+import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
+
+describe('an MFA-protected profile in the browser', () => {
+  let moto: MotoServer;
+  let seeded: SeededOrganization;
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  const asked: string[] = [];
+
+  before(async () => {
+    assertRendererBuilt();
+    moto = await startMoto();
+    seeded = await seedOrganization({ endpoint: moto.url, accounts: 3, depth: 1, seed: 9 });
+    const files = writeTestAwsConfig(
+      moto.url,
+      [
+        '[profile admin-mfa]',
+        `role_arn = arn:aws:iam::${seeded.managementAccountId}:role/OrgAdmin`,
+        'source_profile = emulator',
+        `mfa_serial = arn:aws:iam::${seeded.managementAccountId}:mfa/alice`,
+        'region = us-east-1',
+        `endpoint_url = ${moto.url}`,
+        '',
+      ].join('\n'),
+    );
+    const mfa = createMfaPrompts();
+    host = await startBrowserHost({
+      rendererDir: RENDERER_DIR,
+      service: new OrgConnectService({
+        env: files.env,
+        dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-mfa-')),
+        host: {
+          mfaCodeProvider: async (serial) => {
+            asked.push(serial);
+            return mfa.ask(serial);
+          },
+        },
+      }),
+      mfa,
+    });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.setDefaultTimeout(30_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+    await moto?.stop();
+  });
+
+  const checkAccess = async () => {
+    await page.getByRole('button', { name: 'Check access' }).click();
+    return page.getByRole('dialog', { name: 'MFA code needed' });
+  };
+
+  test('cancel → MFA_CANCELLED shown; a 5-digit code is refused in place; the right code signs in', async () => {
+    await page.goto(host.url);
+    await page.getByRole('button', { name: /AWS profile/ }).click();
+    await page.getByRole('option', { name: /admin-mfa/ }).click();
+
+    const first = await checkAccess();
+    await first
+      .getByText(`The current 6-digit code from arn:aws:iam::${seeded.managementAccountId}:mfa/alice.`)
+      .waitFor();
+    await first.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText(/MFA_CANCELLED/).waitFor();
+    assert.equal(await first.isVisible(), false);
+
+    const second = await checkAccess();
+    await second.getByLabel('MFA code').fill('12345');
+    await second.getByRole('button', { name: 'Continue' }).click();
+    await second.getByText('Enter the 6 digits shown on your MFA device.').waitFor();
+    await screenshot(page, 'mfa-prompt');
+    await second.getByLabel('MFA code').fill('123456');
+    await second.getByLabel('MFA code').press('Enter');
+
+    // The role was assumed with the code: the Organization shows, seen from the OrgAdmin role.
+    await page.getByText(seeded.organizationId).waitFor();
+    await page
+      .getByText(/assumed-role\/OrgAdmin/)
+      .first()
+      .waitFor();
+    assert.equal(await second.isVisible(), false);
+    assert.deepEqual(asked, [
+      `arn:aws:iam::${seeded.managementAccountId}:mfa/alice`,
+      `arn:aws:iam::${seeded.managementAccountId}:mfa/alice`,
+    ]);
+    await screenshot(page, 'mfa-signed-in');
+  });
+});
