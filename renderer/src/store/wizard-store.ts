@@ -4,6 +4,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import { orgconnectApi, toUiError } from '../bridge/index.js';
+import type { HostEvent } from '../../../preload/contract.js';
 import { applyHostEvent, INITIAL_STATE, withFlash, type WizardState } from './wizard-state.js';
 
 let state: WizardState = INITIAL_STATE;
@@ -30,11 +31,26 @@ export function useWizard<T>(select: (current: WizardState) => T): T {
 }
 
 let connected = false;
-/** Starts applying host events; once per page. */
+let queued: HostEvent[] = [];
+/**
+ * Starts applying host events; once per page. Events are applied in one batch per animation frame: a run of
+ * thousands of accounts sends a hundred updates a second, and one render per frame is all the screen can show.
+ */
 export function connectHostEvents(): void {
   if (connected) return;
   connected = true;
-  orgconnectApi().onEvent((event) => update((current) => applyHostEvent(current, event)));
+  orgconnectApi().onEvent((event) => {
+    queued.push(event);
+    if (queued.length > 1) return;
+    const flush = () => {
+      const batch = queued;
+      queued = [];
+      update((current) => batch.reduce(applyHostEvent, current));
+    };
+    // A hidden page gets no animation frames; a timer keeps its state current all the same.
+    if (document.visibilityState === 'visible') requestAnimationFrame(flush);
+    else setTimeout(flush, 100);
+  });
 }
 
 /** Shows a failure as code, one-line message and fix (never a stack). */

@@ -1,8 +1,10 @@
 import { useMemo, useState } from 'react';
+import { useCollection } from '@cloudscape-design/collection-hooks';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
+import Pagination from '@cloudscape-design/components/pagination';
 import ProgressBar from '@cloudscape-design/components/progress-bar';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
@@ -31,7 +33,16 @@ export function DeployStep() {
   const deploy = useWizard((s) => s.deploy);
   const concurrency = useWizard((s) => s.settings.concurrency);
   const [busy, setBusy] = useState(false);
-  const rows = useMemo(() => order(Object.values(deploy)), [deploy]);
+  // The order is fixed by the plan; sorting thousands of rows again on every account update would cost a frame.
+  const rowOrder = useMemo(
+    () => (planned ? order(Object.values(rowsFromPlan(planned))).map((row) => row.key) : []),
+    [planned],
+  );
+  const rows = useMemo(() => {
+    const ordered = rowOrder.map((key) => deploy[key]).filter((row): row is DeployRow => row !== undefined);
+    return ordered.length > 0 || !planned ? ordered : order(Object.values(rowsFromPlan(planned)));
+  }, [rowOrder, deploy, planned]);
+  const { items, paginationProps } = useCollection(rows, { pagination: { pageSize: 50 } });
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -145,7 +156,8 @@ export function DeployStep() {
         wrapLines
         ariaLabels={{ tableLabel: 'Deploy progress' }}
         trackBy="key"
-        items={rows.length > 0 ? rows : planned ? order(Object.values(rowsFromPlan(planned))) : []}
+        items={items}
+        pagination={<Pagination {...paginationProps} />}
         header={
           <Header variant="h2" counter={`(${rows.length})`}>
             Accounts

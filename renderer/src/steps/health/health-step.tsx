@@ -4,6 +4,7 @@ import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Header from '@cloudscape-design/components/header';
+import Pagination from '@cloudscape-design/components/pagination';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
@@ -38,7 +39,7 @@ export function HealthStep() {
     const all = health?.connections ?? NO_ROWS;
     return problemsOnly ? all.filter((r) => r.overall !== 'healthy') : all;
   }, [health, problemsOnly]);
-  const { items, collectionProps, filterProps, filteredItemsCount } = useCollection(rows, {
+  const { items, collectionProps, filterProps, paginationProps, filteredItemsCount } = useCollection(rows, {
     filtering: {
       filteringFunction: (item, text) =>
         [item.accountId, item.accountName, item.connectionName, item.overall].some((v) =>
@@ -51,6 +52,7 @@ export function HealthStep() {
       ),
     },
     sorting: {},
+    pagination: { pageSize: 50 },
   });
 
   const checkNow = async () => {
@@ -88,6 +90,7 @@ export function HealthStep() {
       ariaLabels={{ tableLabel: 'Connection health' }}
       trackBy={(r) => `${r.accountId}/${r.kind}`}
       items={items}
+      pagination={<Pagination {...paginationProps} />}
       loading={checking}
       loadingText="Checking every connection"
       header={
