@@ -43,6 +43,8 @@ if (
 
 run('type-check and build', 'npx', ['tsc', '-b']);
 run('lint', 'npx', ['eslint', '.']);
+// Electron security: 0 findings of MEDIUM or higher over main/app, preload and the renderer.
+run('electron security scan', process.execPath, ['scripts/electronegativity.mjs']);
 
 // The e2e tier drives the built renderer that `orgconnect serve` hosts.
 if (tiers.includes('e2e')) run('renderer build', 'npx', ['vite', 'build', '--logLevel', 'warn']);

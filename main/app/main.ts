@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     dataDir: path.join(userDataDir, 'data'),
     host: {
       openUrl: async (url) => {
-        if (links.allow(url)) await shell.openExternal(url);
+        if (links.allow(url)) await shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK allow-listed https only
       },
       mfaCodeProvider: (mfaSerial) => mfa.ask(mfaSerial),
     },

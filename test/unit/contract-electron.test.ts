@@ -20,10 +20,13 @@ describe('Electron window and preload (source checks)', () => {
     const text = source('main/app/secure-window.ts');
     const match = /webPreferences:\s*\{([^}]*)\}/.exec(text);
     assert.ok(match, 'no literal webPreferences object');
-    const body = (match[1] ?? '').replace(/\s+/g, ' ').trim();
+    const body = (match[1] ?? '')
+      .replace(/\/\/.*$/gm, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     assert.equal(
       body,
-      'contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: options.preloadPath,',
+      "contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, disableBlinkFeatures: 'Auxclick', preload: options.preloadPath,",
     );
     // Exactly one window definition, and nothing in main/app relaxes these settings elsewhere.
     assert.equal(text.match(/new BrowserWindow\(/g)?.length, 1);
