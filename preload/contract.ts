@@ -48,6 +48,12 @@ export const onboardingRequestSchema = z.strictObject({
   roleName: z.string().min(1).max(64).optional(),
   rolePath: z.string().min(1).max(512).optional(),
   mode: z.enum(['stacks', 'stacksets']).optional(),
+  /** How member accounts are reached in stacks mode: the access role (default) or an Identity Center permission set. */
+  accessMode: z.enum(['access-role', 'identity-center']).optional(),
+  ssoRoleName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,32}$/, 'a permission set name has 1–32 letters, digits and + = , . @ - _')
+    .optional(),
   namePrefix: z.string().max(64).optional(),
   nameOverrides: z.record(accountId, z.string().min(1).max(128)).optional(),
   costAndUsageReportBucket: z.string().min(3).max(63).optional(),
@@ -297,7 +303,10 @@ export const channels = {
     /** No code cancels the prompt. */
     request: z.strictObject({
       promptId: z.string().regex(/^[a-f0-9]{32}$/, 'not a prompt id'),
-      code: z.string().regex(/^\d{6}$/, 'an MFA code has 6 digits').optional(),
+      code: z
+        .string()
+        .regex(/^\d{6}$/, 'an MFA code has 6 digits')
+        .optional(),
     }),
     response: z.object({ accepted: z.boolean() }),
   },

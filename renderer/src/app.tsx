@@ -4,6 +4,8 @@ import Flashbar from '@cloudscape-design/components/flashbar';
 import Wizard from '@cloudscape-design/components/wizard';
 import { orgconnectApi } from './bridge/index.js';
 import { MfaPrompt } from './components/mfa-prompt.js';
+import { DEPLOY_STEP, ReturningUser } from './components/returning-user.js';
+import { StackEventsPanel } from './steps/deploy/stack-events-panel.js';
 import { AccountsStep } from './steps/accounts/accounts-step.js';
 import { ConnectStep } from './steps/connect/connect-step.js';
 import { DeployStep } from './steps/deploy/deploy-step.js';
@@ -73,8 +75,18 @@ async function createPlan(): Promise<boolean> {
         externalId: settings.externalId,
         platformAccountId: settings.platformAccountId,
         select: selectionSpec(s.snapshot, s.selected),
+        ...(Object.keys(s.nameOverrides).length > 0
+          ? {
+              nameOverrides: Object.fromEntries(
+                Object.entries(s.nameOverrides).filter(([id]) => s.selected.includes(id)),
+              ),
+            }
+          : {}),
         accessRoleName: settings.accessRoleName,
-        mode: settings.mode,
+        mode: settings.access === 'stacksets' ? 'stacksets' : 'stacks',
+        ...(settings.access === 'identity-center'
+          ? { accessMode: 'identity-center' as const, ssoRoleName: settings.ssoRoleName }
+          : {}),
         ...(settings.roleName ? { roleName: settings.roleName } : {}),
       },
     });
@@ -89,6 +101,7 @@ async function createPlan(): Promise<boolean> {
 /** The app shell: the wizard (Connect → Settings → Accounts → Review → Deploy → Health) and its messages. */
 export function App() {
   const flashes = useWizard((s) => s.flashes);
+  const focusedRow = useWizard((s) => s.focusedRow);
   const [step, setStep] = useState(0);
   const [loadingNext, setLoadingNext] = useState(false);
   const [showSettingsErrors, setShowSettingsErrors] = useState(false);
@@ -126,6 +139,12 @@ export function App() {
       navigationHide
       toolsHide
       contentType="wizard"
+      splitPanel={step === DEPLOY_STEP && focusedRow !== undefined ? <StackEventsPanel /> : undefined}
+      splitPanelOpen={step === DEPLOY_STEP && focusedRow !== undefined}
+      splitPanelPreferences={{ position: 'side' }}
+      onSplitPanelToggle={({ detail }) => {
+        if (!detail.open) update((s) => ({ ...s, focusedRow: undefined }));
+      }}
       notifications={
         <Flashbar
           stackItems={false}
@@ -143,6 +162,7 @@ export function App() {
       content={
         <>
           <MfaPrompt />
+          <ReturningUser onOpenStep={setStep} />
           <Wizard
             activeStepIndex={step}
             isLoadingNextStep={loadingNext}
@@ -184,7 +204,7 @@ export function App() {
               {
                 title: 'Health',
                 description: 'Check every connection and export the report.',
-                content: <HealthStep />,
+                content: <HealthStep onStartOnboarding={() => setStep(0)} />,
               },
             ]}
           />

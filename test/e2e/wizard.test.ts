@@ -77,6 +77,7 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
+    page.on('pageerror', (error) => console.error('PAGE ERROR', error.message));
   });
   after(async () => {
     await browser?.close();
@@ -128,13 +129,39 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await page.getByRole('button', { name: 'Next' }).click();
 
     // --- Accounts: clear, then select all with the header checkbox; the suspended account stays out.
-    await page.getByRole('table', { name: 'Accounts' }).waitFor();
+    await page.getByRole('grid', { name: 'Accounts' }).waitFor();
     await page.getByRole('button', { name: 'Clear selection' }).click();
     await page.getByText(`(0/${seeded.accounts.length})`).waitFor();
+    // By OU: the OU's active accounts and those of its children.
+    const ou = seeded.ous.find((candidate) =>
+      seeded.accounts.some((a) => a.ouPath === candidate.path && a.status === 'ACTIVE'),
+    );
+    assert.ok(ou, 'an OU with active accounts');
+    const inOu = seeded.accounts.filter(
+      (a) => a.status === 'ACTIVE' && (a.ouPath === ou.path || a.ouPath.startsWith(`${ou.path}/`)),
+    );
+    await page.getByRole('button', { name: /Organizational unit/ }).click();
+    await page.getByRole('option', { name: new RegExp(ou.path.replaceAll('/', '\\/')) }).click();
+    await page.getByRole('button', { name: 'Select OU' }).click();
+    await page.getByText(`(${inOu.length}/${seeded.accounts.length})`).waitFor();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
     await page.getByRole('checkbox', { name: 'Select all accounts' }).click();
     await page.getByText(`(${activeMembers.length + 1}/${seeded.accounts.length})`).waitFor();
     const suspendedRow = page.getByRole('row').filter({ hasText: suspendedId });
     assert.equal(await suspendedRow.getByRole('checkbox').isDisabled(), true);
+    // Connection names are editable, checked with the platform's rule.
+    const renamed = activeMembers.find((a) => a.id !== noAccessId);
+    assert.ok(renamed);
+    const accountsTable = page.getByRole('grid', { name: 'Accounts' });
+    const renamedRow = accountsTable.getByRole('row').filter({ hasText: renamed.id });
+    await renamedRow.getByRole('button', { name: `Edit the connection name of ${renamed.name}` }).click();
+    const nameInput = page.getByLabel(`Connection name for ${renamed.name}`);
+    await nameInput.fill('Team Payments.prod');
+    await page.getByText('Use lowercase letters only (no capitals).').waitFor();
+    await screenshot(page, '3-accounts-name-invalid');
+    await nameInput.fill('team-payments-prod');
+    await nameInput.press('Enter');
+    await renamedRow.getByText('team-payments-prod').waitFor();
     await screenshot(page, '3-accounts');
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -148,6 +175,7 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     assert.equal(await page.getByTestId('count-total').textContent(), String(seeded.accounts.length));
     assert.equal(await page.getByTestId('count-create').textContent(), String(deployable.length));
     assert.equal(await page.getByTestId('count-blocked').textContent(), '2');
+    await plan.getByRole('row').filter({ hasText: renamed.id }).getByText('team-payments-prod').waitFor();
     await page.getByRole('button', { name: 'CloudFormation templates' }).click();
     await page
       .getByLabel('billing template')
@@ -177,6 +205,13 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await failedRow.getByText('ACCESS_ROLE_MISSING').waitFor();
     await page.getByRole('button', { name: 'Retry failed' }).waitFor();
     await screenshot(page, '5-deploy');
+    // The side panel: one account's stack, step by step.
+    await page.getByLabel('Account id for stack events').fill(seeded.managementAccountId);
+    await page.getByRole('button', { name: 'Show stack events' }).click();
+    const events = page.getByRole('list', { name: 'Stack events, newest first' });
+    await events.getByText('create: creating the stack').waitFor();
+    await events.getByText('connected', { exact: true }).waitFor();
+    await screenshot(page, '5-deploy-stack-events');
     await page.getByRole('button', { name: 'Next' }).click();
 
     // moto builds the roles without their managed policies; make them what AWS would have built from the

@@ -154,6 +154,32 @@ describe('contract schemas', () => {
     );
   });
 
+  test('plan.create: the access mode and Identity Center permission set travel in the request', () => {
+    const schema = channels['plan.create'].request;
+    const base = GOOD['plan.create'];
+    const withIc = {
+      ...base,
+      request: { ...base.request, accessMode: 'identity-center', ssoRoleName: 'OrgConnectReadOnly' },
+    };
+    const parsed = schema.safeParse(withIc);
+    assert.ok(parsed.success);
+    assert.equal(parsed.data.request.accessMode, 'identity-center');
+    assert.equal(parsed.data.request.ssoRoleName, 'OrgConnectReadOnly');
+    assert.ok(schema.safeParse({ ...base, request: { ...base.request, accessMode: 'access-role' } }).success);
+    for (const bad of [
+      { accessMode: 'root' },
+      { accessMode: 'identity-center', ssoRoleName: '' },
+      { accessMode: 'identity-center', ssoRoleName: 'has space' },
+      { accessMode: 'identity-center', ssoRoleName: 'x'.repeat(33) },
+    ]) {
+      assert.equal(
+        schema.safeParse({ ...base, request: { ...base.request, ...bad } }).success,
+        false,
+        JSON.stringify(bad),
+      );
+    }
+  });
+
   test('results: ok with a value, or an error with code, message and optional fix', () => {
     const schema = resultSchema(channels['deploy.start'].response);
     assert.ok(schema.safeParse({ ok: true, value: { runId: 'r' } }).success);

@@ -17,7 +17,10 @@ export interface Settings {
   externalId: string;
   roleName: string;
   accessRoleName: string;
-  mode: 'stacks' | 'stacksets';
+  /** How members are reached: assume the access role, an Identity Center permission set, or a StackSet. */
+  access: 'access-role' | 'identity-center' | 'stacksets';
+  /** The permission set, for `identity-center`. */
+  ssoRoleName: string;
   concurrency: number;
 }
 
@@ -27,7 +30,8 @@ export const DEFAULT_SETTINGS: Settings = {
   /** Empty: the templates' defaults (orgconnect-platform-billing / orgconnect-platform-resource). */
   roleName: '',
   accessRoleName: 'OrganizationAccountAccessRole',
-  mode: 'stacks',
+  access: 'access-role',
+  ssoRoleName: '',
   concurrency: 8,
 };
 
@@ -66,6 +70,8 @@ export interface WizardState {
   activity?: string;
   settings: Settings;
   selected: string[];
+  /** Connection names the user typed, by account id (the rest get defaults from the account names). */
+  nameOverrides: Record<string, string>;
   planned?: Planned;
   runId?: string;
   runStatus?: RunStatus;
@@ -73,6 +79,12 @@ export interface WizardState {
   counts?: StateCounts;
   deploy: Record<string, DeployRow>;
   health?: HealthSummary;
+  /** The Deploy row whose stack events the side panel shows. */
+  focusedRow?: string;
+  /** Set when the app opens on Health for a returning user: check the connections right away. */
+  checkHealthOnOpen?: boolean;
+  /** An IAM Identity Center sign-in in progress: where the person finishes it, and the code to confirm. */
+  loginPrompt?: { profile: string; url: string; userCode?: string; verificationUri?: string };
   /** The host waits for a code from this MFA device (a profile's role chain has mfa_serial). */
   mfaPrompt?: { promptId: string; mfaSerial: string };
   flashes: Flash[];
@@ -81,6 +93,7 @@ export interface WizardState {
 export const INITIAL_STATE: WizardState = {
   settings: DEFAULT_SETTINGS,
   selected: [],
+  nameOverrides: {},
   deploy: {},
   flashes: [],
 };
@@ -185,11 +198,15 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
     case 'mfa-prompt':
       return { ...state, mfaPrompt: { promptId: event.promptId, mfaSerial: event.mfaSerial } };
     case 'login-prompt':
-      return withFlash(state, {
-        type: 'info',
-        message: `Sign in for ${event.profile} in the browser window that opened${event.userCode ? ` (code ${event.userCode})` : ''}.`,
-        fix: event.url,
-      });
+      return {
+        ...state,
+        loginPrompt: {
+          profile: event.profile,
+          url: event.url,
+          ...(event.userCode === undefined ? {} : { userCode: event.userCode }),
+          ...(event.verificationUri === undefined ? {} : { verificationUri: event.verificationUri }),
+        },
+      };
   }
 }
 

@@ -5,6 +5,7 @@
 import { useSyncExternalStore } from 'react';
 import { orgconnectApi, toUiError } from '../bridge/index.js';
 import type { HostEvent } from '../../../preload/contract.js';
+import { recordStackEvents } from './stack-events.js';
 import { applyHostEvent, INITIAL_STATE, withFlash, type WizardState } from './wizard-state.js';
 
 let state: WizardState = INITIAL_STATE;
@@ -45,6 +46,7 @@ export function connectHostEvents(): void {
     const flush = () => {
       const batch = queued;
       queued = [];
+      recordStackEvents(batch, state.runId);
       update((current) => batch.reduce(applyHostEvent, current));
     };
     // A hidden page gets no animation frames; a timer keeps its state current all the same.

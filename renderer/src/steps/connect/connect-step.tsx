@@ -7,10 +7,12 @@ import Container from '@cloudscape-design/components/container';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import Link from '@cloudscape-design/components/link';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { orgconnectApi } from '../../bridge/index.js';
 import { clearErrors, reportError, update, useWizard } from '../../store/wizard-store.js';
+import { withFlash } from '../../store/wizard-state.js';
 
 const KIND_LABELS: Record<string, string> = {
   static: 'Access keys',
@@ -30,6 +32,8 @@ export function ConnectStep() {
   const snapshot = useWizard((s) => s.snapshot);
   const activity = useWizard((s) => s.activity);
   const [checking, setChecking] = useState(false);
+  const [signingIn, setSigningIn] = useState(false);
+  const loginPrompt = useWizard((s) => s.loginPrompt);
 
   useEffect(() => {
     if (profiles) return;
@@ -71,6 +75,30 @@ export function ConnectStep() {
       reportError(error);
     } finally {
       setChecking(false);
+    }
+  };
+
+  const signIn = async () => {
+    if (!profile) return;
+    setSigningIn(true);
+    clearErrors();
+    try {
+      const session = await orgconnectApi().sso.login({ profile });
+      update((s) =>
+        withFlash(s, {
+          type: 'success',
+          message: `Signed in to ${session.startUrl} until ${new Date(session.expiresAt).toLocaleString()}.`,
+        }),
+      );
+      await check();
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setSigningIn(false);
+      update((s) => {
+        const { loginPrompt: _done, ...rest } = s;
+        return rest;
+      });
     }
   };
 
@@ -116,9 +144,32 @@ export function ConnectStep() {
             </Alert>
           ))}
           {selectedKind === 'sso' || selectedKind === 'sso-legacy' ? (
-            <Alert type="info">
-              IAM Identity Center profile: if its session has expired, sign in with{' '}
-              <Box variant="code">orgconnect login --profile {profile}</Box> first.
+            <Alert
+              type="info"
+              header="IAM Identity Center"
+              action={
+                <Button onClick={() => void signIn()} loading={signingIn} disabled={!profile}>
+                  Sign in with IAM Identity Center
+                </Button>
+              }
+            >
+              {signingIn && loginPrompt ? (
+                <span data-testid="login-instructions">
+                  Finish signing in in the browser window that opened
+                  {loginPrompt.userCode ? (
+                    <>
+                      {' '}
+                      and confirm the code <Box variant="code">{loginPrompt.userCode}</Box>
+                    </>
+                  ) : null}
+                  . No window?{' '}
+                  <Link href={loginPrompt.verificationUri ?? loginPrompt.url} external>
+                    Open the sign-in page
+                  </Link>
+                </span>
+              ) : (
+                'Sign in when this profile has no session yet or it has expired; the AWS CLI uses the same session.'
+              )}
             </Alert>
           ) : null}
           <Button variant="primary" onClick={() => void check()} loading={checking} disabled={!profile}>

@@ -6,12 +6,13 @@ import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
 import ProgressBar from '@cloudscape-design/components/progress-bar';
+import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { orgconnectApi } from '../../bridge/index.js';
 import { ActionStatus, StateStatus } from '../../components/action-status.js';
 import { ProblemText } from '../../components/problem-text.js';
-import { reportError, update, useWizard } from '../../store/wizard-store.js';
+import { getState, reportError, update, useWizard } from '../../store/wizard-store.js';
 import { rowsFromPlan, type DeployRow } from '../../store/wizard-state.js';
 
 /** Billing first (the run deploys it first), then the members by name. */
@@ -33,15 +34,23 @@ export function DeployStep() {
   const deploy = useWizard((s) => s.deploy);
   const concurrency = useWizard((s) => s.settings.concurrency);
   const [busy, setBusy] = useState(false);
-  // The order is fixed by the plan; sorting thousands of rows again on every account update would cost a frame.
+  // The order is fixed by the plan (or, for a resumed run, by its accounts); sorting thousands of rows again on
+  // every account update would cost a frame.
+  const planRows = useMemo(() => (planned ? rowsFromPlan(planned) : undefined), [planned]);
+  const accountCount = Object.keys(deploy).length;
   const rowOrder = useMemo(
-    () => (planned ? order(Object.values(rowsFromPlan(planned))).map((row) => row.key) : []),
-    [planned],
+    () => order(Object.values(planRows ?? getState().deploy)).map((row) => row.key),
+    // A resumed run has no plan: its order is set once its rows arrive.
+    [planRows, accountCount],
   );
-  const rows = useMemo(() => {
-    const ordered = rowOrder.map((key) => deploy[key]).filter((row): row is DeployRow => row !== undefined);
-    return ordered.length > 0 || !planned ? ordered : order(Object.values(rowsFromPlan(planned)));
-  }, [rowOrder, deploy, planned]);
+  const rows = useMemo(
+    () =>
+      rowOrder
+        .map((key) => deploy[key] ?? planRows?.[key])
+        .filter((row): row is DeployRow => row !== undefined),
+    [rowOrder, deploy, planRows],
+  );
+  const [eventsFor, setEventsFor] = useState('');
   const { items, paginationProps } = useCollection(rows, { pagination: { pageSize: 50 } });
 
   const act = async (action: () => Promise<unknown>) => {
@@ -155,11 +164,37 @@ export function DeployStep() {
         variant="container"
         wrapLines
         ariaLabels={{ tableLabel: 'Deploy progress' }}
+        // Plain cells and one row handler: per-row controls would cost frames while thousands of rows update.
+        onRowClick={({ detail }) => update((s) => ({ ...s, focusedRow: detail.item.key }))}
         trackBy="key"
         items={items}
         pagination={<Pagination {...paginationProps} />}
         header={
-          <Header variant="h2" counter={`(${rows.length})`}>
+          <Header
+            variant="h2"
+            counter={`(${rows.length})`}
+            description="Click an account, or give its id here, to see its stack events in the side panel."
+            actions={
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  const wanted = eventsFor.trim();
+                  const key = rowOrder.find((k) => k.startsWith(`${wanted}/`));
+                  if (key) update((s) => ({ ...s, focusedRow: key }));
+                }}
+              >
+                <SpaceBetween direction="horizontal" size="xs">
+                  <Input
+                    ariaLabel="Account id for stack events"
+                    placeholder="Account id"
+                    value={eventsFor}
+                    onChange={({ detail }) => setEventsFor(detail.value)}
+                  />
+                  <Button formAction="submit">Show stack events</Button>
+                </SpaceBetween>
+              </form>
+            }
+          >
             Accounts
           </Header>
         }

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useCollection } from '@cloudscape-design/collection-hooks';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
@@ -28,7 +28,7 @@ function Overall({ overall }: { overall: Row['overall'] }) {
 }
 
 /** Step 6: every connection's checks, the failing ones with their fixes, and the reports. */
-export function HealthStep() {
+export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => void } = {}) {
   const profile = useWizard((s) => s.profile);
   const runId = useWizard((s) => s.runId);
   const health = useWizard((s) => s.health);
@@ -81,6 +81,14 @@ export function HealthStep() {
     }
   };
 
+  const checkOnOpen = useWizard((s) => s.checkHealthOnOpen === true);
+  useEffect(() => {
+    if (!checkOnOpen || !profile) return;
+    update((s) => ({ ...s, checkHealthOnOpen: false }));
+    void checkNow();
+    // checkNow reads the current state; running it once on open is the point.
+  }, [checkOnOpen, profile]);
+
   const summary = health?.summary;
   return (
     <Table
@@ -104,6 +112,7 @@ export function HealthStep() {
           }
           actions={
             <SpaceBetween direction="horizontal" size="xs">
+              {onStartOnboarding ? <Button onClick={onStartOnboarding}>Connect more accounts</Button> : null}
               <Button
                 variant="primary"
                 onClick={() => void checkNow()}

@@ -98,6 +98,13 @@ export function ReviewStep() {
           },
           { id: 'ou', minWidth: 150, width: 150, header: 'OU', cell: (i) => i.ouPath },
           {
+            id: 'connection',
+            minWidth: 170,
+            width: 170,
+            header: 'Connection name',
+            cell: (i) => i.connectionName,
+          },
+          {
             id: 'kind',
             minWidth: 110,
             width: 110,

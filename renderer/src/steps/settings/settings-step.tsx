@@ -59,27 +59,30 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
               onChange={({ detail }) => set('roleName', detail.value.trim())}
             />
           </FormField>
-          <FormField
-            label="Access role"
-            description="The role orgconnect assumes in each member account to deploy there."
-            errorText={errors.accessRoleName}
-          >
-            <Input
-              ariaLabel="Access role"
-              value={settings.accessRoleName}
-              onChange={({ detail }) => set('accessRoleName', detail.value.trim())}
-            />
-          </FormField>
-          <FormField label="Access mode">
+          <FormField label="How to reach the member accounts">
             <RadioGroup
               ariaLabel="Access mode"
-              value={settings.mode}
-              onChange={({ detail }) => set('mode', detail.value === 'stacksets' ? 'stacksets' : 'stacks')}
+              value={settings.access}
+              onChange={({ detail }) =>
+                set(
+                  'access',
+                  detail.value === 'stacksets' || detail.value === 'identity-center'
+                    ? detail.value
+                    : 'access-role',
+                )
+              }
               items={[
                 {
-                  value: 'stacks',
-                  label: 'One stack per account',
-                  description: 'Assumes the access role in each member account.',
+                  value: 'access-role',
+                  label: 'One stack per account, through the access role',
+                  description:
+                    'Assumes the access role (e.g. OrganizationAccountAccessRole) in each member account.',
+                },
+                {
+                  value: 'identity-center',
+                  label: 'One stack per account, through IAM Identity Center',
+                  description:
+                    "Uses your Identity Center permission set in each member account (the profile's session).",
                 },
                 {
                   value: 'stacksets',
@@ -89,6 +92,32 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
               ]}
             />
           </FormField>
+          {settings.access === 'access-role' ? (
+            <FormField
+              label="Access role"
+              description="The role orgconnect assumes in each member account to deploy there."
+              errorText={errors.accessRoleName}
+            >
+              <Input
+                ariaLabel="Access role"
+                value={settings.accessRoleName}
+                onChange={({ detail }) => set('accessRoleName', detail.value.trim())}
+              />
+            </FormField>
+          ) : null}
+          {settings.access === 'identity-center' ? (
+            <FormField
+              label="Permission set"
+              description="The Identity Center permission set assigned to you in every member account (it must allow CloudFormation and IAM)."
+              errorText={errors.ssoRoleName}
+            >
+              <Input
+                ariaLabel="Permission set"
+                value={settings.ssoRoleName}
+                onChange={({ detail }) => set('ssoRoleName', detail.value.trim())}
+              />
+            </FormField>
+          ) : null}
           <FormField
             label="Concurrency"
             description="Accounts deployed at the same time (1–64)."

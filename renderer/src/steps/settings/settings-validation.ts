@@ -16,7 +16,10 @@ export function settingsErrors(settings: Settings): SettingsErrors {
   if (settings.roleName !== '' && !ROLE_NAME.test(settings.roleName)) {
     errors.roleName = 'A role name has 1–64 letters, digits and + = , . @ - _ characters.';
   }
-  if (!ROLE_NAME.test(settings.accessRoleName)) {
+  if (settings.access === 'identity-center' && !/^[\w+=,.@-]{1,32}$/.test(settings.ssoRoleName)) {
+    errors.ssoRoleName = 'A permission set name has 1–32 letters, digits and + = , . @ - _ characters.';
+  }
+  if (settings.access === 'access-role' && !ROLE_NAME.test(settings.accessRoleName)) {
     errors.accessRoleName = 'A role name has 1–64 letters, digits and + = , . @ - _ characters.';
   }
   if (!Number.isInteger(settings.concurrency) || settings.concurrency < 1 || settings.concurrency > 64) {
