@@ -141,7 +141,7 @@ export function App() {
       contentType="wizard"
       splitPanel={step === DEPLOY_STEP && focusedRow !== undefined ? <StackEventsPanel /> : undefined}
       splitPanelOpen={step === DEPLOY_STEP && focusedRow !== undefined}
-      splitPanelPreferences={{ position: 'side' }}
+      splitPanelPreferences={{ position: 'bottom' }}
       onSplitPanelToggle={({ detail }) => {
         if (!detail.open) update((s) => ({ ...s, focusedRow: undefined }));
       }}

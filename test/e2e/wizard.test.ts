@@ -205,7 +205,7 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await failedRow.getByText('ACCESS_ROLE_MISSING').waitFor();
     await page.getByRole('button', { name: 'Retry failed' }).waitFor();
     await screenshot(page, '5-deploy');
-    // The side panel: one account's stack, step by step.
+    // The split panel: one account's stack, step by step.
     await page.getByLabel('Account id for stack events').fill(seeded.managementAccountId);
     await page.getByRole('button', { name: 'Show stack events' }).click();
     const events = page.getByRole('list', { name: 'Stack events, newest first' });

@@ -173,7 +173,7 @@ export function DeployStep() {
           <Header
             variant="h2"
             counter={`(${rows.length})`}
-            description="Click an account, or give its id here, to see its stack events in the side panel."
+            description="Click an account, or give its id here, to see its stack events in the panel below."
             actions={
               <form
                 onSubmit={(event) => {
