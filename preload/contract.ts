@@ -202,6 +202,26 @@ export const runListingSchema = z.object({
 });
 
 /** One row per connection with its latest checks: what the Health table shows (same shape as `health --json`). */
+/** One connection's row of the Health table (core: health-summary.ts). */
+export const healthRowSchema = z.object({
+  accountId,
+  accountName: z.string(),
+  kind: z.enum(['billing', 'resource']),
+  connectionName: z.string(),
+  roleArn: z.string().nullable(),
+  overall: z.enum(['healthy', 'degraded', 'unhealthy', 'unknown']),
+  checkedAt: z.string().nullable(),
+  checks: z.array(
+    z.object({
+      id: z.enum(CHECK_IDS),
+      status: z.enum(['pass', 'warn', 'fail', 'unknown', 'skipped']),
+      summary: z.string(),
+      fix: z.string().optional(),
+    }),
+  ),
+});
+export type HealthRow = z.infer<typeof healthRowSchema>;
+
 export const healthSummarySchema = z.object({
   organizationId: z.string(),
   summary: z.object({
@@ -211,25 +231,7 @@ export const healthSummarySchema = z.object({
     unhealthy: z.number(),
     unknown: z.number(),
   }),
-  connections: z.array(
-    z.object({
-      accountId,
-      accountName: z.string(),
-      kind: z.enum(['billing', 'resource']),
-      connectionName: z.string(),
-      roleArn: z.string().nullable(),
-      overall: z.enum(['healthy', 'degraded', 'unhealthy', 'unknown']),
-      checkedAt: z.string().nullable(),
-      checks: z.array(
-        z.object({
-          id: z.enum(CHECK_IDS),
-          status: z.enum(['pass', 'warn', 'fail', 'unknown', 'skipped']),
-          summary: z.string(),
-          fix: z.string().optional(),
-        }),
-      ),
-    }),
-  ),
+  connections: z.array(healthRowSchema),
 });
 export type HealthSummary = z.infer<typeof healthSummarySchema>;
 
@@ -293,6 +295,16 @@ export const channels = {
       skip: z.array(z.enum(CHECK_IDS)).max(CHECK_IDS.length).optional(),
     }),
     response: healthSummarySchema,
+  },
+  'health.watch': {
+    /** Checks the profile's connections now and then every N minutes, streaming `health-changed`; no N stops. */
+    request: z.strictObject({
+      profile: profileNameSchema,
+      everyMinutes: z.number().int().min(1).max(1440).optional(),
+      runId: runIdSchema.optional(),
+      skip: z.array(z.enum(CHECK_IDS)).max(CHECK_IDS.length).optional(),
+    }),
+    response: z.object({ profile: z.string(), everyMinutes: z.number().nullable() }),
   },
   'report.export': {
     request: z.strictObject({ format: z.enum(['csv', 'json', 'xlsx']), runId: runIdSchema.optional() }),
@@ -368,6 +380,13 @@ export const hostEventSchema = z.discriminatedUnion('type', [
     userCode: z.string().optional(),
     verificationUri: z.string().optional(),
   }),
+  /** A connection's health changed (during "check now" or a watch round); the Health table replaces its row. */
+  z.object({
+    type: z.literal('health-changed'),
+    profile: z.string(),
+    organizationId: z.string(),
+    connection: healthRowSchema,
+  }),
   /** A profile's role chain needs a code from this MFA device; answer on `mfa.answer`. */
   z.object({ type: z.literal('mfa-prompt'), promptId: z.string(), mfaSerial: z.string() }),
   z.object({
@@ -415,7 +434,7 @@ export interface OrgConnectApi {
     cancel: Method<'deploy.cancel'>;
     retryFailed: Method<'deploy.retryFailed'>;
   };
-  health: { check: Method<'health.check'> };
+  health: { check: Method<'health.check'>; watch: Method<'health.watch'> };
   report: { export: Method<'report.export'> };
   templates: { get: Method<'templates.get'> };
   mfa: { answer: Method<'mfa.answer'> };

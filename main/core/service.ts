@@ -36,7 +36,8 @@ import {
   loadConnections,
   noConnectionsError,
 } from './health/health-service.js';
-import type { Connection } from './health/connection.js';
+import { connectionKey, type Connection } from './health/connection.js';
+import { healthRow, type HealthRow } from './health/health-summary.js';
 import type { ConnectionHealth } from './health/check-result.js';
 import type { CheckOptions } from './health/check-context.js';
 import type { HealthEvent, HealthMonitor } from './health/monitor.js';
@@ -226,18 +227,51 @@ export class OrgConnectService {
     return { monitor, snapshot };
   }
 
-  /** Checks every connection of the profile's Organization once. */
+  /**
+   * Checks every connection of the profile's Organization once. `onChange` hears each connection whose result
+   * differs from its last recorded one as soon as it is known (the Health table fills in while the round runs).
+   */
   async checkHealth(
     profile: string,
-    options: { runId?: string; accessRoleName?: string; checks?: CheckOptions } = {},
+    options: HealthCheckOptions & { onChange?: (change: HealthRowChange) => void } = {},
   ): Promise<{ connections: Connection[]; health: ConnectionHealth[]; snapshot: OrganizationSnapshot }> {
-    const { monitor, snapshot } = await this.healthMonitor(profile, options);
+    const byKey = new Map<string, Connection>();
+    const { monitor, snapshot } = await this.healthMonitor(profile, {
+      ...options,
+      ...(options.onChange ? { onEvent: rowChangeListener(byKey, () => snapshot, options.onChange) } : {}),
+    });
     const connections = await this.connections({
       ...(options.runId ? { runId: options.runId } : {}),
       managementAccountId: snapshot.organization.managementAccountId,
     });
     if (connections.length === 0) throw noConnectionsError(this.dataDir);
+    for (const connection of connections) byKey.set(connectionKey(connection), connection);
     return { connections, health: await monitor.checkNow(connections), snapshot };
+  }
+
+  /**
+   * Checks the profile's connections now and then every `intervalMs` (a round still running skips a tick),
+   * reporting each changed connection to `onChange`; the connections are re-read from the runs every round, so
+   * accounts connected later are watched too. Returns the stop function.
+   */
+  async watchHealth(
+    profile: string,
+    options: HealthCheckOptions & { intervalMs: number; onChange: (change: HealthRowChange) => void },
+  ): Promise<() => void> {
+    const byKey = new Map<string, Connection>();
+    const { monitor, snapshot } = await this.healthMonitor(profile, {
+      ...options,
+      onEvent: rowChangeListener(byKey, () => snapshot, options.onChange),
+    });
+    monitor.start(async () => {
+      const connections = await this.connections({
+        ...(options.runId ? { runId: options.runId } : {}),
+        managementAccountId: snapshot.organization.managementAccountId,
+      });
+      for (const connection of connections) byKey.set(connectionKey(connection), connection);
+      return connections;
+    }, options.intervalMs);
+    return () => monitor.stop();
   }
 
   /** A report of the recorded connections with their latest health; reads only the data directory. */
@@ -299,4 +333,28 @@ export class OrgConnectService {
   resetClients(): void {
     this.factories.clear();
   }
+}
+
+export interface HealthCheckOptions {
+  runId?: string;
+  accessRoleName?: string;
+  checks?: CheckOptions;
+}
+
+/** One connection's new result, as a Health table row, with the Organization it belongs to. */
+export interface HealthRowChange {
+  organizationId: string;
+  row: HealthRow;
+}
+
+function rowChangeListener(
+  connections: ReadonlyMap<string, Connection>,
+  snapshot: () => OrganizationSnapshot,
+  onChange: (change: HealthRowChange) => void,
+): (event: HealthEvent) => void {
+  return (event) => {
+    const connection = connections.get(event.connectionKey);
+    if (connection === undefined) return;
+    onChange({ organizationId: snapshot().organization.id, row: healthRow(connection, event.current) });
+  };
 }

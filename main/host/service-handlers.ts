@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { HostEvent, OnboardingRequestPayload, ResponseOf } from '../../preload/contract.js';
 import { healthSummary } from '../core/health/health-summary.js';
 import { OrgConnectError } from '../core/errors.js';
-import type { OrgConnectService } from '../core/service.js';
+import type { HealthRowChange, OrgConnectService } from '../core/service.js';
 import type { DiscoveryProgress, OrganizationSnapshot } from '../core/org/index.js';
 import type { Plan } from '../core/onboarding/plan.js';
 import type { DeployRun } from '../core/onboarding/runner.js';
@@ -89,6 +89,13 @@ export function createServiceHandlers(
     if (live) return live;
     return watch(await service.openRun(runId, externalId === undefined ? {} : { externalId }));
   };
+
+  /** Per management profile, the stop function of its interval health checks. */
+  const healthWatches = new Map<string, () => void>();
+  const healthEmitter =
+    (profile: string) =>
+    ({ organizationId, row }: HealthRowChange) =>
+      emit({ type: 'health-changed', profile, organizationId, connection: row });
 
   const discoveryEmitter = (profile: string) => (progress: DiscoveryProgress) =>
     emit({ type: 'discovery-progress', profile, ...progress });
@@ -179,8 +186,24 @@ export function createServiceHandlers(
       const { connections, health, snapshot } = await service.checkHealth(profile, {
         ...(runId === undefined ? {} : { runId }),
         ...(skip === undefined ? {} : { checks: { skip } }),
+        onChange: healthEmitter(profile),
       });
       return healthSummary(snapshot.organization.id, connections, health);
+    },
+    'health.watch': async ({ profile, everyMinutes, runId, skip }) => {
+      healthWatches.get(profile)?.();
+      healthWatches.delete(profile);
+      if (everyMinutes !== undefined) {
+        const stop = await service.watchHealth(profile, {
+          intervalMs: everyMinutes * 60_000,
+          ...(runId === undefined ? {} : { runId }),
+          ...(skip === undefined ? {} : { checks: { skip } }),
+          onChange: healthEmitter(profile),
+        });
+        healthWatches.get(profile)?.(); // a second watch request raced this one: the newest wins
+        healthWatches.set(profile, stop);
+      }
+      return { profile, everyMinutes: everyMinutes ?? null };
     },
     'report.export': async ({ format, runId }) => {
       const body = await service.report({ format, ...(runId === undefined ? {} : { runId }) });
@@ -204,6 +227,8 @@ export function createServiceHandlers(
     handlers,
     async close() {
       detachMfa?.();
+      for (const stop of healthWatches.values()) stop();
+      healthWatches.clear();
       plans.clear();
       await Promise.all([...runs.values()].map((run) => run.close()));
       runs.clear();

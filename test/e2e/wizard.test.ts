@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DeleteRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { DeleteRoleCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { Browser, Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import {
@@ -254,5 +254,47 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     }
     assert.ok(!lines.some((line) => line.includes(noAccessId) || line.includes(suspendedId)));
     assert.ok(!csv.includes(EXTERNAL_ID), 'the External ID is masked in the report');
+
+    // --- JSON export: the documented, versioned shape, one connection per connected account.
+    await page.getByRole('button', { name: 'Export report' }).click();
+    const downloadingJson = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: 'JSON' }).click();
+    const json = JSON.parse(readFileSync((await (await downloadingJson).path()) ?? '', 'utf8')) as {
+      schemaVersion: unknown;
+      connections: { accountId: string }[];
+    };
+    assert.equal(json.schemaVersion, 1);
+    assert.deepEqual(json.connections.map((c) => c.accountId).sort(), deployable.map((a) => a.id).sort());
+
+    // --- Live: a member edits its role's trust policy; with automatic checks on, its row turns red on its own.
+    const edited = deployable.find((a) => !a.isManagement);
+    assert.ok(edited);
+    await (
+      await iamIn(edited.id)
+    ).send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: 'orgconnect-platform-resource',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
+            },
+          ],
+        }),
+      }),
+    );
+    await page.getByRole('button', { name: /Automatic checks/ }).click();
+    await page.getByRole('option', { name: 'Check every 5 minutes' }).click();
+    await page
+      .getByText(`(${deployable.length - 1}/${deployable.length} healthy)`)
+      .waitFor({ timeout: 120_000 });
+    const editedRow = health.getByRole('row').filter({ hasText: edited.id });
+    await editedRow.getByText('Unhealthy', { exact: true }).waitFor();
+    await editedRow.getByText('role-trust').waitFor();
+    await screenshot(page, '7-health-live-change');
   });
 });

@@ -39,6 +39,7 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'deploy.cancel': { runId: 'run-1' },
   'deploy.retryFailed': { runId: 'run-1' },
   'health.check': { profile: 'emulator', runId: 'run-1', skip: ['stack-drift', 'cur'] },
+  'health.watch': { profile: 'emulator', everyMinutes: 15, skip: ['cur'] },
   'report.export': { format: 'csv' },
   'templates.get': {},
   'mfa.answer': { promptId: 'a'.repeat(32), code: '123456' },
@@ -76,6 +77,13 @@ const BAD: { [C in Channel]: unknown[] } = {
   'deploy.cancel': [{ run: 'r' }],
   'deploy.retryFailed': [{ runId: 'r', force: true }],
   'health.check': [{}, { profile: 'p', skip: ['not-a-check'] }, { profile: 'p', skip: 'cur' }],
+  'health.watch': [
+    { profile: 'p', everyMinutes: null },
+    { profile: 'p', everyMinutes: 0 },
+    { profile: 'p', everyMinutes: 0.5 },
+    { profile: 'p', everyMinutes: 1441 },
+    { profile: 'p', everyMinutes: '15' },
+  ],
   'report.export': [{}, { format: 'pdf' }, { format: 'csv', path: '/etc/passwd' }],
   'templates.get': [{ kind: 'billing' }],
   'mfa.answer': [
@@ -108,7 +116,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 16);
+    assert.equal(CHANNELS.length, 17);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { HostEvent } from '../../preload/contract.js';
+import type { HealthRow, HealthSummary, HostEvent } from '../../preload/contract.js';
 
 // Renderer code belongs to the web project; load it by URL so this project's type-check stays apart (as
 // serve.test.ts does with the bridge), and describe the little of it this test uses.
@@ -211,5 +211,40 @@ describe('wizard state', () => {
     assert.ok(settingsErrors({ ...good, platformAccountId: '12345' }).platformAccountId);
     assert.ok(settingsErrors({ ...good, concurrency: 0 }).concurrency);
     assert.ok(settingsErrors({ ...good, concurrency: 65 }).concurrency);
+  });
+
+  test('health-changed: the row is replaced (or added) and the counts recounted; other profiles ignored', () => {
+    const row = (accountId: string, overall: HealthRow['overall']): HealthRow => ({
+      accountId,
+      accountName: `acct ${accountId}`,
+      kind: 'resource',
+      connectionName: `acct-${accountId}`,
+      roleArn: null,
+      overall,
+      checkedAt: AT,
+      checks: [],
+    });
+    const changed = (profile: string, connection: HealthRow): HostEvent => ({
+      type: 'health-changed',
+      profile,
+      organizationId: 'o-abc',
+      connection,
+    });
+    type WithHealth = WizardState & { profile?: string; health?: HealthSummary };
+    let state: WithHealth = { ...INITIAL_STATE, profile: 'mgmt' };
+    state = applyHostEvent(state, changed('mgmt', row('111111111111', 'healthy'))) as WithHealth;
+    state = applyHostEvent(state, changed('mgmt', row('222222222222', 'healthy'))) as WithHealth;
+    assert.deepEqual(state.health?.summary, { total: 2, healthy: 2, degraded: 0, unhealthy: 0, unknown: 0 });
+    state = applyHostEvent(state, changed('mgmt', row('222222222222', 'unhealthy'))) as WithHealth;
+    assert.deepEqual(state.health?.summary, { total: 2, healthy: 1, degraded: 0, unhealthy: 1, unknown: 0 });
+    assert.deepEqual(
+      state.health?.connections.map((c) => [c.accountId, c.overall]),
+      [
+        ['111111111111', 'healthy'],
+        ['222222222222', 'unhealthy'],
+      ],
+    );
+    const before = state;
+    assert.equal(applyHostEvent(state, changed('other-org', row('333333333333', 'healthy'))), before);
   });
 });

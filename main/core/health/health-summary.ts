@@ -1,10 +1,42 @@
 /**
  * One row per connection with its latest checks, plus counts by overall status: the documented
- * `health --json` shape, which is also what the desktop's Health table receives. One builder for both, so the
- * CLI and the UI can never disagree about what "healthy" counts.
+ * `health --json` shape, which is also what the desktop's Health table receives (whole, and row by row as
+ * `health-changed` events). One builder for all three, so the CLI and the UI can never disagree about what
+ * "healthy" counts.
  */
 import type { ConnectionHealth, OverallHealth } from './check-result.js';
 import { connectionKey, type Connection } from './connection.js';
+
+export function healthRow(connection: Connection, result: ConnectionHealth | undefined) {
+  return {
+    accountId: connection.accountId,
+    accountName: connection.accountName,
+    kind: connection.kind,
+    connectionName: connection.connectionName,
+    roleArn: connection.roleArn ?? null,
+    // A connection never checked is unknown, never healthy.
+    overall: result?.overall ?? ('unknown' as OverallHealth),
+    checkedAt: result?.checkedAt ?? null,
+    checks: (result?.checks ?? []).map((check) => ({
+      id: check.id,
+      status: check.status,
+      summary: check.summary,
+      ...(check.fix ? { fix: check.fix } : {}),
+    })),
+  };
+}
+export type HealthRow = ReturnType<typeof healthRow>;
+
+export function healthCounts(rows: readonly Pick<HealthRow, 'overall'>[]) {
+  const count = (overall: OverallHealth) => rows.filter((row) => row.overall === overall).length;
+  return {
+    total: rows.length,
+    healthy: count('healthy'),
+    degraded: count('degraded'),
+    unhealthy: count('unhealthy'),
+    unknown: count('unknown'),
+  };
+}
 
 export function healthSummary(
   organizationId: string,
@@ -12,35 +44,6 @@ export function healthSummary(
   health: readonly ConnectionHealth[],
 ) {
   const byKey = new Map(health.map((h) => [h.connectionKey, h]));
-  const rows = connections.map((connection) => {
-    const result = byKey.get(connectionKey(connection));
-    return {
-      accountId: connection.accountId,
-      accountName: connection.accountName,
-      kind: connection.kind,
-      connectionName: connection.connectionName,
-      roleArn: connection.roleArn ?? null,
-      // A connection never checked is unknown, never healthy.
-      overall: result?.overall ?? ('unknown' as OverallHealth),
-      checkedAt: result?.checkedAt ?? null,
-      checks: (result?.checks ?? []).map((check) => ({
-        id: check.id,
-        status: check.status,
-        summary: check.summary,
-        ...(check.fix ? { fix: check.fix } : {}),
-      })),
-    };
-  });
-  const count = (overall: OverallHealth) => rows.filter((row) => row.overall === overall).length;
-  return {
-    organizationId,
-    summary: {
-      total: rows.length,
-      healthy: count('healthy'),
-      degraded: count('degraded'),
-      unhealthy: count('unhealthy'),
-      unknown: count('unknown'),
-    },
-    connections: rows,
-  };
+  const rows = connections.map((connection) => healthRow(connection, byKey.get(connectionKey(connection))));
+  return { organizationId, summary: healthCounts(rows), connections: rows };
 }

@@ -90,7 +90,7 @@ export function createWebSocketApi(url = defaultUrl()): OrgConnectApi {
       cancel: call('deploy.cancel'),
       retryFailed: call('deploy.retryFailed'),
     },
-    health: { check: call('health.check') },
+    health: { check: call('health.check'), watch: call('health.watch') },
     report: { export: call('report.export') },
     templates: { get: call('templates.get') },
     mfa: { answer: call('mfa.answer') },

@@ -3,6 +3,7 @@
  * Deploy step shows exactly what the run journal says, whether the run was started by this window or not.
  */
 import type { HealthSummary, HostEvent, ResponseOf } from '../../../preload/contract.js';
+import { withHealthRow } from './health-rows.js';
 
 export type Profiles = ResponseOf<'profiles.list'>;
 export type Identity = ResponseOf<'identity.whoami'>;
@@ -79,6 +80,8 @@ export interface WizardState {
   counts?: StateCounts;
   deploy: Record<string, DeployRow>;
   health?: HealthSummary;
+  /** How often the host re-checks the connections on its own (minutes); null or absent: only on "Check now". */
+  healthEveryMinutes?: number | null;
   /** The Deploy row whose stack events the side panel shows. */
   focusedRow?: string;
   /** Set when the app opens on Health for a returning user: check the connections right away. */
@@ -195,6 +198,9 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
       }
       return next;
     }
+    case 'health-changed':
+      if (event.profile !== state.profile) return state;
+      return { ...state, health: withHealthRow(state.health, event.organizationId, event.connection) };
     case 'mfa-prompt':
       return { ...state, mfaPrompt: { promptId: event.promptId, mfaSerial: event.mfaSerial } };
     case 'login-prompt':

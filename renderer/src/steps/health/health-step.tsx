@@ -5,6 +5,7 @@ import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
+import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
@@ -19,6 +20,12 @@ type Row = HealthSummary['connections'][number];
 const NO_ROWS: Row[] = [];
 /** Checks an emulator or some partitions cannot answer; skipping them is shown, never counted as a pass. */
 const SKIPPABLE = ['stack-drift', 'regions-sts', 'cur'] as const;
+const AUTO_CHECK_OPTIONS: SelectProps.Option[] = [
+  { value: 'off', label: 'Check automatically: off' },
+  { value: '5', label: 'Check every 5 minutes' },
+  { value: '15', label: 'Check every 15 minutes' },
+  { value: '60', label: 'Check every hour' },
+];
 
 function Overall({ overall }: { overall: Row['overall'] }) {
   if (overall === 'healthy') return <StatusIndicator type="success">Healthy</StatusIndicator>;
@@ -72,6 +79,23 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
     }
   };
 
+  const everyMinutes = useWizard((s) => s.healthEveryMinutes ?? null);
+  const autoCheck = async (minutes: number | null) => {
+    if (!profile) return;
+    try {
+      await orgconnectApi().health.watch({
+        profile,
+        ...(minutes === null ? {} : { everyMinutes: minutes }),
+        ...(runId ? { runId } : {}),
+        ...(skip ? { skip: [...SKIPPABLE] } : {}),
+      });
+      // Results arrive as health-changed events; the table updates row by row.
+      update((s) => ({ ...s, healthEveryMinutes: minutes }));
+    } catch (error) {
+      reportError(error);
+    }
+  };
+
   const exportReport = async (format: 'csv' | 'json' | 'xlsx') => {
     try {
       const file = await orgconnectApi().report.export({ format, ...(runId ? { runId } : {}) });
@@ -99,7 +123,8 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
       trackBy={(r) => `${r.accountId}/${r.kind}`}
       items={items}
       pagination={<Pagination {...paginationProps} />}
-      loading={checking}
+      // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
+      loading={checking && (health?.connections.length ?? 0) === 0}
       loadingText="Checking every connection"
       header={
         <Header
@@ -116,7 +141,8 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
               <Button
                 variant="primary"
                 onClick={() => void checkNow()}
-                loading={checking}
+                // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
+                loading={checking && (health?.connections.length ?? 0) === 0}
                 disabled={!profile}
               >
                 Check now
@@ -152,6 +178,19 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
           <Toggle checked={skip} onChange={({ detail }) => setSkip(detail.checked)}>
             Skip drift, Regions and CUR checks
           </Toggle>
+          <Select
+            ariaLabel="Automatic checks"
+            disabled={!profile}
+            options={AUTO_CHECK_OPTIONS}
+            selectedOption={
+              AUTO_CHECK_OPTIONS.find((o) => o.value === String(everyMinutes ?? 'off')) ??
+              AUTO_CHECK_OPTIONS[0]!
+            }
+            onChange={({ detail }) => {
+              const value = detail.selectedOption.value;
+              void autoCheck(value === undefined || value === 'off' ? null : Number(value));
+            }}
+          />
         </SpaceBetween>
       }
       columnDefinitions={[

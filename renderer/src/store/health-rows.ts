@@ -1,0 +1,32 @@
+/**
+ * Folds one `health-changed` row into the Health table's summary: the row replaces the connection's old one
+ * (or joins the table), and the counts are recounted from the rows, so the header can never disagree with them.
+ */
+import type { HealthRow, HealthSummary } from '../../../preload/contract.js';
+
+const sameConnection = (a: HealthRow, b: HealthRow): boolean =>
+  a.accountId === b.accountId && a.kind === b.kind;
+
+export function withHealthRow(
+  summary: HealthSummary | undefined,
+  organizationId: string,
+  row: HealthRow,
+): HealthSummary {
+  // Another Organization's table is replaced, not mixed into.
+  const previous = summary?.organizationId === organizationId ? summary.connections : [];
+  const index = previous.findIndex((existing) => sameConnection(existing, row));
+  const connections =
+    index === -1 ? [...previous, row] : previous.map((existing, i) => (i === index ? row : existing));
+  const count = (overall: HealthRow['overall']) => connections.filter((r) => r.overall === overall).length;
+  return {
+    organizationId,
+    summary: {
+      total: connections.length,
+      healthy: count('healthy'),
+      degraded: count('degraded'),
+      unhealthy: count('unhealthy'),
+      unknown: count('unknown'),
+    },
+    connections,
+  };
+}
