@@ -24,7 +24,7 @@ export function pageHarness(data: UiStubData): string {
     plan: { create: ok(data.planned) },
     runs: { list: ok([]), get: ok(data.runState) },
     deploy: { start: control, pause: control, resume: control, cancel: control, retryFailed: control },
-    health: { check: ok(data.health) },
+    health: { check: ok(data.health), watch: async (r) => ({ profile: r.profile, everyMinutes: r.everyMinutes ?? null }) },
     report: { export: refused },
     templates: { get: ok(data.templates) },
     mfa: { answer: async () => ({ accepted: false }) },
@@ -82,6 +82,33 @@ export function pageHarness(data: UiStubData): string {
     next += 1;
   };
 
+  /** One health update: the next connection flips between healthy and unhealthy (a failing role-trust check). */
+  let nextHealth = 0;
+  const healthStep = () => {
+    const rows = data.health.connections;
+    const row = rows[nextHealth % rows.length];
+    const flips = Math.floor(nextHealth / rows.length) % 2 === 0;
+    nextHealth += 1;
+    const broken = flips ? row.overall === 'healthy' : row.overall !== 'healthy';
+    emit({ type: 'health-changed', profile: 'bench', organizationId: data.health.organizationId, connection: {
+      ...row,
+      overall: broken ? 'unhealthy' : 'healthy',
+      checkedAt: new Date().toISOString(),
+      checks: broken
+        ? [{ id: 'role-trust', status: 'fail', summary: 'The role trusts 999999999999.', fix: 'Deploy the connection again.' }]
+        : row.checks,
+    } });
+  };
+  const streamWith = (update, ratePerSecond, durationMs) => new Promise((resolve) => {
+    const started = performance.now();
+    let sent = 0;
+    const timer = setInterval(() => {
+      const due = Math.floor(((performance.now() - started) / 1000) * ratePerSecond);
+      while (sent < due) { update(); sent += 1; }
+      if (performance.now() - started >= durationMs) { clearInterval(timer); resolve(sent); }
+    }, 1000 / ratePerSecond);
+  });
+
   window.__bench = {
     rowCount: (table) => rows(table).length,
     firstRowText: (table) => rows(table)[0]?.textContent || '',
@@ -108,17 +135,9 @@ export function pageHarness(data: UiStubData): string {
     },
     stopFrames() { monitor.running = false; return { frames: monitor.frames, longestFrameMs: monitor.longest, framesOver50ms: monitor.over50 }; },
     /** ratePerSecond updates for durationMs, each on its own timer tick, as host events arrive. */
-    stream(ratePerSecond, durationMs) {
-      return new Promise((resolve) => {
-        const started = performance.now();
-        let sent = 0;
-        const timer = setInterval(() => {
-          const due = Math.floor(((performance.now() - started) / 1000) * ratePerSecond);
-          while (sent < due) { step(); sent += 1; }
-          if (performance.now() - started >= durationMs) { clearInterval(timer); resolve(sent); }
-        }, 1000 / ratePerSecond);
-      });
-    },
+    stream: (ratePerSecond, durationMs) => streamWith(step, ratePerSecond, durationMs),
+    /** health-changed events at ratePerSecond for durationMs (the Health table's live updates). */
+    streamHealth: (ratePerSecond, durationMs) => streamWith(healthStep, ratePerSecond, durationMs),
     /** The rest of the run at once (in chunks, off the measured part), then run-finished. */
     async finishRun() {
       while (next < data.streamOrder.length + 8) {
