@@ -13,6 +13,16 @@ const chosen =
   requested.length === 0 ? [...BENCHES] : BENCHES.filter((b) => requested.some((r) => b.startsWith(r)));
 
 const started = performance.now();
+// A clean clone has no emulator yet: the same project-local venv the tests use (quick when it is already there).
+const setup = spawnSync('bash', [path.join(import.meta.dirname, '../scripts/setup-moto.sh')], {
+  stdio: 'inherit',
+});
+if (setup.status !== 0) {
+  console.error(
+    'could not set up the moto venv (scripts/setup-moto.sh); the deploy and discovery benches need it',
+  );
+  process.exit(1);
+}
 let failed = false;
 for (const bench of chosen) {
   const benchStarted = performance.now();
