@@ -1,0 +1,145 @@
+// The Deploy step's run controls in Chromium against `orgconnect serve` and moto, with CreateStack slowed down by
+// the fault proxy so a run lasts long enough to steer: Pause stops new accounts (the in-flight one finishes and
+// nothing moves while paused), Resume goes on, Cancel ends the run with the rest recorded cancelled. What the page
+// says is then checked against what moto holds: exactly one stack per connected account, none for the others.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { Browser, Page } from 'playwright';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import {
+  assumeRoleCredentials,
+  MOTO_DEFAULT_CREDENTIALS,
+  seedOrganization,
+  type SeededOrganization,
+} from '../support/seed-org.js';
+import { writeTestAwsConfig } from '../support/aws-test-config.js';
+import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
+import { OrgConnectService } from '../../main/core/service.js';
+import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
+
+const EXTERNAL_ID = 'cz-e2e-controls-9b1d';
+const ACCESS_ROLE = 'OrganizationAccountAccessRole';
+
+describe('Deploy controls in Chromium: pause, resume, cancel', () => {
+  let moto: MotoServer;
+  let proxy: FaultProxy;
+  let seeded: SeededOrganization;
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    assertRendererBuilt();
+    moto = await startMoto();
+    seeded = await seedOrganization({ endpoint: moto.url, accounts: 10, depth: 1, branching: 2, seed: 11 });
+    // Each account takes well over a second (CreateStack 700 ms plus the first status poll), one at a time.
+    proxy = await startFaultProxy({ target: moto.url, seed: 3, latencyMs: { CreateStack: 700 } });
+    const files = writeTestAwsConfig(proxy.url);
+    host = await startBrowserHost({
+      rendererDir: RENDERER_DIR,
+      service: new OrgConnectService({
+        env: files.env,
+        dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-')),
+      }),
+    });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.setDefaultTimeout(30_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+    await proxy?.stop();
+    await moto?.stop();
+  });
+
+  /** Stacks moto holds in an account (none of them deleted). */
+  const stacksIn = async (accountId: string): Promise<number> => {
+    const credentials =
+      accountId === seeded.managementAccountId
+        ? MOTO_DEFAULT_CREDENTIALS
+        : await assumeRoleCredentials(moto.url, `arn:aws:iam::${accountId}:role/${ACCESS_ROLE}`);
+    const cfn = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.url, credentials });
+    const out = await cfn.send(new ListStacksCommand({}));
+    return (out.StackSummaries ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE').length;
+  };
+
+  /** The "N connected · N deploying · …" line under the progress bar, as numbers. */
+  const progress = async () => {
+    const text = (await page.getByText(/\d+ connected · \d+ deploying/).textContent()) ?? '';
+    const number = (label: string) => Number(new RegExp(`(\\d+) ${label}`).exec(text)?.[1] ?? NaN);
+    return {
+      connected: number('connected'),
+      deploying: number('deploying'),
+      pending: number('pending'),
+      paused: text.includes('paused'),
+    };
+  };
+
+  test('pause holds the run still, resume goes on, cancel stops it; moto holds exactly the connected stacks', async () => {
+    const accounts = seeded.accounts.length;
+    await page.goto(host.url);
+    await page.getByRole('button', { name: /AWS profile/ }).click();
+    await page.getByRole('option', { name: /emulator/ }).click();
+    await page.getByRole('button', { name: 'Check access' }).click();
+    await page.getByText(seeded.organizationId).waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('External ID').fill(EXTERNAL_ID);
+    await page.getByLabel('Concurrency').fill('1');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.getByText(`(0/${accounts})`).waitFor();
+    await page.getByRole('checkbox', { name: 'Select all accounts' }).click();
+    await page.getByText(`(${accounts}/${accounts})`).waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('table', { name: 'Plan' }).waitFor();
+    assert.equal(await page.getByTestId('count-create').textContent(), String(accounts));
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('button', { name: 'Start deploy' }).click();
+    await page.getByText(/[1-9]\d* connected · \d+ deploying/).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    // Paused once the in-flight account has finished: nothing deploying, the Resume button offered.
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    await page.getByText(/ 0 deploying .* · paused/).waitFor({ timeout: 60_000 });
+    const paused = await progress();
+    assert.ok(paused.pending > 0, `the run was paused with accounts left (${JSON.stringify(paused)})`);
+    await screenshot(page, 'controls-paused');
+    // Nothing moves while paused (three poll intervals of the engine and more).
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    assert.deepEqual(await progress(), paused);
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByText(new RegExp(`^${paused.connected + 1} connected · `)).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+    const result = (await page.getByTestId('run-result').textContent()) ?? '';
+    const connected = Number(/^Cancelled: (\d+) connected, 0 failed, 0 skipped$/.exec(result)?.[1] ?? NaN);
+    assert.ok(connected > paused.connected && connected < accounts, result);
+    await screenshot(page, 'controls-cancelled');
+
+    // The page and moto agree: every connected row has its one stack, every cancelled row has none.
+    const deployTable = page.getByRole('table', { name: 'Deploy progress' });
+    let stacks = 0;
+    let cancelledRows = 0;
+    for (const account of seeded.accounts) {
+      const row = deployTable.getByRole('row').filter({ hasText: account.id });
+      const inMoto = await stacksIn(account.id);
+      stacks += inMoto;
+      if ((await row.getByText('Connected', { exact: true }).count()) === 1) {
+        assert.equal(inMoto, 1, `${account.id} shows connected`);
+      } else {
+        await row.getByText('Cancelled', { exact: true }).waitFor();
+        cancelledRows += 1;
+        assert.equal(inMoto, 0, `${account.id} shows cancelled but has a stack`);
+      }
+    }
+    assert.equal(stacks, connected);
+    assert.equal(cancelledRows, accounts - connected);
+  });
+});
