@@ -140,9 +140,22 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     const inOu = seeded.accounts.filter(
       (a) => a.status === 'ACTIVE' && (a.ouPath === ou.path || a.ouPath.startsWith(`${ou.path}/`)),
     );
-    await page.getByRole('button', { name: /Organizational unit/ }).click();
-    await page.getByRole('option', { name: new RegExp(ou.path.replaceAll('/', '\\/')) }).click();
-    await page.getByRole('button', { name: 'Select OU' }).click();
+    // In the OU tree: open the OU's ancestors, then "Select" takes its active accounts; "Deselect" gives them back.
+    const tree = page.getByRole('tree', { name: 'Organizational units' });
+    const segments = ou.path.split('/');
+    for (let depth = 2; depth < segments.length; depth++) {
+      await tree.getByRole('button', { name: `Expand ${segments.slice(0, depth).join('/')}` }).click();
+    }
+    await tree.getByRole('button', { name: `Select the accounts of ${ou.path}` }).click();
+    await page.getByText(`(${inOu.length}/${seeded.accounts.length})`).waitFor();
+    await tree
+      .getByText(`${inOu.length} of ${inOu.length} active account${inOu.length === 1 ? '' : 's'} selected`)
+      .first()
+      .waitFor();
+    await screenshot(page, '3-accounts-ou-tree');
+    await tree.getByRole('button', { name: `Deselect the accounts of ${ou.path}` }).click();
+    await page.getByText(`(0/${seeded.accounts.length})`).waitFor();
+    await tree.getByRole('button', { name: `Select the accounts of ${ou.path}` }).click();
     await page.getByText(`(${inOu.length}/${seeded.accounts.length})`).waitFor();
     await page.getByRole('button', { name: 'Clear selection' }).click();
     await page.getByRole('checkbox', { name: 'Select all accounts' }).click();

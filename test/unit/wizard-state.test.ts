@@ -247,4 +247,44 @@ describe('wizard state', () => {
     const before = state;
     assert.equal(applyHostEvent(state, changed('other-org', row('333333333333', 'healthy'))), before);
   });
+
+  test('OU tree: children under their parents, active accounts counted in every ancestor', async () => {
+    interface OuNode {
+      id: string;
+      path: string;
+      children: OuNode[];
+      activeAccountIds: string[];
+      accountCount: number;
+    }
+    const { buildOuTree } = (await renderer('steps/accounts/ou-tree-model.ts')) as {
+      buildOuTree: (snapshot: Snapshot) => OuNode[];
+    };
+    const account = (id: string, ouId: string, status = 'ACTIVE') => ({ id, ouId, status });
+    const [root] = buildOuTree({
+      roots: [{ id: 'r-1', name: 'Root' }],
+      ous: [
+        { id: 'ou-b', name: 'Beta', parentId: 'r-1', path: 'Root/Beta' },
+        { id: 'ou-a', name: 'Alpha', parentId: 'r-1', path: 'Root/Alpha' },
+        { id: 'ou-a1', name: 'Deep', parentId: 'ou-a', path: 'Root/Alpha/Deep' },
+      ],
+      accounts: [
+        account('111111111111', 'r-1'),
+        account('222222222222', 'ou-a'),
+        account('333333333333', 'ou-a1'),
+        account('444444444444', 'ou-a1', 'SUSPENDED'),
+        account('555555555555', 'ou-b'),
+      ],
+    } as unknown as Snapshot);
+    assert.ok(root);
+    assert.deepEqual(
+      root.children.map((c) => c.path),
+      ['Root/Alpha', 'Root/Beta'],
+    );
+    const alpha = root.children[0] as OuNode;
+    assert.deepEqual(alpha.activeAccountIds.sort(), ['222222222222', '333333333333']);
+    assert.equal(alpha.accountCount, 3);
+    assert.deepEqual(alpha.children[0]?.activeAccountIds, ['333333333333']);
+    assert.equal(root.activeAccountIds.length, 4);
+    assert.equal(root.accountCount, 5);
+  });
 });

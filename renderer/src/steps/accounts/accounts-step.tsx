@@ -16,6 +16,7 @@ import {
 } from '../../../../main/core/onboarding/connection-names.js';
 import { update, useWizard } from '../../store/wizard-store.js';
 import type { Snapshot } from '../../store/wizard-state.js';
+import { OuTree } from './ou-tree.js';
 
 type Account = Snapshot['accounts'][number];
 
@@ -27,24 +28,6 @@ const STATUS_OPTIONS: SelectProps.Option[] = [
   { value: 'PENDING_CLOSURE', label: 'Pending closure' },
 ];
 const EMPTY: Account[] = [];
-
-/** Every OU by path (children indented under their parents), with how many active accounts it holds in all. */
-function ouChoices(snapshot: Snapshot | undefined): SelectProps.Option[] {
-  if (!snapshot) return [];
-  return [...snapshot.ous]
-    .sort((a, b) => a.path.localeCompare(b.path))
-    .map((ou) => {
-      const active = snapshot.accounts.filter(
-        (a) => a.status === 'ACTIVE' && (a.ouPath === ou.path || a.ouPath.startsWith(`${ou.path}/`)),
-      ).length;
-      const depth = ou.path.split('/').length - 2;
-      return {
-        value: ou.path,
-        label: `${'  '.repeat(Math.max(0, depth))}${ou.name}`,
-        description: `${ou.path} · ${active} active account${active === 1 ? '' : 's'}`,
-      };
-    });
-}
 
 /** Step 3: which accounts to connect. Suspended accounts are shown but cannot be chosen. */
 export function AccountsStep() {
@@ -72,142 +55,125 @@ export function AccountsStep() {
     },
   );
   const nameOverrides = useWizard((s) => s.nameOverrides);
-  const [ou, setOu] = useState<SelectProps.Option | null>(null);
-  const ouOptions = useMemo(() => ouChoices(snapshot), [snapshot]);
-  const selectOu = () => {
-    const path = ou?.value;
-    if (!path) return;
-    const inOu = accounts
-      .filter((a) => a.status === 'ACTIVE' && (a.ouPath === path || a.ouPath.startsWith(`${path}/`)))
-      .map((a) => a.id);
-    update((s) => ({ ...s, selected: [...new Set([...s.selected, ...inOu])] }));
-  };
   const chosen = useMemo(() => new Set(selectedIds), [selectedIds]);
   const selectedItems = accounts.filter((a) => chosen.has(a.id));
   const selectable = accounts.filter((a) => a.status === 'ACTIVE');
 
   return (
-    <Table
-      {...collectionProps}
-      ariaLabels={{
-        selectionGroupLabel: 'Accounts to connect',
-        allItemsSelectionLabel: () => 'Select all accounts',
-        itemSelectionLabel: (_s, item) => `Select ${item.name} (${item.id})`,
-        tableLabel: 'Accounts',
-        activateEditLabel: (_column, item) => `Edit the connection name of ${item.name}`,
-        cancelEditLabel: () => 'Cancel editing',
-        submitEditLabel: () => 'Save the connection name',
-        submittingEditText: () => 'Saving',
-      }}
-      variant="container"
-      wrapLines
-      selectionType="multi"
-      trackBy="id"
-      items={items}
-      selectedItems={selectedItems}
-      isItemDisabled={(item) => item.status !== 'ACTIVE'}
-      onSelectionChange={({ detail }) =>
-        update((s) => ({
-          ...s,
-          selected: detail.selectedItems.filter((a) => a.status === 'ACTIVE').map((a) => a.id),
-        }))
-      }
-      header={
-        <Header
-          variant="h2"
-          counter={`(${selectedItems.length}/${accounts.length})`}
-          description="Suspended and closing accounts cannot be connected."
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Select
-                ariaLabel="Organizational unit"
-                placeholder="Choose an OU"
-                selectedOption={ou}
-                options={ouOptions}
-                filteringType="auto"
-                onChange={({ detail }) => setOu(detail.selectedOption)}
-              />
-              <Button onClick={selectOu} disabled={!ou}>
-                Select OU
-              </Button>
-              <Button onClick={() => update((s) => ({ ...s, selected: selectable.map((a) => a.id) }))}>
-                Select all active
-              </Button>
-              <Button onClick={() => update((s) => ({ ...s, selected: [] }))}>Clear selection</Button>
-            </SpaceBetween>
-          }
-        >
-          Accounts
-        </Header>
-      }
-      filter={
-        <SpaceBetween direction="horizontal" size="s">
-          <TextFilter
-            {...filterProps}
-            filteringAriaLabel="Filter accounts"
-            filteringPlaceholder="Find by id, name, email or OU"
-            countText={`${filteredItemsCount ?? 0} matches`}
-          />
-          <Select
-            ariaLabel="Filter by status"
-            selectedOption={status}
-            options={STATUS_OPTIONS}
-            onChange={({ detail }) => setStatus(detail.selectedOption)}
-          />
-        </SpaceBetween>
-      }
-      pagination={<Pagination {...paginationProps} />}
-      submitEdit={(account, _column, value) => {
-        const name = String(value);
-        update((s) => ({ ...s, nameOverrides: { ...s.nameOverrides, [account.id]: name } }));
-      }}
-      columnDefinitions={[
-        { id: 'id', header: 'Account id', cell: (a) => a.id, sortingField: 'id' },
-        {
-          id: 'name',
-          header: 'Name',
-          cell: (a) => (a.isManagement ? `${a.name} (management)` : a.name),
-          sortingField: 'name',
-        },
-        { id: 'ou', header: 'OU', cell: (a) => a.ouPath, sortingField: 'ouPath' },
-        {
-          id: 'connection',
-          header: 'Connection name',
-          cell: (a) => nameOverrides[a.id] ?? defaultConnectionName(a.name, a.id),
-          editConfig: {
-            ariaLabel: 'Connection name',
-            editIconAriaLabel: 'editable',
-            errorIconAriaLabel: 'Connection name error',
-            validation: (_a, value) => {
-              if (value === undefined) return undefined;
-              const checked = validateConnectionName(String(value));
-              return checked.ok ? undefined : checked.message;
-            },
-            editingCell: (a, { currentValue, setValue }) => (
-              <Input
-                autoFocus
-                ariaLabel={`Connection name for ${a.name}`}
-                value={String(currentValue ?? nameOverrides[a.id] ?? defaultConnectionName(a.name, a.id))}
-                onChange={({ detail }) => setValue(detail.value)}
-              />
-            ),
+    <SpaceBetween size="l">
+      {snapshot ? <OuTree snapshot={snapshot} chosen={chosen} /> : null}
+      <Table
+        {...collectionProps}
+        ariaLabels={{
+          selectionGroupLabel: 'Accounts to connect',
+          allItemsSelectionLabel: () => 'Select all accounts',
+          itemSelectionLabel: (_s, item) => `Select ${item.name} (${item.id})`,
+          tableLabel: 'Accounts',
+          activateEditLabel: (_column, item) => `Edit the connection name of ${item.name}`,
+          cancelEditLabel: () => 'Cancel editing',
+          submitEditLabel: () => 'Save the connection name',
+          submittingEditText: () => 'Saving',
+        }}
+        variant="container"
+        wrapLines
+        selectionType="multi"
+        trackBy="id"
+        items={items}
+        selectedItems={selectedItems}
+        isItemDisabled={(item) => item.status !== 'ACTIVE'}
+        onSelectionChange={({ detail }) =>
+          update((s) => ({
+            ...s,
+            selected: detail.selectedItems.filter((a) => a.status === 'ACTIVE').map((a) => a.id),
+          }))
+        }
+        header={
+          <Header
+            variant="h2"
+            counter={`(${selectedItems.length}/${accounts.length})`}
+            description="Suspended and closing accounts cannot be connected."
+            actions={
+              <SpaceBetween direction="horizontal" size="xs">
+                <Button onClick={() => update((s) => ({ ...s, selected: selectable.map((a) => a.id) }))}>
+                  Select all active
+                </Button>
+                <Button onClick={() => update((s) => ({ ...s, selected: [] }))}>Clear selection</Button>
+              </SpaceBetween>
+            }
+          >
+            Accounts
+          </Header>
+        }
+        filter={
+          <SpaceBetween direction="horizontal" size="s">
+            <TextFilter
+              {...filterProps}
+              filteringAriaLabel="Filter accounts"
+              filteringPlaceholder="Find by id, name, email or OU"
+              countText={`${filteredItemsCount ?? 0} matches`}
+            />
+            <Select
+              ariaLabel="Filter by status"
+              selectedOption={status}
+              options={STATUS_OPTIONS}
+              onChange={({ detail }) => setStatus(detail.selectedOption)}
+            />
+          </SpaceBetween>
+        }
+        pagination={<Pagination {...paginationProps} />}
+        submitEdit={(account, _column, value) => {
+          const name = String(value);
+          update((s) => ({ ...s, nameOverrides: { ...s.nameOverrides, [account.id]: name } }));
+        }}
+        columnDefinitions={[
+          { id: 'id', header: 'Account id', cell: (a) => a.id, sortingField: 'id', minWidth: 150 },
+          {
+            id: 'name',
+            header: 'Name',
+            cell: (a) => (a.isManagement ? `${a.name} (management)` : a.name),
+            sortingField: 'name',
           },
-        },
-        { id: 'email', header: 'Email', cell: (a) => a.email },
-        {
-          id: 'status',
-          header: 'Status',
-          cell: (a) =>
-            a.status === 'ACTIVE' ? (
-              <StatusIndicator type="success">Active</StatusIndicator>
-            ) : (
-              <StatusIndicator type="stopped">
-                {a.status === 'SUSPENDED' ? 'Suspended' : 'Pending closure'}
-              </StatusIndicator>
-            ),
-          sortingField: 'status',
-        },
-      ]}
-    />
+          { id: 'ou', header: 'OU', cell: (a) => a.ouPath, sortingField: 'ouPath' },
+          {
+            id: 'connection',
+            header: 'Connection name',
+            cell: (a) => nameOverrides[a.id] ?? defaultConnectionName(a.name, a.id),
+            editConfig: {
+              ariaLabel: 'Connection name',
+              editIconAriaLabel: 'editable',
+              errorIconAriaLabel: 'Connection name error',
+              validation: (_a, value) => {
+                if (value === undefined) return undefined;
+                const checked = validateConnectionName(String(value));
+                return checked.ok ? undefined : checked.message;
+              },
+              editingCell: (a, { currentValue, setValue }) => (
+                <Input
+                  autoFocus
+                  ariaLabel={`Connection name for ${a.name}`}
+                  value={String(currentValue ?? nameOverrides[a.id] ?? defaultConnectionName(a.name, a.id))}
+                  onChange={({ detail }) => setValue(detail.value)}
+                />
+              ),
+            },
+          },
+          { id: 'email', header: 'Email', cell: (a) => a.email },
+          {
+            id: 'status',
+            header: 'Status',
+            minWidth: 130,
+            cell: (a) =>
+              a.status === 'ACTIVE' ? (
+                <StatusIndicator type="success">Active</StatusIndicator>
+              ) : (
+                <StatusIndicator type="stopped">
+                  {a.status === 'SUSPENDED' ? 'Suspended' : 'Pending closure'}
+                </StatusIndicator>
+              ),
+            sortingField: 'status',
+          },
+        ]}
+      />
+    </SpaceBetween>
   );
 }
