@@ -322,6 +322,17 @@ export const channels = {
     }),
     response: z.object({ accepted: z.boolean() }),
   },
+  'cur.status': {
+    /** The management account's Cost and Usage Reports: usable or not (with the fix), and the usable one's bucket. */
+    request: z.strictObject({ profile: profileNameSchema }),
+    response: z.object({
+      status: z.enum(['pass', 'warn', 'fail', 'unknown']),
+      summary: z.string(),
+      fix: z.string().optional(),
+      bucket: z.string().optional(),
+      report: z.string().optional(),
+    }),
+  },
   'templates.get': {
     request: emptyRequest,
     response: z.object({
@@ -437,6 +448,7 @@ export interface OrgConnectApi {
   health: { check: Method<'health.check'>; watch: Method<'health.watch'> };
   report: { export: Method<'report.export'> };
   templates: { get: Method<'templates.get'> };
+  cur: { status: Method<'cur.status'> };
   mfa: { answer: Method<'mfa.answer'> };
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;

@@ -48,6 +48,7 @@ const api: OrgConnectApi = {
   health: { check: call('health.check'), watch: call('health.watch') },
   report: { export: call('report.export') },
   templates: { get: call('templates.get') },
+  cur: { status: call('cur.status') },
   mfa: { answer: call('mfa.answer') },
   onEvent(listener: (event: HostEvent) => void): () => void {
     // The page gets the event payload only, never the IpcRendererEvent (it carries `sender`).

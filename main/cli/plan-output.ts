@@ -1,11 +1,24 @@
 import type { Plan } from '../core/onboarding/plan.js';
+import type { CostAndUsageReportStatus } from '../core/onboarding/cur-detection.js';
+import type { OnboardingRequest } from '../core/onboarding/onboarding.js';
 import { formatTable, type CliIo } from './output.js';
 
+export interface PlannedForOutput {
+  plan: Plan;
+  organizationId: string;
+  request: Pick<OnboardingRequest, 'costAndUsageReportBucket'>;
+  costAndUsageReport?: CostAndUsageReportStatus;
+}
+
 /** The documented `plan --json` shape (README). */
-export function planJson(plan: Plan, organizationId: string) {
+export function planJson({ plan, organizationId, request, costAndUsageReport }: PlannedForOutput) {
   return {
     organizationId,
     managementAccountId: plan.managementAccountId,
+    /** The bucket the Billing role may read (null: none). */
+    costAndUsageReportBucket: request.costAndUsageReportBucket ?? null,
+    /** What was found in the management account, when orgconnect looked (no --cur-bucket / --no-cur-bucket). */
+    ...(costAndUsageReport ? { costAndUsageReport } : {}),
     counts: plan.counts,
     items: plan.items.map((item) => ({
       accountId: item.accountId,
@@ -22,7 +35,21 @@ export function planJson(plan: Plan, organizationId: string) {
   };
 }
 
-export function printPlan(io: CliIo, plan: Plan): void {
+/** One line on the Cost and Usage Report the Billing role will read, or why there is none. */
+export function curLine({ request, costAndUsageReport: found }: PlannedForOutput): string {
+  const bucket = request.costAndUsageReportBucket;
+  if (bucket !== undefined && found?.bucket === bucket) {
+    return `Billing role reads CUR bucket ${bucket} (${found.report ?? 'the usable report'}; --cur-bucket picks another, --no-cur-bucket none).`;
+  }
+  if (bucket !== undefined) return `Billing role reads CUR bucket ${bucket}.`;
+  if (found === undefined) return 'Billing role reads no CUR bucket.';
+  const fix = found.fix ? ` Fix: ${found.fix}` : '';
+  if (found.status === 'unknown') return `Billing role reads no CUR bucket: ${found.summary}`;
+  return `Billing role reads no CUR bucket. ${found.summary}${fix}`;
+}
+
+export function printPlan(io: CliIo, planned: PlannedForOutput): void {
+  const { plan } = planned;
   io.stdout(
     formatTable(plan.items, [
       { header: 'ACCOUNT', value: (i) => i.accountId },
@@ -38,4 +65,5 @@ export function printPlan(io: CliIo, plan: Plan): void {
     `\nPlan: ${c.create} to create, ${c.update} to update, ${c.skip} already connected, ${c.blocked} blocked ` +
       `(${c.billing} Billing, ${c.resource} Resource).\n`,
   );
+  if (c.billing > 0) io.stdout(`${curLine(planned)}\n`);
 }

@@ -43,6 +43,8 @@ import type { CheckOptions } from './health/check-context.js';
 import type { HealthEvent, HealthMonitor } from './health/monitor.js';
 import { DEFAULT_ACCESS_ROLE_NAME } from './onboarding/account-credentials.js';
 import { renderCsvReport, renderJsonReport, renderXlsxReport } from './reports/index.js';
+import { createSdkCurPort } from './health/cur-port.js';
+import { detectCostAndUsageReport, type CostAndUsageReportStatus } from './onboarding/cur-detection.js';
 
 export interface HostServices {
   /** Asked for the current code of an MFA device when a profile's role chain needs one. */
@@ -119,7 +121,23 @@ export class OrgConnectService {
     );
   }
 
-  /** Discover, then preflight every selected account and plan. Reads AWS only. */
+  /** The management account's Cost and Usage Reports: is one usable by the platform, and its bucket. Reads only. */
+  async costAndUsageReport(profile: string): Promise<CostAndUsageReportStatus> {
+    const factory = await this.clientFactory(profile);
+    const endpoint = await factory.resolveEndpoint('Cost and Usage Report Service');
+    return detectCostAndUsageReport(
+      createSdkCurPort({
+        credentials: factory.credentials,
+        ...(endpoint === undefined ? {} : { endpoint }),
+      }),
+    );
+  }
+
+  /**
+   * Discover, then preflight every selected account and plan. Reads AWS only. With `detectCurBucket` and no bucket
+   * in the request, the bucket of a usable Cost and Usage Report is filled in; `request` in the result is what
+   * was planned (deploy it as it is, so the plan and the stacks agree).
+   */
   async plan(
     profile: string,
     request: OnboardingRequest,
@@ -127,8 +145,15 @@ export class OrgConnectService {
       onDiscovery?: (progress: DiscoveryProgress) => void;
       onPreflight?: (result: PreflightResult) => void;
       signal?: AbortSignal;
+      detectCurBucket?: boolean;
     } = {},
-  ): Promise<PlanResult & { snapshot: OrganizationSnapshot }> {
+  ): Promise<
+    PlanResult & {
+      snapshot: OrganizationSnapshot;
+      request: OnboardingRequest;
+      costAndUsageReport?: CostAndUsageReportStatus;
+    }
+  > {
     const factory = await this.clientFactory(profile);
     const snapshot = await this.discover(profile, {
       ...(options.onDiscovery ? { onProgress: options.onDiscovery } : {}),
@@ -143,12 +168,20 @@ export class OrgConnectService {
         },
       );
     }
+    let planned = request;
+    let costAndUsageReport: CostAndUsageReportStatus | undefined;
+    if (options.detectCurBucket && request.costAndUsageReportBucket === undefined) {
+      costAndUsageReport = await this.costAndUsageReport(profile);
+      if (costAndUsageReport.bucket !== undefined) {
+        planned = { ...request, costAndUsageReportBucket: costAndUsageReport.bucket };
+      }
+    }
     const result = await planOnboarding(
       { profile, factory, snapshot, ssoPortal: this.ssoPortalFor(profile) },
-      request,
+      planned,
       options,
     );
-    return { ...result, snapshot };
+    return { ...result, snapshot, request: planned, ...(costAndUsageReport ? { costAndUsageReport } : {}) };
   }
 
   /**

@@ -214,6 +214,7 @@ export function createServiceHandlers(
         base64: body.toString('base64'),
       };
     },
+    'cur.status': ({ profile }) => service.costAndUsageReport(profile),
     'templates.get': async () => {
       const templates = await loadTemplates();
       return {

@@ -88,6 +88,9 @@ async function createPlan(): Promise<boolean> {
           ? { accessMode: 'identity-center' as const, ssoRoleName: settings.ssoRoleName }
           : {}),
         ...(settings.roleName ? { roleName: settings.roleName } : {}),
+        ...(settings.costAndUsageReportBucket
+          ? { costAndUsageReportBucket: settings.costAndUsageReportBucket }
+          : {}),
       },
     });
     update((current) => ({ ...current, planned }));

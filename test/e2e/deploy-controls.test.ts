@@ -11,6 +11,7 @@ import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudfo
 import type { Browser, Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startCurTestServer, type CurTestServer } from '../support/cur-test-server.js';
 import {
   assumeRoleCredentials,
   MOTO_DEFAULT_CREDENTIALS,
@@ -28,6 +29,7 @@ const ACCESS_ROLE = 'OrganizationAccountAccessRole';
 describe('Deploy controls in Chromium: pause, resume, cancel', () => {
   let moto: MotoServer;
   let proxy: FaultProxy;
+  let cur: CurTestServer;
   let seeded: SeededOrganization;
   let host: BrowserHost;
   let browser: Browser;
@@ -39,7 +41,24 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
     seeded = await seedOrganization({ endpoint: moto.url, accounts: 10, depth: 1, branching: 2, seed: 11 });
     // Each account takes well over a second (CreateStack 700 ms plus the first status poll), one at a time.
     proxy = await startFaultProxy({ target: moto.url, seed: 3, latencyMs: { CreateStack: 700 } });
-    const files = writeTestAwsConfig(proxy.url);
+    // The CUR APIs (which moto lacks) answer from recordings: Connect finds a usable report and its bucket.
+    cur = await startCurTestServer();
+    const files = writeTestAwsConfig(
+      proxy.url,
+      [
+        '[profile with-cur]',
+        'region = us-east-1',
+        `endpoint_url = ${proxy.url}`,
+        'aws_access_key_id = testing',
+        'aws_secret_access_key = testing',
+        'services = recorded-billing',
+        '',
+        '[services recorded-billing]',
+        'cost_and_usage_report_service =',
+        `  endpoint_url = ${cur.url}`,
+        '',
+      ].join('\n'),
+    );
     host = await startBrowserHost({
       rendererDir: RENDERER_DIR,
       service: new OrgConnectService({
@@ -55,6 +74,7 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
     await browser?.close();
     await host?.close();
     await proxy?.stop();
+    await cur?.stop();
     await moto?.stop();
   });
 
@@ -85,10 +105,14 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
     const accounts = seeded.accounts.length;
     await page.goto(host.url);
     await page.getByRole('button', { name: /AWS profile/ }).click();
-    await page.getByRole('option', { name: /emulator/ }).click();
+    await page.getByRole('option', { name: /with-cur/ }).click();
     await page.getByRole('button', { name: 'Check access' }).click();
     await page.getByText(seeded.organizationId).waitFor();
+    // The recorded hourly report is usable (its deliveries are old: a warning) and pre-fills the bucket.
+    await page.getByText(/The Billing role will read bucket acme-billing-reports/).waitFor();
+    await screenshot(page, 'controls-connect-cur');
     await page.getByRole('button', { name: 'Next' }).click();
+    assert.equal(await page.getByLabel('Cost and Usage Report bucket').inputValue(), 'acme-billing-reports');
     await page.getByLabel('External ID').fill(EXTERNAL_ID);
     await page.getByLabel('Concurrency').fill('1');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -99,6 +123,7 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('table', { name: 'Plan' }).waitFor();
     assert.equal(await page.getByTestId('count-create').textContent(), String(accounts));
+    assert.equal(await page.getByTestId('cur-bucket').textContent(), 'acme-billing-reports');
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('button', { name: 'Start deploy' }).click();

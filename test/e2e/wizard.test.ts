@@ -111,6 +111,8 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await page.getByRole('button', { name: 'Check access' }).click();
     await page.getByText(seeded.organizationId).waitFor();
     await page.getByText(`${seeded.accounts.length} (1 not active)`).waitFor();
+    // moto has no CUR API: said plainly, and not a blocker.
+    await page.getByText('Cost and Usage Report not checked').waitFor();
     await screenshot(page, '1-connect');
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -188,6 +190,7 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     assert.equal(await page.getByTestId('count-total').textContent(), String(seeded.accounts.length));
     assert.equal(await page.getByTestId('count-create').textContent(), String(deployable.length));
     assert.equal(await page.getByTestId('count-blocked').textContent(), '2');
+    assert.equal(await page.getByTestId('cur-bucket').textContent(), 'none');
     await plan.getByRole('row').filter({ hasText: renamed.id }).getByText('team-payments-prod').waitFor();
     await page.getByRole('button', { name: 'CloudFormation templates' }).click();
     await page

@@ -42,6 +42,7 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'health.watch': { profile: 'emulator', everyMinutes: 15, skip: ['cur'] },
   'report.export': { format: 'csv' },
   'templates.get': {},
+  'cur.status': { profile: 'prod-mgmt' },
   'mfa.answer': { promptId: 'a'.repeat(32), code: '123456' },
 };
 
@@ -86,6 +87,7 @@ const BAD: { [C in Channel]: unknown[] } = {
   ],
   'report.export': [{}, { format: 'pdf' }, { format: 'csv', path: '/etc/passwd' }],
   'templates.get': [{ kind: 'billing' }],
+  'cur.status': [{}, { profile: 'p', bucket: 'b' }, { profile: 42 }],
   'mfa.answer': [
     {},
     { promptId: 'a'.repeat(32), code: '12345' },
@@ -116,7 +118,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 17);
+    assert.equal(CHANNELS.length, 18);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import type { CliContext } from './index.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
-import { addOnboardingOptions, onboardingRequest, type OnboardingFlags } from './onboarding-options.js';
+import {
+  addOnboardingOptions,
+  detectCurBucket,
+  onboardingRequest,
+  type OnboardingFlags,
+} from './onboarding-options.js';
 import { printPlan } from '../plan-output.js';
 import { progressDots } from './plan.js';
 import { OrgConnectError } from '../../core/errors.js';
@@ -28,10 +33,13 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
       const request = onboardingRequest(flags, context.env);
       const profile = requireProfile(flags, context);
       const service = serviceForCli(context, { dataDir: flags.dataDir });
-      const planned = await service.plan(profile, request, { onPreflight: progressDots(context, json) });
+      const planned = await service.plan(profile, request, {
+        onPreflight: progressDots(context, json),
+        detectCurBucket: detectCurBucket(flags),
+      });
       if (io.isInteractive) io.stderr('\r\x1b[K');
       const { counts } = planned.plan;
-      if (!json) printPlan(io, planned.plan);
+      if (!json) printPlan(io, planned);
       if (counts.create + counts.update === 0 && counts.blocked === 0) {
         if (!json) io.stdout('Nothing to deploy: every selected account is already connected.\n');
       }
@@ -53,7 +61,8 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
           return;
         }
       }
-      const run = await service.createRun(profile, request, planned, { concurrency });
+      // The request as planned (with the detected CUR bucket, if any): the stacks get what the plan showed.
+      const run = await service.createRun(profile, planned.request, planned, { concurrency });
       context.exitCode = await driveRun(context, run, { json, resumed: false, mode: 'start' });
     });
 }

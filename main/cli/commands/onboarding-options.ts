@@ -15,7 +15,8 @@ export interface OnboardingFlags {
   rolePath?: string;
   mode: 'stacks' | 'stacksets';
   namePrefix?: string;
-  curBucket?: string;
+  /** A bucket name; false with --no-cur-bucket; absent: the bucket of a usable report found in the account. */
+  curBucket?: string | false;
   dataDir?: string;
   json?: boolean;
 }
@@ -54,7 +55,11 @@ export function addOnboardingOptions(command: Command): Command {
         .default('stacks'),
     )
     .option('--name-prefix <prefix>', 'prefix for connection names')
-    .option('--cur-bucket <bucket>', 'S3 bucket of the Cost and Usage Report (Billing stack)')
+    .option(
+      '--cur-bucket <bucket>',
+      'S3 bucket of the Cost and Usage Report the Billing role may read (default: that of a usable report found)',
+    )
+    .option('--no-cur-bucket', 'let the Billing role read no CUR bucket (and do not look for a report)')
     .option('--data-dir <dir>', 'where runs are journaled (default: ORGCONNECT_HOME or the app-data folder)')
     .option('--json', 'machine-readable output (see README)');
 }
@@ -81,4 +86,9 @@ export function onboardingRequest(flags: OnboardingFlags, env: NodeJS.ProcessEnv
     ...(flags.namePrefix ? { namePrefix: flags.namePrefix } : {}),
     ...(flags.curBucket ? { costAndUsageReportBucket: flags.curBucket } : {}),
   };
+}
+
+/** Look for a usable Cost and Usage Report's bucket only when the user named none and did not refuse one. */
+export function detectCurBucket(flags: OnboardingFlags): boolean {
+  return flags.curBucket === undefined;
 }

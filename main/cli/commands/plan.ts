@@ -3,7 +3,12 @@ import type { CliContext } from './index.js';
 import { printJson } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
-import { addOnboardingOptions, onboardingRequest, type OnboardingFlags } from './onboarding-options.js';
+import {
+  addOnboardingOptions,
+  detectCurBucket,
+  onboardingRequest,
+  type OnboardingFlags,
+} from './onboarding-options.js';
 import { planJson, printPlan } from '../plan-output.js';
 
 export function registerPlanCommand(program: Command, context: CliContext): void {
@@ -17,9 +22,10 @@ export function registerPlanCommand(program: Command, context: CliContext): void
     const service = serviceForCli(context, { dataDir: flags.dataDir });
     const result = await service.plan(requireProfile(flags, context), request, {
       onPreflight: progressDots(context, flags.json === true),
+      detectCurBucket: detectCurBucket(flags),
     });
-    if (flags.json) printJson(io, planJson(result.plan, result.organizationId));
-    else printPlan(io, result.plan);
+    if (flags.json) printJson(io, planJson(result));
+    else printPlan(io, result);
   });
 }
 

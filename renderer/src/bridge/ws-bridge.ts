@@ -93,6 +93,7 @@ export function createWebSocketApi(url = defaultUrl()): OrgConnectApi {
     health: { check: call('health.check'), watch: call('health.watch') },
     report: { export: call('report.export') },
     templates: { get: call('templates.get') },
+    cur: { status: call('cur.status') },
     mfa: { answer: call('mfa.answer') },
     onEvent(listener) {
       listeners.add(listener);

@@ -23,6 +23,8 @@ export interface Settings {
   /** The permission set, for `identity-center`. */
   ssoRoleName: string;
   concurrency: number;
+  /** The S3 bucket the Billing role may read (the CUR's); empty: none. Pre-filled from the report found on Connect. */
+  costAndUsageReportBucket: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -34,6 +36,7 @@ export const DEFAULT_SETTINGS: Settings = {
   access: 'access-role',
   ssoRoleName: '',
   concurrency: 8,
+  costAndUsageReportBucket: '',
 };
 
 /** One row of the Deploy table: a plan item and what the run has done with it so far. */
@@ -80,6 +83,8 @@ export interface WizardState {
   counts?: StateCounts;
   deploy: Record<string, DeployRow>;
   health?: HealthSummary;
+  /** The management account's Cost and Usage Reports, as read on Connect. */
+  costAndUsageReport?: ResponseOf<'cur.status'>;
   /** How often the host re-checks the connections on its own (minutes); null or absent: only on "Check now". */
   healthEveryMinutes?: number | null;
   /** The Deploy row whose stack events the side panel shows. */

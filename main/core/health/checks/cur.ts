@@ -132,19 +132,37 @@ function exportCandidate(detail: DataExportDetail, now: number, staleHours: numb
   return c;
 }
 
+function candidatesFrom(evidence: CurEvidence, now: number, staleHours: number): Candidate[] {
+  return [
+    ...(evidence.reports.ok ? evidence.reports.value.map((r) => legacyCandidate(r, now, staleHours)) : []),
+    ...(evidence.exports.ok
+      ? evidence.exports.value.flatMap((e) => exportCandidate(e, now, staleHours) ?? [])
+      : []),
+  ];
+}
+
+/**
+ * The report the platform would read — a usable one, preferring one delivered recently — with its bucket, for
+ * pre-filling the Billing role's S3 read. Undefined when no report is usable.
+ */
+export function bestUsableReport(
+  evidence: CurEvidence,
+  options: { now: number; staleHours?: number },
+): { label: string; bucket: string | undefined } | undefined {
+  const usable = candidatesFrom(evidence, options.now, options.staleHours ?? 48).filter(
+    (c) => c.problems.length === 0,
+  );
+  const best = usable.find((c) => c.warnings.length === 0) ?? usable[0];
+  return best === undefined ? undefined : { label: best.label, bucket: best.bucket };
+}
+
 /** Pure: decides the CUR check from what the APIs answered. */
 export function evaluateCur(
   connection: Pick<Connection, 'curBucket'>,
   evidence: CurEvidence,
   options: { now: number; staleHours?: number },
 ): CheckResult {
-  const stale = options.staleHours ?? 48;
-  const candidates: Candidate[] = [
-    ...(evidence.reports.ok ? evidence.reports.value.map((r) => legacyCandidate(r, options.now, stale)) : []),
-    ...(evidence.exports.ok
-      ? evidence.exports.value.flatMap((e) => exportCandidate(e, options.now, stale) ?? [])
-      : []),
-  ];
+  const candidates = candidatesFrom(evidence, options.now, options.staleHours ?? 48);
   const notes: string[] = [];
   for (const candidate of candidates) {
     if (connection.curBucket && candidate.bucket && candidate.bucket !== connection.curBucket) {

@@ -10,6 +10,7 @@ import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import Link from '@cloudscape-design/components/link';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
+import type { ResponseOf } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
 import { clearErrors, reportError, update, useWizard } from '../../store/wizard-store.js';
 import { withFlash } from '../../store/wizard-state.js';
@@ -24,9 +25,36 @@ const KIND_LABELS: Record<string, string> = {
   unknown: 'Unknown',
 };
 
+/** The management account's Cost and Usage Report, as the platform needs it: usable (and its bucket), or the fix. */
+function CurStatus({ status }: { status: ResponseOf<'cur.status'> | undefined }) {
+  if (!status) return null;
+  if (status.status === 'pass' || status.status === 'warn') {
+    return (
+      <Alert type={status.status === 'pass' ? 'success' : 'warning'} header="Cost and Usage Report">
+        {status.summary}
+        {status.bucket ? ` The Billing role will read bucket ${status.bucket} (change it in Settings).` : ''}
+        {status.fix ? ` Fix: ${status.fix}` : ''}
+      </Alert>
+    );
+  }
+  if (status.status === 'fail') {
+    return (
+      <Alert type="warning" header="NO_USABLE_CUR">
+        {status.summary} The platform needs one to read your costs.{status.fix ? ` Fix: ${status.fix}` : ''}
+      </Alert>
+    );
+  }
+  return (
+    <Alert type="info" header="Cost and Usage Report not checked">
+      {status.summary} Connecting works without it; the Billing health check looks again after the deploy.
+    </Alert>
+  );
+}
+
 /** Step 1: pick the management profile and see the Organization it reaches. */
 export function ConnectStep() {
   const profiles = useWizard((s) => s.profiles);
+  const costAndUsageReport = useWizard((s) => s.costAndUsageReport);
   const profile = useWizard((s) => s.profile);
   const identity = useWizard((s) => s.identity);
   const snapshot = useWizard((s) => s.snapshot);
@@ -57,7 +85,7 @@ export function ConnectStep() {
     setChecking(true);
     clearErrors();
     update((s) => {
-      const { identity: _i, snapshot: _s, planned: _p, ...rest } = s;
+      const { identity: _i, snapshot: _s, planned: _p, costAndUsageReport: _c, ...rest } = s;
       return { ...rest, selected: [] };
     });
     try {
@@ -71,6 +99,18 @@ export function ConnectStep() {
         // Every active account is chosen by default; the user narrows it down on the Accounts step.
         selected: found.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id),
       }));
+      if (who.isManagementAccount) {
+        // Reads only; a failure here is shown as "not checked", never as a blocker.
+        const cur = await api.cur.status({ profile });
+        update((s) => ({
+          ...s,
+          costAndUsageReport: cur,
+          settings:
+            cur.bucket && s.settings.costAndUsageReportBucket === ''
+              ? { ...s.settings, costAndUsageReportBucket: cur.bucket }
+              : s.settings,
+        }));
+      }
     } catch (error) {
       reportError(error);
     } finally {
@@ -195,6 +235,7 @@ export function ConnectStep() {
                 Organizations.
               </Alert>
             ) : null}
+            <CurStatus status={costAndUsageReport} />
             <ColumnLayout columns={1}>
               <KeyValuePairs
                 columns={4}

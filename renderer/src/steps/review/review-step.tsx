@@ -24,6 +24,7 @@ const NO_ITEMS: PlanItem[] = [];
 export function ReviewStep() {
   const planned = useWizard((s) => s.planned);
   const activity = useWizard((s) => s.activity);
+  const curBucket = useWizard((s) => s.settings.costAndUsageReportBucket);
   const { items, collectionProps, filterProps, filteredItemsCount } = useCollection(
     planned?.plan.items ?? NO_ITEMS,
     {
@@ -60,6 +61,10 @@ export function ReviewStep() {
             { label: 'Billing stacks', value: counts.billing },
             { label: 'Resource stacks', value: counts.resource },
             { label: 'Organization', value: planned.organizationId },
+            {
+              label: 'Billing role reads CUR bucket',
+              value: <span data-testid="cur-bucket">{curBucket || 'none'}</span>,
+            },
           ]}
         />
       </Container>

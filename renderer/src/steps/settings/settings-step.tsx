@@ -119,6 +119,18 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
             </FormField>
           ) : null}
           <FormField
+            label="Cost and Usage Report bucket"
+            description="The S3 bucket the Billing role may read: the one your Cost and Usage Report is delivered to, found on Connect. Empty: the role reads no bucket."
+            errorText={errors.costAndUsageReportBucket}
+          >
+            <Input
+              ariaLabel="Cost and Usage Report bucket"
+              value={settings.costAndUsageReportBucket}
+              placeholder="No bucket"
+              onChange={({ detail }) => set('costAndUsageReportBucket', detail.value.trim())}
+            />
+          </FormField>
+          <FormField
             label="Concurrency"
             description="Accounts deployed at the same time (1–64)."
             errorText={errors.concurrency}

@@ -22,6 +22,13 @@ export function settingsErrors(settings: Settings): SettingsErrors {
   if (settings.access === 'access-role' && !ROLE_NAME.test(settings.accessRoleName)) {
     errors.accessRoleName = 'A role name has 1–64 letters, digits and + = , . @ - _ characters.';
   }
+  if (
+    settings.costAndUsageReportBucket !== '' &&
+    !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(settings.costAndUsageReportBucket)
+  ) {
+    errors.costAndUsageReportBucket =
+      'An S3 bucket name has 3–63 lowercase letters, digits, dots and hyphens, and starts and ends with a letter or digit.';
+  }
   if (!Number.isInteger(settings.concurrency) || settings.concurrency < 1 || settings.concurrency > 64) {
     errors.concurrency = 'Concurrency is a whole number from 1 to 64.';
   }
