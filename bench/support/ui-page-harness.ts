@@ -27,7 +27,7 @@ export function pageHarness(data: UiStubData): string {
     health: { check: ok(data.health), watch: async (r) => ({ profile: r.profile, everyMinutes: r.everyMinutes ?? null }) },
     report: { export: refused },
     templates: { get: ok(data.templates) },
-    cur: { status: ok({ status: 'pass', summary: 'CUR report bench meets the platform\'s requirements.', bucket: 'bench-cur', report: 'CUR report bench' }) },
+    cur: { status: ok({ status: 'pass', summary: 'CUR report bench meets the requirements of the platform.', bucket: 'bench-cur', report: 'CUR report bench' }) },
     mfa: { answer: async () => ({ accepted: false }) },
     onEvent(listener) { listeners.add(listener); return () => listeners.delete(listener); },
   };

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import AppLayout from '@cloudscape-design/components/app-layout';
 import Flashbar from '@cloudscape-design/components/flashbar';
 import Wizard from '@cloudscape-design/components/wizard';
@@ -18,9 +19,14 @@ import {
   connectHostEvents,
   dismissFlash,
   getState,
+  profilesOpenElsewhere,
   reportError,
+  setStep,
+  switchWorkspace,
   update,
+  useStep,
   useWizard,
+  useWorkspaces,
 } from './store/wizard-store.js';
 import { selectionSpec, withFlash } from './store/wizard-state.js';
 
@@ -34,6 +40,13 @@ function blocker(step: number): { code: string; message: string; fix: string } |
       code: 'CONNECT_FIRST',
       message: 'No Organization checked yet.',
       fix: 'Choose a profile, then "Check access".',
+    };
+  }
+  if (step === 0 && s.profile && profilesOpenElsewhere().includes(s.profile)) {
+    return {
+      code: 'PROFILE_ALREADY_OPEN',
+      message: `Profile "${s.profile}" is already being onboarded in another Organization tab.`,
+      fix: 'Switch to that tab above, or choose another management profile here.',
     };
   }
   if (step === 0 && s.identity && !s.identity.isManagementAccount) {
@@ -101,11 +114,27 @@ async function createPlan(): Promise<boolean> {
   }
 }
 
+/** With more than one management profile open: which Organization the wizard below works on. */
+function OrganizationSwitcher() {
+  const { workspaces, activeId } = useWorkspaces();
+  if (workspaces.length < 2) return null;
+  return (
+    <div style={{ marginBottom: 16 }}>
+      <SegmentedControl
+        label="Organization"
+        selectedId={activeId}
+        options={workspaces.map((w) => ({ id: w.id, text: w.label }))}
+        onChange={({ detail }) => switchWorkspace(detail.selectedId)}
+      />
+    </div>
+  );
+}
+
 /** The app shell: the wizard (Connect → Settings → Accounts → Review → Deploy → Health) and its messages. */
 export function App() {
   const flashes = useWizard((s) => s.flashes);
   const focusedRow = useWizard((s) => s.focusedRow);
-  const [step, setStep] = useState(0);
+  const step = useStep();
   const [loadingNext, setLoadingNext] = useState(false);
   const [showSettingsErrors, setShowSettingsErrors] = useState(false);
   const settings = useWizard((s) => s.settings);
@@ -165,6 +194,7 @@ export function App() {
       content={
         <>
           <MfaPrompt />
+          <OrganizationSwitcher />
           <ReturningUser onOpenStep={setStep} />
           <Wizard
             activeStepIndex={step}

@@ -8,8 +8,37 @@ import type { HostEvent } from '../../../preload/contract.js';
 import { recordStackEvents } from './stack-events.js';
 import { applyHostEvent, INITIAL_STATE, withFlash, type WizardState } from './wizard-state.js';
 
+/**
+ * One workspace per management profile being onboarded: each Organization has its own wizard state (selection,
+ * plan, run, health) and step, so several Organizations can be set up side by side while their runs go on in the
+ * host. The steps read and update the active workspace only; host events reach every workspace (each keeps what
+ * concerns its own profile and run).
+ */
+interface Workspace {
+  id: string;
+  state: WizardState;
+  step: number;
+}
+
+let workspaces: Workspace[] = [{ id: 'org-1', state: INITIAL_STATE, step: 0 }];
+let activeId = 'org-1';
 let state: WizardState = INITIAL_STATE;
+let version = 0;
 const listeners = new Set<() => void>();
+
+function notify(): void {
+  version += 1;
+  for (const listener of listeners) listener();
+}
+
+function activeWorkspace(): Workspace {
+  return workspaces.find((w) => w.id === activeId) ?? (workspaces[0] as Workspace);
+}
+
+function replaceActive(change: Partial<Workspace>): void {
+  workspaces = workspaces.map((w) => (w.id === activeId ? { ...w, ...change } : w));
+  state = activeWorkspace().state;
+}
 
 export function getState(): WizardState {
   return state;
@@ -18,8 +47,8 @@ export function getState(): WizardState {
 export function update(change: (current: WizardState) => WizardState): void {
   const next = change(state);
   if (next === state) return;
-  state = next;
-  for (const listener of listeners) listener();
+  replaceActive({ state: next });
+  notify();
 }
 
 function subscribe(listener: () => void): () => void {
@@ -30,6 +59,69 @@ function subscribe(listener: () => void): () => void {
 export function useWizard<T>(select: (current: WizardState) => T): T {
   return useSyncExternalStore(subscribe, () => select(state));
 }
+
+/** The active workspace's wizard step. */
+export function useStep(): number {
+  return useSyncExternalStore(subscribe, () => activeWorkspace().step);
+}
+
+export function setStep(step: number): void {
+  if (activeWorkspace().step === step) return;
+  replaceActive({ step });
+  notify();
+}
+
+export interface WorkspaceSummary {
+  id: string;
+  label: string;
+}
+
+let summaries: { version: number; value: WorkspaceSummary[] } = { version: -1, value: [] };
+/** The workspaces, labelled by profile and Organization, for the switcher. */
+export function useWorkspaces(): { workspaces: WorkspaceSummary[]; activeId: string } {
+  const list = useSyncExternalStore(subscribe, () => {
+    if (summaries.version !== version) {
+      const value = workspaces.map((w, index) => ({
+        id: w.id,
+        label: w.state.profile
+          ? `${w.state.profile}${w.state.snapshot ? ` · ${w.state.snapshot.organization.id}` : ''}`
+          : `Organization ${index + 1}`,
+      }));
+      // Same labels, same array: no re-render for events that change nothing here.
+      const same =
+        value.length === summaries.value.length &&
+        value.every((v, i) => v.id === summaries.value[i]?.id && v.label === summaries.value[i]?.label);
+      summaries = { version, value: same ? summaries.value : value };
+    }
+    return summaries.value;
+  });
+  const active = useSyncExternalStore(subscribe, () => activeId);
+  return { workspaces: list, activeId: active };
+}
+
+/** Opens a workspace for another management profile (with the same platform settings) and switches to it. */
+export function addWorkspace(): void {
+  const id = `org-${workspaces.length + 1}`;
+  workspaces = [...workspaces, { id, state: { ...INITIAL_STATE, settings: state.settings }, step: 0 }];
+  activeId = id;
+  state = activeWorkspace().state;
+  notify();
+}
+
+export function switchWorkspace(id: string): void {
+  if (id === activeId || !workspaces.some((w) => w.id === id)) return;
+  activeId = id;
+  state = activeWorkspace().state;
+  notify();
+}
+
+/** Management profiles open in the other workspaces (one profile, one workspace). */
+export function profilesOpenElsewhere(): string[] {
+  return workspaces.flatMap((w) => (w.id !== activeId && w.state.profile ? [w.state.profile] : []));
+}
+
+/** Prompts are for the person at the screen: they go to the workspace they are looking at. */
+const FOR_THE_ACTIVE_WORKSPACE_ONLY = new Set<HostEvent['type']>(['mfa-prompt', 'login-prompt']);
 
 let connected = false;
 let queued: HostEvent[] = [];
@@ -47,7 +139,18 @@ export function connectHostEvents(): void {
       const batch = queued;
       queued = [];
       recordStackEvents(batch, state.runId);
-      update((current) => batch.reduce(applyHostEvent, current));
+      let changed = false;
+      workspaces = workspaces.map((w) => {
+        const events =
+          w.id === activeId ? batch : batch.filter((e) => !FOR_THE_ACTIVE_WORKSPACE_ONLY.has(e.type));
+        const next = events.reduce(applyHostEvent, w.state);
+        if (next === w.state) return w;
+        changed = true;
+        return { ...w, state: next };
+      });
+      if (!changed) return;
+      state = activeWorkspace().state;
+      notify();
     };
     // A hidden page gets no animation frames; a timer keeps its state current all the same.
     if (document.visibilityState === 'visible') requestAnimationFrame(flush);

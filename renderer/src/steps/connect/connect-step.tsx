@@ -12,7 +12,7 @@ import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { ResponseOf } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
-import { clearErrors, reportError, update, useWizard } from '../../store/wizard-store.js';
+import { addWorkspace, clearErrors, reportError, update, useWizard } from '../../store/wizard-store.js';
 import { withFlash } from '../../store/wizard-state.js';
 
 const KIND_LABELS: Record<string, string> = {
@@ -219,7 +219,19 @@ export function ConnectStep() {
         </SpaceBetween>
       </Container>
       {identity ? (
-        <Container header={<Header variant="h2">Organization</Header>}>
+        <Container
+          header={
+            <Header
+              variant="h2"
+              actions={
+                snapshot ? <Button onClick={addWorkspace}>Add another management profile</Button> : undefined
+              }
+              description="Several Organizations (payer accounts)? Add each management profile; each gets its own tab."
+            >
+              Organization
+            </Header>
+          }
+        >
           <SpaceBetween size="m">
             {identity.isManagementAccount ? null : (
               <Alert type="error" header="NOT_MANAGEMENT_ACCOUNT">

@@ -1,0 +1,154 @@
+// Two management profiles, two Organizations (two moto servers), onboarded
+// side by side in one window: "Add another management profile" opens a second tab; each tab keeps its own
+// selection, plan and run; deploying in one does not touch the other. Checked against what each moto holds.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { Browser, Page } from 'playwright';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import {
+  assumeRoleCredentials,
+  MOTO_DEFAULT_CREDENTIALS,
+  seedOrganization,
+  type SeededOrganization,
+} from '../support/seed-org.js';
+import { writeTestAwsConfig } from '../support/aws-test-config.js';
+import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
+import { OrgConnectService } from '../../main/core/service.js';
+import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
+
+const EXTERNAL_ID = 'cz-e2e-two-orgs-31c7';
+
+describe('two Organizations side by side in Chromium', () => {
+  let first: { moto: MotoServer; seeded: SeededOrganization };
+  let second: { moto: MotoServer; seeded: SeededOrganization };
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    assertRendererBuilt();
+    const start = async (seed: number) => {
+      const moto = await startMoto();
+      const seeded = await seedOrganization({
+        endpoint: moto.url,
+        accounts: 3,
+        depth: 1,
+        branching: 1,
+        seed,
+      });
+      return { moto, seeded };
+    };
+    // Both management accounts are moto's default account id (moto acts in an assumed role's account only for
+    // its default account); the Organizations, their ids and their member accounts differ.
+    [first, second] = await Promise.all([start(21), start(22)]);
+    assert.notEqual(first.seeded.organizationId, second.seeded.organizationId);
+    const files = writeTestAwsConfig(
+      first.moto.url,
+      [
+        '[profile second-payer]',
+        'region = us-east-1',
+        `endpoint_url = ${second.moto.url}`,
+        'aws_access_key_id = testing',
+        'aws_secret_access_key = testing',
+        '',
+      ].join('\n'),
+    );
+    host = await startBrowserHost({
+      rendererDir: RENDERER_DIR,
+      service: new OrgConnectService({
+        env: files.env,
+        dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-')),
+      }),
+    });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.setDefaultTimeout(30_000);
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+    await Promise.all([first?.moto.stop(), second?.moto.stop()]);
+  });
+
+  const stacksIn = async (moto: MotoServer, seeded: SeededOrganization): Promise<number> => {
+    let total = 0;
+    for (const account of seeded.accounts) {
+      const credentials = account.isManagement
+        ? MOTO_DEFAULT_CREDENTIALS
+        : await assumeRoleCredentials(
+            moto.url,
+            `arn:aws:iam::${account.id}:role/OrganizationAccountAccessRole`,
+          );
+      const cfn = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.url, credentials });
+      const out = await cfn.send(new ListStacksCommand({}));
+      total += (out.StackSummaries ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE').length;
+    }
+    return total;
+  };
+
+  const connect = async (profile: RegExp, organizationId: string) => {
+    await page.getByRole('button', { name: /AWS profile/ }).click();
+    await page.getByRole('option', { name: profile }).click();
+    await page.getByRole('button', { name: 'Check access' }).click();
+    await page.getByText(organizationId).first().waitFor();
+  };
+
+  /** Settings → Accounts (all) → Review → Deploy, in the active tab; returns the result line. */
+  const deployAll = async (accounts: number) => {
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('External ID').fill(EXTERNAL_ID);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText(`(${accounts}/${accounts})`).waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('table', { name: 'Plan' }).waitFor();
+    assert.equal(await page.getByTestId('count-create').textContent(), String(accounts));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Start deploy' }).click();
+    await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+    return page.getByTestId('run-result').textContent();
+  };
+
+  test('each Organization gets its own tab, plan and run; each moto holds only its own stacks', async () => {
+    const a = first.seeded;
+    const b = second.seeded;
+    await page.goto(host.url);
+    await connect(/emulator/, a.organizationId);
+    await page.getByRole('button', { name: 'Add another management profile' }).click();
+    const tabs = page.getByRole('toolbar', { name: 'Organization' });
+    await tabs.getByText(`emulator · ${a.organizationId}`).waitFor();
+    await connect(/second-payer/, b.organizationId);
+    await tabs.getByText(`second-payer · ${b.organizationId}`).waitFor();
+    await screenshot(page, 'two-orgs-connect');
+
+    // The second Organization first: deployed while the first waits on its Connect step.
+    assert.equal(
+      await deployAll(b.accounts.length),
+      `Finished: ${b.accounts.length} connected, 0 failed, 0 skipped`,
+    );
+    assert.equal(await stacksIn(second.moto, b), b.accounts.length);
+    assert.equal(await stacksIn(first.moto, a), 0, 'the other Organization was not touched');
+
+    // Back to the first tab: still on Connect, with its own Organization; then its own run.
+    await tabs.getByRole('button', { name: `emulator · ${a.organizationId}` }).click();
+    await page.getByText(`${a.accounts.length} (0 not active)`).waitFor();
+    assert.equal(await page.getByText(b.organizationId).count(), 1, 'only the tab label names the other one');
+    assert.equal(
+      await deployAll(a.accounts.length),
+      `Finished: ${a.accounts.length} connected, 0 failed, 0 skipped`,
+    );
+    await screenshot(page, 'two-orgs-deployed');
+    assert.equal(await stacksIn(first.moto, a), a.accounts.length);
+    assert.equal(await stacksIn(second.moto, b), b.accounts.length);
+
+    // The second tab kept its finished run.
+    await tabs.getByRole('button', { name: `second-payer · ${b.organizationId}` }).click();
+    assert.equal(
+      await page.getByTestId('run-result').textContent(),
+      `Finished: ${b.accounts.length} connected, 0 failed, 0 skipped`,
+    );
+  });
+});
