@@ -7,87 +7,55 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
-import type { Browser, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startCurTestServer, type CurTestServer } from '../support/cur-test-server.js';
 import {
-  assumeRoleCredentials,
-  MOTO_DEFAULT_CREDENTIALS,
-  seedOrganization,
-  type SeededOrganization,
-} from '../support/seed-org.js';
+  profileWithRecordedCur,
+  startCurTestServer,
+  type CurTestServer,
+} from '../support/cur-test-server.js';
+import { stackCountIn, seedOrganization, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
+import { openAppInChromium, screenshot } from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
-import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
 
 const EXTERNAL_ID = 'cz-e2e-controls-9b1d';
-const ACCESS_ROLE = 'OrganizationAccountAccessRole';
 
 describe('Deploy controls in Chromium: pause, resume, cancel', () => {
   let moto: MotoServer;
   let proxy: FaultProxy;
   let cur: CurTestServer;
   let seeded: SeededOrganization;
-  let host: BrowserHost;
-  let browser: Browser;
   let page: Page;
+  let appUrl: string;
+  let closeApp: (() => Promise<void>) | undefined;
 
   before(async () => {
-    assertRendererBuilt();
     moto = await startMoto();
     seeded = await seedOrganization({ endpoint: moto.url, accounts: 10, depth: 1, branching: 2, seed: 11 });
     // Each account takes well over a second (CreateStack 700 ms plus the first status poll), one at a time.
     proxy = await startFaultProxy({ target: moto.url, seed: 3, latencyMs: { CreateStack: 700 } });
     // The CUR APIs (which moto lacks) answer from recordings: Connect finds a usable report and its bucket.
     cur = await startCurTestServer();
-    const files = writeTestAwsConfig(
-      proxy.url,
-      [
-        '[profile with-cur]',
-        'region = us-east-1',
-        `endpoint_url = ${proxy.url}`,
-        'aws_access_key_id = testing',
-        'aws_secret_access_key = testing',
-        'services = recorded-billing',
-        '',
-        '[services recorded-billing]',
-        'cost_and_usage_report_service =',
-        `  endpoint_url = ${cur.url}`,
-        '',
-      ].join('\n'),
-    );
-    host = await startBrowserHost({
-      rendererDir: RENDERER_DIR,
+    const files = writeTestAwsConfig(proxy.url, profileWithRecordedCur('with-cur', proxy.url, cur.url));
+    ({
+      page,
+      close: closeApp,
+      url: appUrl,
+    } = await openAppInChromium({
       service: new OrgConnectService({
         env: files.env,
         dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-')),
       }),
-    });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(30_000);
+    }));
   });
   after(async () => {
-    await browser?.close();
-    await host?.close();
+    await closeApp?.();
     await proxy?.stop();
     await cur?.stop();
     await moto?.stop();
   });
-
-  /** Stacks moto holds in an account (none of them deleted). */
-  const stacksIn = async (accountId: string): Promise<number> => {
-    const credentials =
-      accountId === seeded.managementAccountId
-        ? MOTO_DEFAULT_CREDENTIALS
-        : await assumeRoleCredentials(moto.url, `arn:aws:iam::${accountId}:role/${ACCESS_ROLE}`);
-    const cfn = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.url, credentials });
-    const out = await cfn.send(new ListStacksCommand({}));
-    return (out.StackSummaries ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE').length;
-  };
 
   /** The "N connected · N deploying · …" line under the progress bar, as numbers. */
   const progress = async () => {
@@ -103,7 +71,7 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
 
   test('pause holds the run still, resume goes on, cancel stops it; moto holds exactly the connected stacks', async () => {
     const accounts = seeded.accounts.length;
-    await page.goto(host.url);
+    await page.goto(appUrl);
     await page.getByRole('button', { name: /AWS profile/ }).click();
     await page.getByRole('option', { name: /with-cur/ }).click();
     await page.getByRole('button', { name: 'Check access' }).click();
@@ -154,7 +122,7 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
     let cancelledRows = 0;
     for (const account of seeded.accounts) {
       const row = deployTable.getByRole('row').filter({ hasText: account.id });
-      const inMoto = await stacksIn(account.id);
+      const inMoto = await stackCountIn(moto.url, account);
       stacks += inMoto;
       if ((await row.getByText('Connected', { exact: true }).count()) === 1) {
         assert.equal(inMoto, 1, `${account.id} shows connected`);

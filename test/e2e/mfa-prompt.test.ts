@@ -6,25 +6,23 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { seedOrganization, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
+import { openAppInChromium, screenshot } from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
 import { createMfaPrompts } from '../../main/host/mfa-prompts.js';
-import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
 
 describe('an MFA-protected profile in the browser', () => {
   let moto: MotoServer;
   let seeded: SeededOrganization;
-  let host: BrowserHost;
-  let browser: Browser;
   let page: Page;
+  let appUrl: string;
+  let closeApp: (() => Promise<void>) | undefined;
   const asked: string[] = [];
 
   before(async () => {
-    assertRendererBuilt();
     moto = await startMoto();
     seeded = await seedOrganization({ endpoint: moto.url, accounts: 3, depth: 1, seed: 9 });
     const files = writeTestAwsConfig(
@@ -40,8 +38,11 @@ describe('an MFA-protected profile in the browser', () => {
       ].join('\n'),
     );
     const mfa = createMfaPrompts();
-    host = await startBrowserHost({
-      rendererDir: RENDERER_DIR,
+    ({
+      page,
+      close: closeApp,
+      url: appUrl,
+    } = await openAppInChromium({
       service: new OrgConnectService({
         env: files.env,
         dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-mfa-')),
@@ -53,14 +54,10 @@ describe('an MFA-protected profile in the browser', () => {
         },
       }),
       mfa,
-    });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(30_000);
+    }));
   });
   after(async () => {
-    await browser?.close();
-    await host?.close();
+    await closeApp?.();
     await moto?.stop();
   });
 
@@ -70,7 +67,7 @@ describe('an MFA-protected profile in the browser', () => {
   };
 
   test('cancel → MFA_CANCELLED shown; a 5-digit code is refused in place; the right code signs in', async () => {
-    await page.goto(host.url);
+    await page.goto(appUrl);
     await page.getByRole('button', { name: /AWS profile/ }).click();
     await page.getByRole('option', { name: /admin-mfa/ }).click();
 

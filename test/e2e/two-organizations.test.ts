@@ -6,31 +6,23 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
-import type { Browser, Page } from 'playwright';
+import type { Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
-import {
-  assumeRoleCredentials,
-  MOTO_DEFAULT_CREDENTIALS,
-  seedOrganization,
-  type SeededOrganization,
-} from '../support/seed-org.js';
+import { seedOrganization, stackCountIn, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
+import { openAppInChromium, screenshot } from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
-import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
 
 const EXTERNAL_ID = 'cz-e2e-two-orgs-31c7';
 
 describe('two Organizations side by side in Chromium', () => {
   let first: { moto: MotoServer; seeded: SeededOrganization };
   let second: { moto: MotoServer; seeded: SeededOrganization };
-  let host: BrowserHost;
-  let browser: Browser;
   let page: Page;
+  let appUrl: string;
+  let closeApp: (() => Promise<void>) | undefined;
 
   before(async () => {
-    assertRendererBuilt();
     const start = async (seed: number) => {
       const moto = await startMoto();
       const seeded = await seedOrganization({
@@ -57,36 +49,25 @@ describe('two Organizations side by side in Chromium', () => {
         '',
       ].join('\n'),
     );
-    host = await startBrowserHost({
-      rendererDir: RENDERER_DIR,
+    ({
+      page,
+      close: closeApp,
+      url: appUrl,
+    } = await openAppInChromium({
       service: new OrgConnectService({
         env: files.env,
         dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-')),
       }),
-    });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(30_000);
+    }));
   });
   after(async () => {
-    await browser?.close();
-    await host?.close();
+    await closeApp?.();
     await Promise.all([first?.moto.stop(), second?.moto.stop()]);
   });
 
   const stacksIn = async (moto: MotoServer, seeded: SeededOrganization): Promise<number> => {
     let total = 0;
-    for (const account of seeded.accounts) {
-      const credentials = account.isManagement
-        ? MOTO_DEFAULT_CREDENTIALS
-        : await assumeRoleCredentials(
-            moto.url,
-            `arn:aws:iam::${account.id}:role/OrganizationAccountAccessRole`,
-          );
-      const cfn = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.url, credentials });
-      const out = await cfn.send(new ListStacksCommand({}));
-      total += (out.StackSummaries ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE').length;
-    }
+    for (const account of seeded.accounts) total += await stackCountIn(moto.url, account);
     return total;
   };
 
@@ -115,7 +96,7 @@ describe('two Organizations side by side in Chromium', () => {
   test('each Organization gets its own tab, plan and run; each moto holds only its own stacks', async () => {
     const a = first.seeded;
     const b = second.seeded;
-    await page.goto(host.url);
+    await page.goto(appUrl);
     await connect(/emulator/, a.organizationId);
     await page.getByRole('button', { name: 'Add another management profile' }).click();
     const tabs = page.getByRole('toolbar', { name: 'Organization' });

@@ -12,7 +12,11 @@ import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { MOTO_DEFAULT_CREDENTIALS, seedOrganization, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig, type TestAwsFiles } from '../support/aws-test-config.js';
-import { startCurTestServer, type CurTestServer } from '../support/cur-test-server.js';
+import {
+  profileWithRecordedCur,
+  startCurTestServer,
+  type CurTestServer,
+} from '../support/cur-test-server.js';
 import { runOrgconnect } from '../support/run-cli.js';
 
 const EXTERNAL_ID = 'cz-test-cur-detect-77aa';
@@ -35,22 +39,7 @@ describe('Cost and Usage Report detection before deploying (CLI, moto + recorded
     moto = await startMoto();
     cur = await startCurTestServer();
     seeded = await seedOrganization({ endpoint: moto.url, accounts: 3, depth: 1, branching: 1, seed: 4 });
-    files = writeTestAwsConfig(
-      moto.url,
-      [
-        '[profile with-cur]',
-        'region = us-east-1',
-        `endpoint_url = ${moto.url}`,
-        'aws_access_key_id = testing',
-        'aws_secret_access_key = testing',
-        'services = recorded-billing',
-        '',
-        '[services recorded-billing]',
-        'cost_and_usage_report_service =',
-        `  endpoint_url = ${cur.url}`,
-        '',
-      ].join('\n'),
-    );
+    files = writeTestAwsConfig(moto.url, profileWithRecordedCur('with-cur', moto.url, cur.url));
     env = { ...files.env, ORGCONNECT_HOME: mkdtempSync(path.join(tmpdir(), 'orgconnect-cur-')) };
   });
   after(async () => {

@@ -5,6 +5,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
+import {
+  startBrowserHost,
+  type BrowserHost,
+  type BrowserHostOptions,
+} from '../../main/serve/browser-host.js';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../artifacts/screenshots');
@@ -34,4 +39,34 @@ export function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, step: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${step}.png`), fullPage: true });
+}
+
+export interface AppInChromium {
+  host: BrowserHost;
+  /** Where the app is, token included. */
+  url: string;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** `orgconnect serve` in-process over the built renderer, and a 1280×800 Chromium page (30 s waits) to drive it. */
+export async function openAppInChromium(
+  options: Omit<BrowserHostOptions, 'rendererDir'>,
+): Promise<AppInChromium> {
+  assertRendererBuilt();
+  const host = await startBrowserHost({ rendererDir: RENDERER_DIR, ...options });
+  const browser = await launchChromium();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  page.setDefaultTimeout(30_000);
+  return {
+    host,
+    url: host.url,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await host.close();
+    },
+  };
 }

@@ -69,3 +69,23 @@ export async function startCurTestServer(): Promise<CurTestServer> {
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * AWS config text for a profile whose AWS calls go to `endpoint` (moto, or a proxy in front of it) except the
+ * Cost and Usage Report APIs, which its `[services]` section sends to this server — as a user would configure it.
+ */
+export function profileWithRecordedCur(profile: string, endpoint: string, curUrl: string): string {
+  return [
+    `[profile ${profile}]`,
+    'region = us-east-1',
+    `endpoint_url = ${endpoint}`,
+    'aws_access_key_id = testing',
+    'aws_secret_access_key = testing',
+    `services = ${profile}-billing`,
+    '',
+    `[services ${profile}-billing]`,
+    'cost_and_usage_report_service =',
+    `  endpoint_url = ${curUrl}`,
+    '',
+  ].join('\n');
+}

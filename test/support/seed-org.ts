@@ -19,6 +19,7 @@ import {
   MoveAccountCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { CloudFormationClient, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import pLimit from 'p-limit';
@@ -256,4 +257,17 @@ export async function seedOrganization(options: SeedOrganizationOptions): Promis
     suspendedIds,
     crowdedOu,
   };
+}
+
+/** Stacks moto holds in an account (deleted ones left out), read with that account's own credentials. */
+export async function stackCountIn(
+  endpoint: string,
+  account: Pick<SeededAccount, 'id' | 'isManagement'>,
+): Promise<number> {
+  const credentials = account.isManagement
+    ? MOTO_DEFAULT_CREDENTIALS
+    : await assumeRoleCredentials(endpoint, `arn:aws:iam::${account.id}:role/OrganizationAccountAccessRole`);
+  const cfn = new CloudFormationClient({ region: REGION, endpoint, credentials });
+  const out = await cfn.send(new ListStacksCommand({}));
+  return (out.StackSummaries ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE').length;
 }
