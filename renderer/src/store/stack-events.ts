@@ -24,17 +24,14 @@ function append(key: string, line: StackEventLine): void {
   versions.set(key, (versions.get(key) ?? 0) + 1);
 }
 
-/** Records what a batch of host events says about stacks; true when anything was recorded. */
-export function recordStackEvents(events: readonly HostEvent[], runId: string | undefined): boolean {
+/**
+ * Records what a batch of host events says about stacks, for the runs `isOurs` accepts (this window's, not another
+ * window's); true when anything was recorded.
+ */
+export function recordStackEvents(events: readonly HostEvent[], isOurs: (runId: string) => boolean): boolean {
   let changed = false;
   for (const event of events) {
-    // Before deploy.start has answered, the run id is not known yet; its first events still belong here.
-    if (
-      (event.type === 'run-progress' || event.type === 'run-event') &&
-      runId !== undefined &&
-      event.runId !== runId
-    )
-      continue;
+    if ((event.type === 'run-progress' || event.type === 'run-event') && !isOurs(event.runId)) continue;
     if (event.type === 'run-progress') {
       append(`${event.accountId}/${event.kind}`, {
         at: new Date().toISOString(),

@@ -138,7 +138,12 @@ export function connectHostEvents(): void {
     const flush = () => {
       const batch = queued;
       queued = [];
-      recordStackEvents(batch, state.runId);
+      // Every tab's run (a background Organization's too). Before deploy.start has answered, the visible tab's
+      // run id is not known yet; its first events still belong here.
+      recordStackEvents(
+        batch,
+        (runId) => state.runId === undefined || workspaces.some((w) => w.state.runId === runId),
+      );
       let changed = false;
       workspaces = workspaces.map((w) => {
         const events =
