@@ -27,6 +27,7 @@ import {
   useStep,
   useWizard,
   useWorkspaces,
+  workspaceUpdater,
 } from './store/wizard-store.js';
 import { selectionSpec, withFlash } from './store/wizard-state.js';
 
@@ -77,6 +78,7 @@ async function createPlan(): Promise<boolean> {
   const s = getState();
   if (!s.profile || !s.snapshot) return false;
   const { settings } = s;
+  const update = workspaceUpdater();
   update((current) => {
     const { planned: _p, runId: _r, runStatus: _s, counts: _c, finishedStatus: _f, ...rest } = current;
     return { ...rest, deploy: {} };

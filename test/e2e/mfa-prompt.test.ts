@@ -10,7 +10,7 @@ import type { Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { seedOrganization, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { openAppInChromium, screenshot } from '../support/browser.js';
+import { openAppInChromium, screenshot, waitForDiscovery } from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
 import { createMfaPrompts } from '../../main/host/mfa-prompts.js';
 
@@ -89,6 +89,7 @@ describe('an MFA-protected profile in the browser', () => {
 
     // The role was assumed with the code: the Organization shows, seen from the OrgAdmin role.
     await page.getByText(seeded.organizationId).waitFor();
+    await waitForDiscovery(page, seeded.accounts.length);
     await page
       .getByText(/assumed-role\/OrgAdmin/)
       .first()

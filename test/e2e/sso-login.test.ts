@@ -18,7 +18,13 @@ import {
   type SeededOrganization,
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
+import {
+  assertRendererBuilt,
+  launchChromium,
+  RENDERER_DIR,
+  screenshot,
+  waitForDiscovery,
+} from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
 import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
 
@@ -152,6 +158,7 @@ describe('IAM Identity Center sign-in in the browser', () => {
     await signInThroughThePage();
     await page.getByText(`Signed in to ${START_URL}`, { exact: false }).waitFor();
     await page.getByText(seeded.organizationId).waitFor();
+    await waitForDiscovery(page, seeded.accounts.length);
     assert.equal(cachedTokens().length, 1, 'one token file in ~/.aws/sso/cache');
     assert.ok(sso.issuedCredentials.some((c) => c.accountId === seeded.managementAccountId));
     await screenshot(page, 'sso-login-signed-in');

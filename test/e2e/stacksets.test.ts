@@ -24,7 +24,7 @@ import {
   type SeededOrganization,
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { openAppInChromium, screenshot } from '../support/browser.js';
+import { openAppInChromium, screenshot, waitForDiscovery } from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
 
 const EXTERNAL_ID = 'cz-e2e-stacksets-5d2e';
@@ -69,6 +69,7 @@ describe('StackSets mode in Chromium', () => {
     await page.getByRole('option', { name: /emulator/ }).click();
     await page.getByRole('button', { name: 'Check access' }).click();
     await page.getByText(seeded.organizationId).waitFor();
+    await waitForDiscovery(page, accounts);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('External ID').fill(EXTERNAL_ID);
     await page.getByText('Service-managed StackSet').click();

@@ -10,7 +10,7 @@ import type { Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { seedOrganization, stackCountIn, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { openAppInChromium, screenshot } from '../support/browser.js';
+import { openAppInChromium, screenshot, waitForDiscovery } from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
 
 const EXTERNAL_ID = 'cz-e2e-two-orgs-31c7';
@@ -71,11 +71,12 @@ describe('two Organizations side by side in Chromium', () => {
     return total;
   };
 
-  const connect = async (profile: RegExp, organizationId: string) => {
+  const connect = async (profile: RegExp, seeded: SeededOrganization) => {
     await page.getByRole('button', { name: /AWS profile/ }).click();
     await page.getByRole('option', { name: profile }).click();
     await page.getByRole('button', { name: 'Check access' }).click();
-    await page.getByText(organizationId).first().waitFor();
+    await page.getByText(seeded.organizationId).first().waitFor();
+    await waitForDiscovery(page, seeded.accounts.length);
   };
 
   /** Settings → Accounts (all) → Review → "Start deploy", in the visible tab. */
@@ -99,11 +100,11 @@ describe('two Organizations side by side in Chromium', () => {
     const a = first.seeded;
     const b = second.seeded;
     await page.goto(appUrl);
-    await connect(/emulator/, a.organizationId);
+    await connect(/emulator/, a);
     await page.getByRole('button', { name: 'Add another management profile' }).click();
     const tabs = page.getByRole('toolbar', { name: 'Organization' });
     await tabs.getByText(`emulator · ${a.organizationId}`).waitFor();
-    await connect(/second-payer/, b.organizationId);
+    await connect(/second-payer/, b);
     await tabs.getByText(`second-payer · ${b.organizationId}`).waitFor();
     await screenshot(page, 'two-orgs-connect');
 

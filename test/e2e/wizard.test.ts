@@ -92,7 +92,7 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
       const response = await stranger.goto(`http://127.0.0.1:${host.port}/`);
       assert.equal(response?.status(), 403);
       assert.doesNotMatch(await stranger.content(), /id="root"/);
-      await screenshot(stranger, '0-no-token-403');
+      await screenshot(stranger, '0-no-token-403', { accessibility: false });
     } finally {
       await context.close();
     }

@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright';
 import {
   startBrowserHost,
@@ -36,9 +37,23 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export async function screenshot(page: Page, step: string): Promise<void> {
+/**
+ * Saves the step's screenshot and checks what it shows with axe-core: a serious or critical WCAG 2.1 A/AA finding
+ * fails the test here, naming the rule and the elements. `accessibility: false` only for pages that are not the
+ * app (the 403 answer to a request without the token).
+ */
+export async function screenshot(
+  page: Page,
+  step: string,
+  options: { accessibility?: boolean } = {},
+): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${step}.png`), fullPage: true });
+  if (options.accessibility === false) return;
+  const problems = await accessibilityProblems(page);
+  if (problems.length > 0) {
+    throw new Error(`accessibility problems on "${step}": ${JSON.stringify(problems, null, 1)}`);
+  }
 }
 
 export interface AppInChromium {
@@ -57,7 +72,12 @@ export async function openAppInChromium(
   assertRendererBuilt();
   const host = await startBrowserHost({ rendererDir: RENDERER_DIR, ...options });
   const browser = await launchChromium();
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  // Reduced motion: Cloudscape then shows things at once, so a check never sees an element mid-fade.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   return {
     host,
@@ -69,4 +89,55 @@ export async function openAppInChromium(
       await host.close();
     },
   };
+}
+
+export interface AccessibilityProblem {
+  rule: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * axe-core's WCAG 2.1 A/AA rules over what the page shows now; the serious and critical findings. The wizard must
+ * be usable with a keyboard and a screen reader, so a test asserts this list is empty on every step.
+ */
+export async function accessibilityProblems(page: Page): Promise<AccessibilityProblem[]> {
+  // Judge the page at rest: an element fading in is mid-way between colours, which axe would report as contrast.
+  // Finite animations only (a spinner turns forever), and never more than 2 s.
+  // Two frames first: a transition that a class change starts on the next frame is running by then.
+  await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+    .then(() => Promise.race([
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2000)),
+    ]))
+    .then(() => undefined)`);
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      rule: v.id,
+      impact: v.impact ?? '',
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+}
+
+/**
+ * Waits until Connect has discovered the whole Organization (its account count shows), not just the identity:
+ * the Organization id appears as soon as the caller is known, before discovery ends and before "Next" may go on.
+ */
+export async function waitForDiscovery(page: Page, accounts: number): Promise<void> {
+  await page.getByText(new RegExp(`^${accounts} \\(\\d+ not active\\)`)).waitFor({ timeout: 60_000 });
+  // And every read that follows discovery (the Cost and Usage Report) has answered: the button is usable again.
+  await page
+    .locator('button:has-text("Check access"):not([aria-disabled="true"])')
+    .waitFor({ timeout: 60_000 });
 }

@@ -38,6 +38,7 @@ export function MfaPrompt() {
   return (
     <Modal
       visible
+      closeAriaLabel="Close: answer no code"
       onDismiss={() => send(undefined)}
       header="MFA code needed"
       footer={

@@ -4,7 +4,7 @@ import Button from '@cloudscape-design/components/button';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { ResponseOf } from '../../../preload/contract.js';
 import { orgconnectApi } from '../bridge/index.js';
-import { reportError, update } from '../store/wizard-store.js';
+import { reportError, update, workspaceUpdater } from '../store/wizard-store.js';
 import type { DeployRow } from '../store/wizard-state.js';
 
 type Listing = ResponseOf<'runs.list'>[number];
@@ -56,6 +56,7 @@ export function ReturningUser({ onOpenStep }: { onOpenStep: (step: number) => vo
   if (!unfinished) return null;
   const counts = unfinished.counts;
   const resume = async () => {
+    const update = workspaceUpdater();
     setBusy(true);
     try {
       const api = orgconnectApi();

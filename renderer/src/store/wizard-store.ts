@@ -35,7 +35,7 @@ function activeWorkspace(): Workspace {
   return workspaces.find((w) => w.id === activeId) ?? (workspaces[0] as Workspace);
 }
 
-function replaceActive(change: Partial<Workspace>): void {
+function replaceActive(change: Pick<Workspace, 'step'>): void {
   workspaces = workspaces.map((w) => (w.id === activeId ? { ...w, ...change } : w));
   state = activeWorkspace().state;
 }
@@ -44,11 +44,30 @@ export function getState(): WizardState {
   return state;
 }
 
-export function update(change: (current: WizardState) => WizardState): void {
-  const next = change(state);
-  if (next === state) return;
-  replaceActive({ state: next });
+type Change = (current: WizardState) => WizardState;
+
+function updateWorkspace(id: string, change: Change): void {
+  const workspace = workspaces.find((w) => w.id === id);
+  if (!workspace) return;
+  const next = change(workspace.state);
+  if (next === workspace.state) return;
+  workspaces = workspaces.map((w) => (w.id === id ? { ...w, state: next } : w));
+  state = activeWorkspace().state;
   notify();
+}
+
+/** Changes the visible workspace's state. */
+export function update(change: Change): void {
+  updateWorkspace(activeId, change);
+}
+
+/**
+ * An updater bound to the workspace visible now. Work that awaits the host takes one before its first await, so its
+ * results land in the Organization that asked even if the user has switched tabs meanwhile.
+ */
+export function workspaceUpdater(): (change: Change) => void {
+  const id = activeId;
+  return (change) => updateWorkspace(id, change);
 }
 
 function subscribe(listener: () => void): () => void {

@@ -4,6 +4,7 @@ import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
+import { PAGINATION_LABELS } from '../../components/pagination-labels.js';
 import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
@@ -120,7 +121,7 @@ export function AccountsStep() {
             />
           </SpaceBetween>
         }
-        pagination={<Pagination {...paginationProps} />}
+        pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
         submitEdit={(account, _column, value) => {
           const name = String(value);
           update((s) => ({ ...s, nameOverrides: { ...s.nameOverrides, [account.id]: name } }));

@@ -12,7 +12,14 @@ import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { ResponseOf } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
-import { addWorkspace, clearErrors, reportError, update, useWizard } from '../../store/wizard-store.js';
+import {
+  addWorkspace,
+  clearErrors,
+  reportError,
+  update,
+  useWizard,
+  workspaceUpdater,
+} from '../../store/wizard-store.js';
 import { withFlash } from '../../store/wizard-state.js';
 
 const KIND_LABELS: Record<string, string> = {
@@ -82,6 +89,7 @@ export function ConnectStep() {
 
   const check = async () => {
     if (!profile) return;
+    const update = workspaceUpdater();
     setChecking(true);
     clearErrors();
     update((s) => {
@@ -120,6 +128,7 @@ export function ConnectStep() {
 
   const signIn = async () => {
     if (!profile) return;
+    const update = workspaceUpdater();
     setSigningIn(true);
     clearErrors();
     try {

@@ -5,6 +5,7 @@ import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
+import { PAGINATION_LABELS } from '../../components/pagination-labels.js';
 import ProgressBar from '@cloudscape-design/components/progress-bar';
 import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
@@ -12,7 +13,7 @@ import Table from '@cloudscape-design/components/table';
 import { orgconnectApi } from '../../bridge/index.js';
 import { ActionStatus, StateStatus } from '../../components/action-status.js';
 import { ProblemText } from '../../components/problem-text.js';
-import { getState, reportError, update, useWizard } from '../../store/wizard-store.js';
+import { getState, reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { rowsFromPlan, type DeployRow } from '../../store/wizard-state.js';
 
 /** Billing first (the run deploys it first), then the members by name. */
@@ -67,6 +68,7 @@ export function DeployStep() {
   const start = () =>
     act(async () => {
       if (!planned) return;
+      const update = workspaceUpdater();
       update((s) => ({ ...s, deploy: rowsFromPlan(planned) }));
       const { runId: started } = await api.deploy.start({ planId: planned.planId, concurrency });
       update((s) => ({ ...s, runId: started, runStatus: s.runStatus ?? 'running' }));
@@ -168,7 +170,7 @@ export function DeployStep() {
         onRowClick={({ detail }) => update((s) => ({ ...s, focusedRow: detail.item.key }))}
         trackBy="key"
         items={items}
-        pagination={<Pagination {...paginationProps} />}
+        pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
         header={
           <Header
             variant="h2"

@@ -5,6 +5,7 @@ import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
+import { PAGINATION_LABELS } from '../../components/pagination-labels.js';
 import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
@@ -13,7 +14,7 @@ import TextFilter from '@cloudscape-design/components/text-filter';
 import Toggle from '@cloudscape-design/components/toggle';
 import type { HealthSummary } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
-import { reportError, update, useWizard } from '../../store/wizard-store.js';
+import { reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { downloadBase64 } from './download.js';
 
 type Row = HealthSummary['connections'][number];
@@ -64,6 +65,7 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
 
   const checkNow = async () => {
     if (!profile) return;
+    const update = workspaceUpdater();
     setChecking(true);
     try {
       const result = await orgconnectApi().health.check({
@@ -82,6 +84,7 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
   const everyMinutes = useWizard((s) => s.healthEveryMinutes ?? null);
   const autoCheck = async (minutes: number | null) => {
     if (!profile) return;
+    const update = workspaceUpdater();
     try {
       await orgconnectApi().health.watch({
         profile,
@@ -122,7 +125,7 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
       ariaLabels={{ tableLabel: 'Connection health' }}
       trackBy={(r) => `${r.accountId}/${r.kind}`}
       items={items}
-      pagination={<Pagination {...paginationProps} />}
+      pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
       // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
       loading={checking && (health?.connections.length ?? 0) === 0}
       loadingText="Checking every connection"
