@@ -225,7 +225,7 @@ async function main(): Promise<void> {
     // The events must really have reached the table (a stream the UI ignored would measure nothing).
     const healthyAfter = await healthyCounter();
     if (healthyAfter === healthyBefore) {
-      throw new Error(`the Health table ignored the health-changed stream (healthy ${healthyBefore} before and after)`);
+      throw new Error(`the Health table ignored the health-checked stream (healthy ${healthyBefore} before and after)`);
     }
     const healthStream = {
       updatesPerSecond: UPDATES_PER_SECOND,
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
     console.log(
       `  health table, ${health.connections} connections (${health.rowsRendered} rows rendered): first render ${health.firstRenderMs} ms; ` +
         `filter ${health.filterToOneRowMs} ms; clear ${health.clearFilterMs} ms; sort ${health.sortByAccountMs} ms; ` +
-        `${healthUpdates} health-changed events in ${STREAM_MS / 1000} s: longest frame ${healthStream.longestFrameMs} ms, ` +
+        `${healthUpdates} health-checked events in ${STREAM_MS / 1000} s: longest frame ${healthStream.longestFrameMs} ms, ` +
         `${healthStream.framesOver50ms} of ${healthStream.frames} frames over 50 ms`,
     );
     await page.screenshot({ path: path.join(tmpdir(), 'orgconnect-bench-ui-health.png') });

@@ -297,7 +297,7 @@ export const channels = {
     response: healthSummarySchema,
   },
   'health.watch': {
-    /** Checks the profile's connections now and then every N minutes, streaming `health-changed`; no N stops. */
+    /** Checks the profile's connections now and then every N minutes, streaming `health-checked`; no N stops. */
     request: z.strictObject({
       profile: profileNameSchema,
       everyMinutes: z.number().int().min(1).max(1440).optional(),
@@ -391,12 +391,16 @@ export const hostEventSchema = z.discriminatedUnion('type', [
     userCode: z.string().optional(),
     verificationUri: z.string().optional(),
   }),
-  /** A connection's health changed (during "check now" or a watch round); the Health table replaces its row. */
+  /**
+   * A connection was checked (during "check now" or a watch round): its new row, and whether its health changed.
+   * The Health table replaces the row, so "last checked" stays current even when nothing changed.
+   */
   z.object({
-    type: z.literal('health-changed'),
+    type: z.literal('health-checked'),
     profile: z.string(),
     organizationId: z.string(),
     connection: healthRowSchema,
+    changed: z.boolean(),
   }),
   /** A profile's role chain needs a code from this MFA device; answer on `mfa.answer`. */
   z.object({ type: z.literal('mfa-prompt'), promptId: z.string(), mfaSerial: z.string() }),

@@ -91,7 +91,7 @@ export function pageHarness(data: UiStubData): string {
     const flips = Math.floor(nextHealth / rows.length) % 2 === 0;
     nextHealth += 1;
     const broken = flips ? row.overall === 'healthy' : row.overall !== 'healthy';
-    emit({ type: 'health-changed', profile: 'bench', organizationId: data.health.organizationId, connection: {
+    emit({ type: 'health-checked', profile: 'bench', organizationId: data.health.organizationId, changed: true, connection: {
       ...row,
       overall: broken ? 'unhealthy' : 'healthy',
       checkedAt: new Date().toISOString(),
@@ -137,7 +137,7 @@ export function pageHarness(data: UiStubData): string {
     stopFrames() { monitor.running = false; return { frames: monitor.frames, longestFrameMs: monitor.longest, framesOver50ms: monitor.over50 }; },
     /** ratePerSecond updates for durationMs, each on its own timer tick, as host events arrive. */
     stream: (ratePerSecond, durationMs) => streamWith(step, ratePerSecond, durationMs),
-    /** health-changed events at ratePerSecond for durationMs (the Health table's live updates). */
+    /** health-checked events at ratePerSecond for durationMs (the Health table's live updates). */
     streamHealth: (ratePerSecond, durationMs) => streamWith(healthStep, ratePerSecond, durationMs),
     /** The rest of the run at once (in chunks, off the measured part), then run-finished. */
     async finishRun() {

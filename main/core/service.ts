@@ -245,7 +245,12 @@ export class OrgConnectService {
    */
   async healthMonitor(
     profile: string,
-    options: { accessRoleName?: string; checks?: CheckOptions; onEvent?: (event: HealthEvent) => void } = {},
+    options: {
+      accessRoleName?: string;
+      checks?: CheckOptions;
+      onEvent?: (event: HealthEvent) => void;
+      onChecked?: (current: ConnectionHealth, changed: boolean) => void;
+    } = {},
   ): Promise<{ monitor: HealthMonitor; snapshot: OrganizationSnapshot }> {
     const factory = await this.clientFactory(profile);
     const snapshot = await this.discover(profile);
@@ -256,22 +261,23 @@ export class OrgConnectService {
       accessRoleName: options.accessRoleName ?? DEFAULT_ACCESS_ROLE_NAME,
       ...(options.checks ? { options: options.checks } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.onChecked ? { onChecked: options.onChecked } : {}),
     });
     return { monitor, snapshot };
   }
 
   /**
-   * Checks every connection of the profile's Organization once. `onChange` hears each connection whose result
-   * differs from its last recorded one as soon as it is known (the Health table fills in while the round runs).
+   * Checks every connection of the profile's Organization once. `onResult` hears each connection's result as soon
+   * as it is known, with whether it changed (the Health table fills in while the round runs).
    */
   async checkHealth(
     profile: string,
-    options: HealthCheckOptions & { onChange?: (change: HealthRowChange) => void } = {},
+    options: HealthCheckOptions & { onResult?: (result: HealthRowResult) => void } = {},
   ): Promise<{ connections: Connection[]; health: ConnectionHealth[]; snapshot: OrganizationSnapshot }> {
     const byKey = new Map<string, Connection>();
     const { monitor, snapshot } = await this.healthMonitor(profile, {
       ...options,
-      ...(options.onChange ? { onEvent: rowChangeListener(byKey, () => snapshot, options.onChange) } : {}),
+      ...(options.onResult ? { onChecked: rowResultListener(byKey, () => snapshot, options.onResult) } : {}),
     });
     const connections = await this.connections({
       ...(options.runId ? { runId: options.runId } : {}),
@@ -284,17 +290,17 @@ export class OrgConnectService {
 
   /**
    * Checks the profile's connections now and then every `intervalMs` (a round still running skips a tick),
-   * reporting each changed connection to `onChange`; the connections are re-read from the runs every round, so
-   * accounts connected later are watched too. Returns the stop function.
+   * reporting each result to `onResult`; the connections are re-read from the runs every round, so accounts
+   * connected later are watched too. Returns the stop function.
    */
   async watchHealth(
     profile: string,
-    options: HealthCheckOptions & { intervalMs: number; onChange: (change: HealthRowChange) => void },
+    options: HealthCheckOptions & { intervalMs: number; onResult: (result: HealthRowResult) => void },
   ): Promise<() => void> {
     const byKey = new Map<string, Connection>();
     const { monitor, snapshot } = await this.healthMonitor(profile, {
       ...options,
-      onEvent: rowChangeListener(byKey, () => snapshot, options.onChange),
+      onChecked: rowResultListener(byKey, () => snapshot, options.onResult),
     });
     monitor.start(async () => {
       const connections = await this.connections({
@@ -374,20 +380,22 @@ export interface HealthCheckOptions {
   checks?: CheckOptions;
 }
 
-/** One connection's new result, as a Health table row, with the Organization it belongs to. */
-export interface HealthRowChange {
+/** One connection's latest result, as a Health table row, with its Organization and whether it changed. */
+export interface HealthRowResult {
   organizationId: string;
   row: HealthRow;
+  /** The overall health or a check's status differs from the connection's previous result. */
+  changed: boolean;
 }
 
-function rowChangeListener(
+function rowResultListener(
   connections: ReadonlyMap<string, Connection>,
   snapshot: () => OrganizationSnapshot,
-  onChange: (change: HealthRowChange) => void,
-): (event: HealthEvent) => void {
-  return (event) => {
-    const connection = connections.get(event.connectionKey);
+  onResult: (result: HealthRowResult) => void,
+): (current: ConnectionHealth, changed: boolean) => void {
+  return (current, changed) => {
+    const connection = connections.get(current.connectionKey);
     if (connection === undefined) return;
-    onChange({ organizationId: snapshot().organization.id, row: healthRow(connection, event.current) });
+    onResult({ organizationId: snapshot().organization.id, row: healthRow(connection, current), changed });
   };
 }

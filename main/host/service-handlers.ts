@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { HostEvent, OnboardingRequestPayload, ResponseOf } from '../../preload/contract.js';
 import { healthSummary } from '../core/health/health-summary.js';
 import { OrgConnectError } from '../core/errors.js';
-import type { HealthRowChange, OrgConnectService } from '../core/service.js';
+import type { HealthRowResult, OrgConnectService } from '../core/service.js';
 import type { DiscoveryProgress, OrganizationSnapshot } from '../core/org/index.js';
 import type { Plan } from '../core/onboarding/plan.js';
 import type { DeployRun } from '../core/onboarding/runner.js';
@@ -94,8 +94,8 @@ export function createServiceHandlers(
   const healthWatches = new Map<string, () => void>();
   const healthEmitter =
     (profile: string) =>
-    ({ organizationId, row }: HealthRowChange) =>
-      emit({ type: 'health-changed', profile, organizationId, connection: row });
+    ({ organizationId, row, changed }: HealthRowResult) =>
+      emit({ type: 'health-checked', profile, organizationId, connection: row, changed });
 
   const discoveryEmitter = (profile: string) => (progress: DiscoveryProgress) =>
     emit({ type: 'discovery-progress', profile, ...progress });
@@ -186,7 +186,7 @@ export function createServiceHandlers(
       const { connections, health, snapshot } = await service.checkHealth(profile, {
         ...(runId === undefined ? {} : { runId }),
         ...(skip === undefined ? {} : { checks: { skip } }),
-        onChange: healthEmitter(profile),
+        onResult: healthEmitter(profile),
       });
       return healthSummary(snapshot.organization.id, connections, health);
     },
@@ -198,7 +198,7 @@ export function createServiceHandlers(
           intervalMs: everyMinutes * 60_000,
           ...(runId === undefined ? {} : { runId }),
           ...(skip === undefined ? {} : { checks: { skip } }),
-          onChange: healthEmitter(profile),
+          onResult: healthEmitter(profile),
         });
         healthWatches.get(profile)?.(); // a second watch request raced this one: the newest wins
         healthWatches.set(profile, stop);

@@ -96,7 +96,13 @@ describe('health monitor', () => {
       run: async () => result('account-active', status, `now ${Date.now()}`),
     };
     const events: HealthEvent[] = [];
-    const first = createHealthMonitor(options(dataDir, controlled, { onEvent: (e) => events.push(e) }));
+    const checked: boolean[] = [];
+    const first = createHealthMonitor(
+      options(dataDir, controlled, {
+        onEvent: (e) => events.push(e),
+        onChecked: (_current, changed) => checked.push(changed),
+      }),
+    );
     await first.checkNow([connection(1)]);
     await first.checkNow([connection(1)]);
     assert.equal(
@@ -105,6 +111,7 @@ describe('health monitor', () => {
       'the first result is a change; an identical second one (other summary) is not',
     );
     assert.equal(events[0]?.previous, undefined);
+    assert.deepEqual(checked, [true, false], 'every result is reported, with whether it changed');
 
     status = 'fail';
     const restarted = createHealthMonitor(options(dataDir, controlled, { onEvent: (e) => events.push(e) }));

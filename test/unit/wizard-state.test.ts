@@ -213,7 +213,7 @@ describe('wizard state', () => {
     assert.ok(settingsErrors({ ...good, concurrency: 65 }).concurrency);
   });
 
-  test('health-changed: the row is replaced (or added) and the counts recounted; other profiles ignored', () => {
+  test('health-checked: the row is replaced (or added) and the counts recounted; other profiles ignored', () => {
     const row = (accountId: string, overall: HealthRow['overall']): HealthRow => ({
       accountId,
       accountName: `acct ${accountId}`,
@@ -225,10 +225,11 @@ describe('wizard state', () => {
       checks: [],
     });
     const changed = (profile: string, connection: HealthRow): HostEvent => ({
-      type: 'health-changed',
+      type: 'health-checked',
       profile,
       organizationId: 'o-abc',
       connection,
+      changed: true,
     });
     type WithHealth = WizardState & { profile?: string; health?: HealthSummary };
     let state: WithHealth = { ...INITIAL_STATE, profile: 'mgmt' };

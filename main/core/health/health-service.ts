@@ -42,6 +42,7 @@ export interface HealthCheckRequest {
   accessRoleName: string;
   options?: CheckOptions;
   onEvent?: (event: HealthEvent) => void;
+  onChecked?: (current: ConnectionHealth, changed: boolean) => void;
 }
 
 export async function createMonitorFor(request: HealthCheckRequest): Promise<HealthMonitor> {
@@ -67,6 +68,7 @@ export async function createMonitorFor(request: HealthCheckRequest): Promise<Hea
     snapshot: () => snapshot,
     ...(request.options ? { options: request.options } : {}),
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+    ...(request.onChecked ? { onChecked: request.onChecked } : {}),
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * One row per connection with its latest checks, plus counts by overall status: the documented
  * `health --json` shape, which is also what the desktop's Health table receives (whole, and row by row as
- * `health-changed` events). One builder for all three, so the CLI and the UI can never disagree about what
+ * `health-checked` events). One builder for all three, so the CLI and the UI can never disagree about what
  * "healthy" counts.
  */
 import type { ConnectionHealth, OverallHealth } from './check-result.js';

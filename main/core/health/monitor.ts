@@ -43,6 +43,8 @@ export interface HealthMonitorOptions extends Omit<ConnectionCheckDeps, 'snapsho
   /** Results kept per connection (default 20). */
   historyLimit?: number;
   onEvent?: (event: HealthEvent) => void;
+  /** Every result as it comes, changed or not (a live table keeps its "last checked" times current). */
+  onChecked?: (current: ConnectionHealth, changed: boolean) => void;
   timers?: IntervalTimers;
 }
 
@@ -115,8 +117,12 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
           const previous = await previousOf(key);
           latest.set(key, current);
           await history.append(current);
-          if (previous === undefined || healthSignature(previous) !== healthSignature(current)) {
-            emit({ type: 'health-changed', connectionKey: key, previous, current });
+          const changed = previous === undefined || healthSignature(previous) !== healthSignature(current);
+          if (changed) emit({ type: 'health-changed', connectionKey: key, previous, current });
+          try {
+            options.onChecked?.(current, changed);
+          } catch {
+            // As for listeners: a consumer's bug must not stop the round.
           }
           return current;
         }),

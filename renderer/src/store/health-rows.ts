@@ -1,5 +1,5 @@
 /**
- * Folds one `health-changed` row into the Health table's summary: the row replaces the connection's old one
+ * Folds one `health-checked` row into the Health table's summary: the row replaces the connection's old one
  * (or joins the table), and the counts are recounted from the rows, so the header can never disagree with them.
  */
 import type { HealthRow, HealthSummary } from '../../../preload/contract.js';

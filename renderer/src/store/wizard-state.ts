@@ -203,7 +203,7 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
       }
       return next;
     }
-    case 'health-changed':
+    case 'health-checked':
       if (event.profile !== state.profile) return state;
       return { ...state, health: withHealthRow(state.health, event.organizationId, event.connection) };
     case 'mfa-prompt':

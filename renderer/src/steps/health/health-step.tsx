@@ -92,7 +92,7 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
         ...(runId ? { runId } : {}),
         ...(skip ? { skip: [...SKIPPABLE] } : {}),
       });
-      // Results arrive as health-changed events; the table updates row by row.
+      // Results arrive as health-checked events; the table updates row by row.
       update((s) => ({ ...s, healthEveryMinutes: minutes }));
     } catch (error) {
       reportError(error);
