@@ -33,6 +33,7 @@ import { OrgConnectError } from './errors.js';
 import {
   createMonitorFor,
   latestHealth,
+  curPortsFor,
   loadConnections,
   noConnectionsError,
 } from './health/health-service.js';
@@ -43,7 +44,6 @@ import type { CheckOptions } from './health/check-context.js';
 import type { HealthEvent, HealthMonitor } from './health/monitor.js';
 import { DEFAULT_ACCESS_ROLE_NAME } from './onboarding/account-credentials.js';
 import { renderCsvReport, renderJsonReport, renderXlsxReport } from './reports/index.js';
-import { createSdkCurPort } from './health/cur-port.js';
 import { detectCostAndUsageReport, type CostAndUsageReportStatus } from './onboarding/cur-detection.js';
 
 export interface HostServices {
@@ -124,13 +124,8 @@ export class OrgConnectService {
   /** The management account's Cost and Usage Reports: is one usable by the platform, and its bucket. Reads only. */
   async costAndUsageReport(profile: string): Promise<CostAndUsageReportStatus> {
     const factory = await this.clientFactory(profile);
-    const endpoint = await factory.resolveEndpoint('Cost and Usage Report Service');
-    return detectCostAndUsageReport(
-      createSdkCurPort({
-        credentials: factory.credentials,
-        ...(endpoint === undefined ? {} : { endpoint }),
-      }),
-    );
+    const curPortWith = await curPortsFor(factory);
+    return detectCostAndUsageReport(curPortWith(factory.credentials));
   }
 
   /**

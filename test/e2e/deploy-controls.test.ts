@@ -4,9 +4,6 @@
 // says is then checked against what moto holds: exactly one stack per connected account, none for the others.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
@@ -17,8 +14,7 @@ import {
 } from '../support/cur-test-server.js';
 import { stackCountIn, seedOrganization, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { openAppInChromium, screenshot } from '../support/browser.js';
-import { OrgConnectService } from '../../main/core/service.js';
+import { checkAccess, openAppInChromium, screenshot } from '../support/browser.js';
 
 const EXTERNAL_ID = 'cz-e2e-controls-9b1d';
 
@@ -44,10 +40,7 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
       close: closeApp,
       url: appUrl,
     } = await openAppInChromium({
-      service: new OrgConnectService({
-        env: files.env,
-        dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-')),
-      }),
+      env: files.env,
     }));
   });
   after(async () => {
@@ -72,10 +65,7 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
   test('pause holds the run still, resume goes on, cancel stops it; moto holds exactly the connected stacks', async () => {
     const accounts = seeded.accounts.length;
     await page.goto(appUrl);
-    await page.getByRole('button', { name: /AWS profile/ }).click();
-    await page.getByRole('option', { name: /with-cur/ }).click();
-    await page.getByRole('button', { name: 'Check access' }).click();
-    await page.getByText(seeded.organizationId).waitFor();
+    await checkAccess(page, /with-cur/, seeded);
     // The recorded hourly report is usable (its deliveries are old: a warning) and pre-fills the bucket.
     await page.getByText(/The Billing role will read bucket acme-billing-reports/).waitFor();
     await screenshot(page, 'controls-connect-cur');

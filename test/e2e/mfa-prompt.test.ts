@@ -3,15 +3,11 @@
 // clear message and never a stuck screen. Real Chromium against `orgconnect serve`'s host and moto's STS.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { seedOrganization, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
 import { openAppInChromium, screenshot, waitForDiscovery } from '../support/browser.js';
-import { OrgConnectService } from '../../main/core/service.js';
 import { createMfaPrompts } from '../../main/host/mfa-prompts.js';
 
 describe('an MFA-protected profile in the browser', () => {
@@ -43,16 +39,13 @@ describe('an MFA-protected profile in the browser', () => {
       close: closeApp,
       url: appUrl,
     } = await openAppInChromium({
-      service: new OrgConnectService({
-        env: files.env,
-        dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-mfa-')),
-        host: {
-          mfaCodeProvider: async (serial) => {
-            asked.push(serial);
-            return mfa.ask(serial);
-          },
+      env: files.env,
+      hostServices: {
+        mfaCodeProvider: async (serial) => {
+          asked.push(serial);
+          return mfa.ask(serial);
         },
-      }),
+      },
       mfa,
     }));
   });

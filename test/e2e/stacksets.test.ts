@@ -4,9 +4,6 @@
 // credentials in moto.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   CloudFormationClient,
   ListStackInstancesCommand,
@@ -24,8 +21,7 @@ import {
   type SeededOrganization,
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { openAppInChromium, screenshot, waitForDiscovery } from '../support/browser.js';
-import { OrgConnectService } from '../../main/core/service.js';
+import { checkAccess, openAppInChromium, screenshot } from '../support/browser.js';
 
 const EXTERNAL_ID = 'cz-e2e-stacksets-5d2e';
 
@@ -51,10 +47,7 @@ describe('StackSets mode in Chromium', () => {
       close: closeApp,
       url: appUrl,
     } = await openAppInChromium({
-      service: new OrgConnectService({
-        env: files.env,
-        dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-')),
-      }),
+      env: files.env,
     }));
   });
   after(async () => {
@@ -65,11 +58,7 @@ describe('StackSets mode in Chromium', () => {
   test('one StackSet connects every member; the Billing stack goes in directly', async () => {
     const accounts = seeded.accounts.length;
     await page.goto(appUrl);
-    await page.getByRole('button', { name: /AWS profile/ }).click();
-    await page.getByRole('option', { name: /emulator/ }).click();
-    await page.getByRole('button', { name: 'Check access' }).click();
-    await page.getByText(seeded.organizationId).waitFor();
-    await waitForDiscovery(page, accounts);
+    await checkAccess(page, /emulator/, seeded);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('External ID').fill(EXTERNAL_ID);
     await page.getByText('Service-managed StackSet').click();

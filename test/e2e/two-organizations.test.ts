@@ -3,15 +3,11 @@
 // selection, plan and run; deploying in one does not touch the other. Checked against what each moto holds.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { seedOrganization, stackCountIn, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { openAppInChromium, screenshot, waitForDiscovery } from '../support/browser.js';
-import { OrgConnectService } from '../../main/core/service.js';
+import { checkAccess, openAppInChromium, screenshot } from '../support/browser.js';
 
 const EXTERNAL_ID = 'cz-e2e-two-orgs-31c7';
 
@@ -54,10 +50,7 @@ describe('two Organizations side by side in Chromium', () => {
       close: closeApp,
       url: appUrl,
     } = await openAppInChromium({
-      service: new OrgConnectService({
-        env: files.env,
-        dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-')),
-      }),
+      env: files.env,
     }));
   });
   after(async () => {
@@ -69,14 +62,6 @@ describe('two Organizations side by side in Chromium', () => {
     let total = 0;
     for (const account of seeded.accounts) total += await stackCountIn(moto.url, account);
     return total;
-  };
-
-  const connect = async (profile: RegExp, seeded: SeededOrganization) => {
-    await page.getByRole('button', { name: /AWS profile/ }).click();
-    await page.getByRole('option', { name: profile }).click();
-    await page.getByRole('button', { name: 'Check access' }).click();
-    await page.getByText(seeded.organizationId).first().waitFor();
-    await waitForDiscovery(page, seeded.accounts.length);
   };
 
   /** Settings → Accounts (all) → Review → "Start deploy", in the visible tab. */
@@ -100,11 +85,11 @@ describe('two Organizations side by side in Chromium', () => {
     const a = first.seeded;
     const b = second.seeded;
     await page.goto(appUrl);
-    await connect(/emulator/, a);
+    await checkAccess(page, /emulator/, a);
     await page.getByRole('button', { name: 'Add another management profile' }).click();
     const tabs = page.getByRole('toolbar', { name: 'Organization' });
     await tabs.getByText(`emulator · ${a.organizationId}`).waitFor();
-    await connect(/second-payer/, b);
+    await checkAccess(page, /second-payer/, b);
     await tabs.getByText(`second-payer · ${b.organizationId}`).waitFor();
     await screenshot(page, 'two-orgs-connect');
 

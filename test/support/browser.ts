@@ -2,15 +2,14 @@
  * Chromium for the end-to-end tests: Debian's /usr/bin/chromium driven by Playwright (no Playwright browser
  * download), and screenshots saved under artifacts/screenshots (git-ignored) for people to look at.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright';
-import {
-  startBrowserHost,
-  type BrowserHost,
-  type BrowserHostOptions,
-} from '../../main/serve/browser-host.js';
+import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
+import { OrgConnectService, type HostServices } from '../../main/core/service.js';
+import type { MfaPrompts } from '../../main/host/mfa-prompts.js';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../artifacts/screenshots');
@@ -65,12 +64,27 @@ export interface AppInChromium {
   close(): Promise<void>;
 }
 
-/** `orgconnect serve` in-process over the built renderer, and a 1280×800 Chromium page (30 s waits) to drive it. */
-export async function openAppInChromium(
-  options: Omit<BrowserHostOptions, 'rendererDir'>,
-): Promise<AppInChromium> {
+/**
+ * `orgconnect serve` in-process over the built renderer, backed by a service over the test AWS config `env` and a
+ * fresh data directory, and a 1280×800 Chromium page (30 s waits) to drive it.
+ */
+export async function openAppInChromium(options: {
+  env: NodeJS.ProcessEnv;
+  /** What the host provides the core (e.g. the MFA code provider behind `mfa`). */
+  hostServices?: HostServices;
+  mfa?: MfaPrompts;
+}): Promise<AppInChromium> {
+  const service = new OrgConnectService({
+    env: options.env,
+    dataDir: mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-')),
+    ...(options.hostServices ? { host: options.hostServices } : {}),
+  });
   assertRendererBuilt();
-  const host = await startBrowserHost({ rendererDir: RENDERER_DIR, ...options });
+  const host = await startBrowserHost({
+    rendererDir: RENDERER_DIR,
+    service,
+    ...(options.mfa ? { mfa: options.mfa } : {}),
+  });
   const browser = await launchChromium();
   // Reduced motion: Cloudscape then shows things at once, so a check never sees an element mid-fade.
   const context = await browser.newContext({
@@ -140,4 +154,17 @@ export async function waitForDiscovery(page: Page, accounts: number): Promise<vo
   await page
     .locator('button:has-text("Check access"):not([aria-disabled="true"])')
     .waitFor({ timeout: 60_000 });
+}
+
+/** Connect: choose the profile, "Check access", and wait until the Organization is discovered. */
+export async function checkAccess(
+  page: Page,
+  profile: RegExp,
+  organization: { organizationId: string; accounts: readonly unknown[] },
+): Promise<void> {
+  await page.getByRole('button', { name: /AWS profile/ }).click();
+  await page.getByRole('option', { name: profile }).click();
+  await page.getByRole('button', { name: 'Check access' }).click();
+  await page.getByText(organization.organizationId).first().waitFor();
+  await waitForDiscovery(page, organization.accounts.length);
 }

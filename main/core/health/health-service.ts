@@ -2,13 +2,14 @@
  * Health and reports over the connections orgconnect made: which connections exist (from the run journals), checking
  * them with the management profile's access into each account, and the latest results for reports.
  */
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsClientFactory } from '../aws/client-factory.js';
 import { createAccountCredentials } from '../onboarding/account-credentials.js';
 import { listRuns, readRunState } from '../onboarding/journal.js';
 import type { OrganizationSnapshot } from '../org/index.js';
 import { OrgConnectError } from '../errors.js';
 import { connectionKey, connectionsFromRun, type Connection } from './connection.js';
-import { createSdkCurPort } from './cur-port.js';
+import { createSdkCurPort, type CurPort } from './cur-port.js';
 import { createHealthMonitor, type HealthEvent, type HealthMonitor } from './monitor.js';
 import { createHealthHistory } from './history.js';
 import type { ConnectionHealth } from './check-result.js';
@@ -45,6 +46,17 @@ export interface HealthCheckRequest {
   onChecked?: (current: ConnectionHealth, changed: boolean) => void;
 }
 
+/**
+ * Cost and Usage Report ports over the profile's endpoint for that API (an emulator's or VPC endpoint from the AWS
+ * config, AWS's own otherwise), for any credentials: the management profile's or an account's assumed ones.
+ */
+export async function curPortsFor(
+  factory: AwsClientFactory,
+): Promise<(credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider) => CurPort> {
+  const endpoint = await factory.resolveEndpoint('Cost and Usage Report Service');
+  return (credentials) => createSdkCurPort({ credentials, ...(endpoint === undefined ? {} : { endpoint }) });
+}
+
 export async function createMonitorFor(request: HealthCheckRequest): Promise<HealthMonitor> {
   const { factory, snapshot } = request;
   const stsEndpoint = factory.endpointFor('STS');
@@ -55,16 +67,12 @@ export async function createMonitorFor(request: HealthCheckRequest): Promise<Hea
     region: factory.region,
     ...(stsEndpoint === undefined ? {} : { stsEndpoint }),
   });
-  const curEndpoint = await factory.resolveEndpoint('Cost and Usage Report Service');
+  const curPortWith = await curPortsFor(factory);
   return createHealthMonitor({
     dataDir: request.dataDir,
     credentialsFor: (accountId) => credentials.credentialsFor(accountId),
     clientFor: (service, target) => factory.client(service, target),
-    curPortFor: (_accountId, provider) =>
-      createSdkCurPort({
-        credentials: provider,
-        ...(curEndpoint === undefined ? {} : { endpoint: curEndpoint }),
-      }),
+    curPortFor: (_accountId, provider) => curPortWith(provider),
     snapshot: () => snapshot,
     ...(request.options ? { options: request.options } : {}),
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),

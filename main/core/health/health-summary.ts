@@ -6,6 +6,7 @@
  */
 import type { ConnectionHealth, OverallHealth } from './check-result.js';
 import { connectionKey, type Connection } from './connection.js';
+import { healthCounts } from './health-counts.js';
 
 export function healthRow(connection: Connection, result: ConnectionHealth | undefined) {
   return {
@@ -26,17 +27,6 @@ export function healthRow(connection: Connection, result: ConnectionHealth | und
   };
 }
 export type HealthRow = ReturnType<typeof healthRow>;
-
-export function healthCounts(rows: readonly Pick<HealthRow, 'overall'>[]) {
-  const count = (overall: OverallHealth) => rows.filter((row) => row.overall === overall).length;
-  return {
-    total: rows.length,
-    healthy: count('healthy'),
-    degraded: count('degraded'),
-    unhealthy: count('unhealthy'),
-    unknown: count('unknown'),
-  };
-}
 
 export function healthSummary(
   organizationId: string,

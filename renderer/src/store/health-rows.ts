@@ -1,8 +1,9 @@
 /**
  * Folds one `health-checked` row into the Health table's summary: the row replaces the connection's old one
- * (or joins the table), and the counts are recounted from the rows, so the header can never disagree with them.
+ * (or joins the table), and the counts are recounted from the rows (with the core's own counter), so the header can never disagree with them.
  */
 import type { HealthRow, HealthSummary } from '../../../preload/contract.js';
+import { healthCounts } from '../../../main/core/health/health-counts.js';
 
 const sameConnection = (a: HealthRow, b: HealthRow): boolean =>
   a.accountId === b.accountId && a.kind === b.kind;
@@ -17,16 +18,5 @@ export function withHealthRow(
   const index = previous.findIndex((existing) => sameConnection(existing, row));
   const connections =
     index === -1 ? [...previous, row] : previous.map((existing, i) => (i === index ? row : existing));
-  const count = (overall: HealthRow['overall']) => connections.filter((r) => r.overall === overall).length;
-  return {
-    organizationId,
-    summary: {
-      total: connections.length,
-      healthy: count('healthy'),
-      degraded: count('degraded'),
-      unhealthy: count('unhealthy'),
-      unknown: count('unknown'),
-    },
-    connections,
-  };
+  return { organizationId, summary: healthCounts(connections), connections };
 }
