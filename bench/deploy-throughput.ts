@@ -33,9 +33,8 @@ import { DEFAULT_POLL_POLICY, type PollPolicy } from '../main/core/onboarding/st
 import { startMoto } from '../test/support/moto.js';
 import { MOTO_DEFAULT_CREDENTIALS, seedOrganization } from '../test/support/seed-org.js';
 import { startProxyChain } from './support/proxy-chain.js';
-import { machineInfo, quietSdk, round, writeResult } from './support/results.js';
+import { machineInfo, round, writeResult } from './support/results.js';
 
-quietSdk();
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const REGION = 'us-east-1';
 const EXTERNAL_ID = 'bench-external-id-4f1c9e';

@@ -26,9 +26,8 @@ import {
 import { startMoto } from '../test/support/moto.js';
 import { motoDiscoveryClients, seedOrganization, type SeededOrganization } from '../test/support/seed-org.js';
 import { startProxyChain } from './support/proxy-chain.js';
-import { machineInfo, quietSdk, round, writeResult } from './support/results.js';
+import { machineInfo, round, writeResult } from './support/results.js';
 
-quietSdk();
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const ACCOUNTS = QUICK ? 500 : 5000;
 const LATENCY_MS = 50;

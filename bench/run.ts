@@ -30,10 +30,7 @@ for (const bench of chosen) {
   const result = spawnSync(
     process.execPath,
     ['--import', 'tsx', path.join(import.meta.dirname, `${bench}.ts`)],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    },
+    { stdio: 'inherit' },
   );
   console.log(`== ${bench}: ${Math.round((performance.now() - benchStarted) / 1000)} s`);
   if (result.status !== 0) {

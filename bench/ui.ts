@@ -24,9 +24,8 @@ import { writeTestAwsConfig } from '../test/support/aws-test-config.js';
 import { launchChromium } from '../test/support/browser.js';
 import { pageHarness } from './support/ui-page-harness.js';
 import { uiStubData } from './support/ui-stub-data.js';
-import { machineInfo, quietSdk, round, writeResult } from './support/results.js';
+import { machineInfo, round, writeResult } from './support/results.js';
 
-quietSdk();
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const ACCOUNTS = QUICK ? 500 : 5000;
 const UPDATES_PER_SECOND = 100;

@@ -21,6 +21,7 @@ const GATE = 2; // Electronegativity's severity value for MEDIUM (LOW 1, HIGH 3)
  * files were read, so a caller can tell a clean result from a scan that saw nothing.
  */
 export async function scanElectronSources(sources, base = root) {
+  answerNetworkLookupsOffline();
   const run = require('@doyensec/electronegativity/dist/runner.js');
   const electronVersion = JSON.parse(
     readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8'),
@@ -68,6 +69,23 @@ export async function scanElectronSources(sources, base = root) {
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
+}
+
+/**
+ * Electronegativity makes two look-ups on the network: fresher translations, and Electron's release list (to
+ * say whether the Electron version has security fixes released after it). Neither can be reached here, and on
+ * Node 22+ its HTTP client (got 11) crashes the process from a retry timer when they fail. Its `got` is replaced
+ * with one that fails at once, which it handles: English messages as shipped, and no release-list verdict (the
+ * Electron version is kept current by the dependency itself: package.json's electron is the latest major).
+ */
+function answerNetworkLookupsOffline() {
+  const fromScanner = createRequire(require.resolve('@doyensec/electronegativity/package.json'));
+  const gotPath = fromScanner.resolve('got');
+  if (require.cache[gotPath]?.offline) return;
+  const offline = () => Promise.reject(new Error('no network look-ups during the scan'));
+  offline.head = offline;
+  offline.get = offline;
+  require.cache[gotPath] = { id: gotPath, filename: gotPath, loaded: true, exports: offline, offline: true };
 }
 
 function scannableFiles(dir, pattern) {

@@ -1,12 +1,19 @@
 #!/usr/bin/env node
-// The one test command (`npm test`): type-check, lint, then every test tier with node's test runner.
+// The one test command (`npm test`): installs what the tests need (npm dependencies, the moto venv, Debian's
+// Chromium where this user can install it, Electron's binary where it can be downloaded), type-checks, lints, then
+// runs every test tier with node's test runner.
 // Tiers: unit (pure logic), integration (moto server), e2e (Chromium via Playwright against `orgconnect serve`).
-// `node scripts/test.mjs unit` runs one tier.
+// `node scripts/test.mjs unit` runs one tier. On a Node older than 22 it runs itself on the project's Node 24.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureChromium, ensureDependencies, ensureElectronBinary } from './install-missing.mjs';
+import { runOnSupportedNode } from './project-node.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
+await runOnSupportedNode(import.meta.url);
+
+const root = fileURLToPath(new URL('..', import.meta.url));
 const requested = process.argv.slice(2);
 const tiers = requested.length > 0 ? requested : ['unit', 'integration', 'e2e'];
 
@@ -15,7 +22,7 @@ function run(label, command, args, env = {}) {
   const result = spawnSync(command, args, {
     cwd: root,
     stdio: 'inherit',
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, ...env },
+    env: { ...process.env, ...env },
   });
   if (result.status !== 0) {
     console.error(`\n${label} failed (exit ${result.status ?? result.signal})`);
@@ -33,6 +40,8 @@ function testFiles(dir) {
     .map((f) => path.join(dir, f));
 }
 
+console.log(`Node ${process.versions.node}`);
+ensureDependencies();
 if (
   tiers.includes('integration') &&
   !existsSync(path.join(root, '.venv/bin/moto_server')) &&
@@ -46,8 +55,17 @@ run('lint', 'npx', ['eslint', '.']);
 // Electron security: 0 findings of MEDIUM or higher over main/app, preload and the renderer.
 run('electron security scan', process.execPath, ['scripts/electronegativity.mjs']);
 
-// The e2e tier drives the built renderer that `orgconnect serve` hosts.
-if (tiers.includes('e2e')) run('renderer build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+if (tiers.includes('e2e')) {
+  const missing = ensureChromium();
+  if (missing) {
+    console.error(`The end-to-end tests need Chromium: ${missing}`);
+    process.exit(1);
+  }
+  // Only test/e2e/electron.test.ts uses it, and it says it is skipped where there is none.
+  ensureElectronBinary();
+  // The e2e tier drives the built renderer that `orgconnect serve` hosts.
+  run('renderer build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+}
 
 const files = tiers.flatMap((tier) => testFiles(path.join('test', tier)));
 if (files.length === 0) {

@@ -36,8 +36,3 @@ export const round = (value: number, digits = 2): number => {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 };
-
-/** A quiet SDK: the node-version notice would otherwise interleave with the figures. */
-export function quietSdk(): void {
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-}

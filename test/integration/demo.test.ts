@@ -11,7 +11,6 @@ test('npm run demo -- --check starts the sandbox and the app answers', () => {
     cwd: root,
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
   assert.match(result.stderr, /SANDBOX/);

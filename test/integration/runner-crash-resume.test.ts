@@ -89,7 +89,6 @@ test('kill -9 mid-run, resume: no account deployed twice, none forgotten', async
     {
       env: {
         ...process.env,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         CRASH_CHILD_INPUT: JSON.stringify({
           motoUrl: moto.url,
           dataDir,

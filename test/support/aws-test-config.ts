@@ -49,7 +49,6 @@ export function writeTestAwsConfig(endpoint: string, extraConfig = ''): TestAwsF
     HOME: home,
     AWS_CONFIG_FILE: configFile,
     AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_EC2_METADATA_DISABLED: 'true',
   };
   return { dir, env };
