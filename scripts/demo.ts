@@ -7,7 +7,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -19,6 +18,8 @@ import {
 import { startMoto } from '../test/support/moto.js';
 import { assumeRoleCredentials, seedOrganization } from '../test/support/seed-org.js';
 import { writeTestAwsConfig } from '../test/support/aws-test-config.js';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { ensureElectronBinary } from './install-missing.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
@@ -46,13 +47,8 @@ async function removeAccessRole(endpoint: string, accountId: string): Promise<vo
   await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
 }
 
-function electronBinary(): string | undefined {
-  try {
-    return createRequire(import.meta.url)('electron') as string;
-  } catch {
-    return undefined;
-  }
-}
+/** Electron's binary, downloaded on first use; undefined (said once) where it cannot be downloaded. */
+const electronBinary = ensureElectronBinary as () => string | undefined;
 
 async function main(): Promise<void> {
   ensureBuilt();
