@@ -94,6 +94,7 @@ async function main() {
   const repo = path.join(work, 'repo');
   const home = path.join(work, 'home');
   mkdirSync(home);
+  const copying = Date.now();
   for (const file of trackedFiles())
     cpSync(path.join(root, file), path.join(repo, file), { recursive: true });
   console.log(`fresh copy of ${root} in ${repo} (${Math.round((Date.now() - copying) / 1000)} s)`);
