@@ -27,7 +27,8 @@ export function hardenSession(): void {
       },
     });
   });
-  // Camera, notifications, geolocation, clipboard…: the wizard needs none of them.
+  // Camera, notifications, geolocation, clipboard…: the wizard needs none of them. Denying everything also covers
+  // the kinds newer Electron lines add (45 has local-network-access, loopback-network, display-capture, …).
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) =>
     callback(false),
   );
