@@ -74,7 +74,7 @@ describe('orgconnect health and report after a deploy', () => {
       env,
     );
     assert.equal(deploy.code, 0, deploy.stderr);
-    const templates = await loadTemplates();
+    const templates = loadTemplates();
     for (const account of seeded.accounts) {
       const kind = account.id === seeded.managementAccountId ? 'billing' : 'resource';
       await makeRoleAsAwsWould(

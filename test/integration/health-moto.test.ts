@@ -121,7 +121,6 @@ describe('health checks against moto', () => {
       clientFor,
       curPortFor: () => recordedCurPort({ deliveredHoursAgo: { hours: 3, now: Date.now() } }),
       snapshot,
-      templates: { billing: templates.billing.document, resource: templates.resource.document },
       options: { skip, regions: ['us-east-1'] },
       concurrency: 2,
       onEvent: (event) => events.push(event),
@@ -171,7 +170,7 @@ describe('health checks against moto', () => {
     process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
     moto = await startMoto();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'orgconnect-health-'));
-    templates = await loadTemplates();
+    templates = loadTemplates();
     org = new OrganizationsClient({ region: REGION, endpoint: moto.url, credentials: MANAGEMENT_KEYS });
     managementAccountId =
       (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization?.MasterAccountId ??

@@ -73,7 +73,6 @@ const ids: Record<'prod' | 'staging' | 'noAccess' | 'taken' | 'closed', string> 
 const clients: { destroy(): void }[] = [];
 
 const settings: PlanSettings = {
-  platformAccountId: '061190967865',
   externalId: EXTERNAL_ID,
   accessRoleName: 'OrganizationAccountAccessRole',
   mode: 'stacks',
@@ -119,7 +118,7 @@ async function snapshot(accountId: string): Promise<string> {
 
 before(async () => {
   moto = await startMoto();
-  templates = await loadTemplates();
+  templates = loadTemplates();
   const org = track(new OrganizationsClient(config(MANAGEMENT_CREDENTIALS)));
   await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
   managementId = (await org.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId ?? '';

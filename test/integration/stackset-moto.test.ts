@@ -60,7 +60,7 @@ describe('StackSets mode against moto', () => {
       endpoint: moto.url,
       credentials: MOTO_DEFAULT_CREDENTIALS,
     });
-    const template = await loadTemplate('resource');
+    const template = loadTemplate('resource');
     // Two leaf OUs (no child OUs), so moto's one-level expansion and AWS's full one agree on the accounts.
     const leaves = org.ous.filter((ou) => !org.ous.some((child) => child.parentId === ou.id));
     const populated = leaves.filter((ou) => org.accounts.some((a) => a.ouId === ou.id));
@@ -75,10 +75,7 @@ describe('StackSets mode against moto', () => {
       cloudformation: cfn,
       organizations: motoOrganizationsClient(moto.url, MOTO_DEFAULT_CREDENTIALS),
       templateBody: template.body,
-      parameters: templateParameters('resource', {
-        platformAccountId: '061190967865',
-        externalId: EXTERNAL_ID,
-      }),
+      parameters: templateParameters('resource', { externalId: EXTERNAL_ID }),
       tags: { 'orgconnect:kind': 'resource' },
       regions: [REGION],
       managementAccountId: org.managementAccountId,

@@ -27,7 +27,7 @@ const _isTemplateFor: (
   t: Parameters<typeof deploymentSource>[1],
 ) => TemplateFor = deploymentSource;
 
-const templates = await loadTemplates();
+const templates = loadTemplates();
 const MGMT = '100000000000';
 const ROOT = 'r-root';
 const OU = 'ou-root-workload1';
@@ -55,7 +55,6 @@ const accounts: PlanAccount[] = [
 const units = [{ id: OU, parentId: ROOT }];
 
 const settings: PlanSettings = {
-  platformAccountId: '061190967865',
   externalId: 'ext-secret-0123456789',
   accessRoleName: 'OrganizationAccountAccessRole',
   mode: 'stacks',
