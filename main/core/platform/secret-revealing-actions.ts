@@ -1,7 +1,8 @@
 /**
  * Reads that hand out secrets or credentials. The platform must see metadata and costs, never a password, key or
  * token: an Allow that can match one of these is not read-only for orgconnect, and every role carries an
- * explicit Deny of them, in case an attached AWS managed policy grants one now or in a later version.
+ * explicit Deny of them, in case an attached AWS managed policy grants one now or in a later version. Each is a
+ * real IAM action (cfn-lint checks every action of the templates against AWS's service lists).
  */
 export const SECRET_REVEALING_ACTIONS: readonly string[] = [
   'sts:GetSessionToken',
@@ -22,7 +23,6 @@ export const SECRET_REVEALING_ACTIONS: readonly string[] = [
   'redshift:GetClusterCredentials',
   'redshift:GetClusterCredentialsWithIAM',
   'redshift-serverless:GetCredentials',
-  'sso:GetRoleCredentials',
   'cognito-identity:GetCredentialsForIdentity',
   'cognito-identity:GetOpenIdToken',
   'glue:GetConnection',
