@@ -81,7 +81,11 @@ test('cfn-lint finds nothing in the Billing and Resource templates (CloudZero an
       writeFileSync(file, custom[kind].body);
       return file;
     });
-    const result = await cfnLint([publishedTemplatePath('billing'), publishedTemplatePath('resource'), ...customFiles]);
+    const result = await cfnLint([
+      publishedTemplatePath('billing'),
+      publishedTemplatePath('resource'),
+      ...customFiles,
+    ]);
     assert.equal(result.code, 0, `cfn-lint reported:\n${describeMatches(result.matches, result.output)}`);
     assert.deepEqual(result.matches, []);
   } finally {

@@ -222,10 +222,11 @@ describe('role-policies (compared with the platform profile)', () => {
     );
     assert.deepEqual(withBucket[1]?.statements[0]?.['Resource'], ['arn:aws:s3:::b', 'arn:aws:s3:::b/*']);
   });
-  test('the self-inspection statement follows the role path, in the role\'s partition', () => {
+  test("the self-inspection statement follows the role path, in the role's partition", () => {
     const statement = (rolePath: string, partition?: string) =>
-      expectedRolePolicies({ ...connection, rolePath }, partition)
-        .inline[0]?.statements.find((s) => s['Sid'] === 'Tier2SelfInspection')?.['Resource'];
+      expectedRolePolicies({ ...connection, rolePath }, partition).inline[0]?.statements.find(
+        (s) => s['Sid'] === 'Tier2SelfInspection',
+      )?.['Resource'];
     assert.equal(statement('/cloudzero/'), 'arn:aws:iam::*:role/cloudzero/*');
     assert.equal(statement('/', 'aws-us-gov'), 'arn:aws-us-gov:iam::*:role/*');
   });

@@ -88,7 +88,8 @@ function templateChecks(profile: PlatformProfile, accounts: readonly string[]): 
       assert.deepEqual(readOnlyProblems(document).map(formatPolicyProblem), []);
       assert.deepEqual(sorted(actionsOf(allows(document))), sorted(profileActions(profile, kind)));
       const bySid = new Map(allows(document).map((s) => [s['Sid'], s['Action']]));
-      for (const statement of profile.statements) assert.deepEqual(bySid.get(statement.sid), statement.actions);
+      for (const statement of profile.statements)
+        assert.deepEqual(bySid.get(statement.sid), statement.actions);
       for (const action of actionsOf(allows(document))) assert.ok(isReadOnlyAction(action), action);
       assert.ok(allows(document).length >= profile.statements.length);
     });
@@ -118,14 +119,13 @@ function templateChecks(profile: PlatformProfile, accounts: readonly string[]): 
       assert.equal(document.Parameters?.['ExternalId']?.Default, undefined, 'the External ID is required');
       // Exactly: expecting one account fewer or one more makes the same template fail.
       assert.ok(trustPolicyProblems(document, { platformAccountIds: accounts.slice(1) }).length > 0);
-      assert.ok(trustPolicyProblems(document, { platformAccountIds: [...accounts, '999988887777'] }).length > 0);
+      assert.ok(
+        trustPolicyProblems(document, { platformAccountIds: [...accounts, '999988887777'] }).length > 0,
+      );
     });
 
     test(`${kind}: attaches exactly the profile's managed policies`, () => {
-      assert.deepEqual(
-        expectedManagedPolicyArns(document),
-        roleDocuments(profile, kind).managedPolicyArns,
-      );
+      assert.deepEqual(expectedManagedPolicyArns(document), roleDocuments(profile, kind).managedPolicyArns);
     });
 
     test(`${kind}: one IAM role (and its CUR bucket policy) — no Lambda, nested stack, macro or custom resource`, () => {
@@ -198,11 +198,14 @@ describe('CloudZero templates (profile version 2026-06-16)', () => {
     for (const kind of KINDS) {
       const document = loadTemplates()[kind].document;
       assert.deepEqual(document.Parameters?.['RolePath']?.['AllowedValues'], ['/cloudzero/']);
-      assert.deepEqual(document['Metadata'] && (document['Metadata'] as Record<string, unknown>)['orgconnect'], {
-        platform: 'cloudzero',
-        platformVersion: '2026-06-16',
-        source: 'Cloudzero/provision-account 1.0.102 services/account_type/account_resources.yaml',
-      });
+      assert.deepEqual(
+        document['Metadata'] && (document['Metadata'] as Record<string, unknown>)['orgconnect'],
+        {
+          platform: 'cloudzero',
+          platformVersion: '2026-06-16',
+          source: 'Cloudzero/provision-account 1.0.102 services/account_type/account_resources.yaml',
+        },
+      );
     }
   });
 
@@ -223,14 +226,17 @@ describe('custom platform templates', () => {
   });
   templateChecks(profile, accounts);
 
-  test('the role path is the user\'s (default /), the managed policies are theirs, and nothing is registered', () => {
+  test("the role path is the user's (default /), the managed policies are theirs, and nothing is registered", () => {
     assert.equal(profile.registration, undefined);
     assert.equal(profile.rolePath, '/');
     const resource = loadTemplates(profile).resource.document;
     assert.equal(resource.Parameters?.['RolePath']?.['AllowedValues'], undefined);
-    assert.deepEqual(expectedManagedPolicyArns(resource), ['arn:aws:iam::aws:policy/job-function/ViewOnlyAccess']);
-    const self = symbolicRoleDocuments(profile, 'resource')
-      .inlinePolicies[0]?.document.Statement.find((s) => s.Sid === 'Tier2SelfInspectionPolicies');
+    assert.deepEqual(expectedManagedPolicyArns(resource), [
+      'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess',
+    ]);
+    const self = symbolicRoleDocuments(profile, 'resource').inlinePolicies[0]?.document.Statement.find(
+      (s) => s.Sid === 'Tier2SelfInspectionPolicies',
+    );
     assert.deepEqual(self?.Resource, 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess');
   });
 

@@ -75,4 +75,3 @@ describe('template generation', () => {
     assert.throws(() => parseTemplate('Description: no resources'), { code: 'TEMPLATE_INVALID' });
   });
 });
-

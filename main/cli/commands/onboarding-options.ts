@@ -70,7 +70,10 @@ export function addOnboardingOptions(command: Command): Command {
       'with --access identity-center: the permission set to use in each account',
     )
     .option('--role-name <name>', 'name of the platform role the stacks create (default per stack kind)')
-    .option('--role-path <path>', 'IAM path of the platform role (default: the profile\'s; CloudZero: /cloudzero/)')
+    .option(
+      '--role-path <path>',
+      "IAM path of the platform role (default: the profile's; CloudZero: /cloudzero/)",
+    )
     .addOption(
       new Option('--mode <mode>', 'one stack per account, or a service-managed StackSet')
         .choices(['stacks', 'stacksets'])

@@ -158,7 +158,11 @@ export function buildTemplate(profile: PlatformProfile, kind: RoleKind): CfnTemp
     Parameters: parameters(profile, kind) as CfnTemplate['Parameters'],
     ...(bucketPolicies.length === 0
       ? {}
-      : { Conditions: { [BUCKET_CONDITION]: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: PLACEHOLDERS.bucket }, ''] }] } } }),
+      : {
+          Conditions: {
+            [BUCKET_CONDITION]: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: PLACEHOLDERS.bucket }, ''] }] },
+          },
+        }),
     Resources: resources,
     Outputs: {
       RoleArn: {

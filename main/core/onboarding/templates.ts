@@ -151,7 +151,10 @@ export function publishedTemplatePath(kind: TemplateKind, root: string = findPac
 }
 
 /** One template, generated from the platform profile: the exact text deployed and shown to the user. */
-export function loadTemplate(kind: TemplateKind, profile: PlatformProfile = CLOUDZERO_PROFILE): LoadedTemplate {
+export function loadTemplate(
+  kind: TemplateKind,
+  profile: PlatformProfile = CLOUDZERO_PROFILE,
+): LoadedTemplate {
   const body = renderTemplate(profile, kind);
   return {
     kind,
@@ -163,7 +166,9 @@ export function loadTemplate(kind: TemplateKind, profile: PlatformProfile = CLOU
 }
 
 /** Both templates for a profile (CloudZero's by default). */
-export function loadTemplates(profile: PlatformProfile = CLOUDZERO_PROFILE): Record<TemplateKind, LoadedTemplate> {
+export function loadTemplates(
+  profile: PlatformProfile = CLOUDZERO_PROFILE,
+): Record<TemplateKind, LoadedTemplate> {
   return { billing: loadTemplate('billing', profile), resource: loadTemplate('resource', profile) };
 }
 

@@ -6,9 +6,7 @@
  * `${ExternalId}`, `${RolePath}`, `${CostAndUsageReportBucket}`); `roleDocuments` resolves them for one real
  * role (partition, path, bucket) — what IAM should hold once the stack is deployed.
  */
-import {
-  MANAGED_POLICY_ARNS_PLACEHOLDER,
-} from './cloudzero-profile.js';
+import { MANAGED_POLICY_ARNS_PLACEHOLDER } from './cloudzero-profile.js';
 import {
   platformStamp,
   type PlatformProfile,
@@ -80,14 +78,12 @@ export function principalArn(accountId: string): string {
 /** The documents with the template's placeholders still in them. */
 export function symbolicRoleDocuments(profile: PlatformProfile, kind: RoleKind): RoleDocuments {
   const managedPolicyArns = [...profile.managedPolicyArns];
-  const readStatements = profile.statements.map(
-    (statement): PermissionStatementDocument => ({
-      Sid: statement.sid,
-      Effect: 'Allow',
-      Action: [...statement.actions],
-      Resource: resourcesOf(statement.resources, managedPolicyArns),
-    }),
-  );
+  const readStatements = profile.statements.map((statement): PermissionStatementDocument => ({
+    Sid: statement.sid,
+    Effect: 'Allow',
+    Action: [...statement.actions],
+    Resource: resourcesOf(statement.resources, managedPolicyArns),
+  }));
   const inlinePolicies: InlinePolicyData[] = [
     {
       name: INLINE_POLICY_NAMES[kind],
@@ -95,7 +91,12 @@ export function symbolicRoleDocuments(profile: PlatformProfile, kind: RoleKind):
         Version: '2012-10-17',
         Statement: [
           ...readStatements,
-          { Sid: DENY_SECRET_READS_SID, Effect: 'Deny', Action: [...SECRET_REVEALING_ACTIONS], Resource: '*' },
+          {
+            Sid: DENY_SECRET_READS_SID,
+            Effect: 'Deny',
+            Action: [...SECRET_REVEALING_ACTIONS],
+            Resource: '*',
+          },
         ],
       },
     },
@@ -138,7 +139,10 @@ export function symbolicRoleDocuments(profile: PlatformProfile, kind: RoleKind):
   };
 }
 
-function resourcesOf(resources: readonly string[] | undefined, managedPolicyArns: string[]): string | string[] {
+function resourcesOf(
+  resources: readonly string[] | undefined,
+  managedPolicyArns: string[],
+): string | string[] {
   if (resources === undefined) return '*';
   const expanded = resources.flatMap((resource) =>
     resource === MANAGED_POLICY_ARNS_PLACEHOLDER ? managedPolicyArns : [resource],

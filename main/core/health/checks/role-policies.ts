@@ -112,9 +112,14 @@ export function evaluateRolePolicies(
       detail: warnings,
     });
   if (warnings.length > 0)
-    return result('role-policies', 'warn', `Role has more than its platform profile gives: ${warnings.join('; ')}.`, {
-      fix,
-    });
+    return result(
+      'role-policies',
+      'warn',
+      `Role has more than its platform profile gives: ${warnings.join('; ')}.`,
+      {
+        fix,
+      },
+    );
   return result(
     'role-policies',
     'pass',
