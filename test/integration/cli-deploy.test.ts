@@ -159,7 +159,7 @@ describe('orgconnect deploy against a 200-account emulated Organization', () => 
       members.map((account) =>
         limit(async () => {
           const { role, roleNames } = await memberRole(moto, account.id, 'orgconnect-platform-resource');
-          assert.equal(role?.Arn, `arn:aws:iam::${account.id}:role/orgconnect-platform-resource`);
+          assert.equal(role?.Arn, `arn:aws:iam::${account.id}:role/cloudzero/orgconnect-platform-resource`);
           const trust = JSON.parse(decodeURIComponent(role?.AssumeRolePolicyDocument ?? '{}')) as {
             Statement: { Principal: { AWS: string }; Condition: Record<string, Record<string, string>> }[];
           };

@@ -42,6 +42,7 @@ import {
   type AccountCredentialsSource,
 } from '../../main/core/onboarding/account-credentials.js';
 import { expectedManagedPolicyArns } from '../../main/core/onboarding/template-policy.js';
+import { CLOUDZERO_PROFILE } from '../../main/core/platform/cloudzero-profile.js';
 import {
   loadTemplates,
   type LoadedTemplate,
@@ -191,8 +192,9 @@ describe('health checks against moto', () => {
       managementAccountId,
       ouPath: 'Root',
       region: REGION,
-      rolePath: '/',
+      rolePath: CLOUDZERO_PROFILE.rolePath,
       platformAccountId: PLATFORM,
+      platform: { id: 'cloudzero' as const, version: CLOUDZERO_PROFILE.version },
       externalIdSha256: EXTERNAL_ID_SHA,
       externalIdLast4: EXTERNAL_ID.slice(-4),
     };

@@ -310,7 +310,7 @@ describe('preflight against moto', () => {
     assert.equal(rotated.items.find((i) => i.accountId === ids.staging)?.action, 'update');
   });
 
-  test('the deployed Resource role trusts only the platform account, with the External ID, and only reads', async () => {
+  test("the deployed Resource role trusts only CloudZero's two accounts, with the External ID, and only reads", async () => {
     const iam = memberIam(ids.staging);
     const role = (await iam.send(new GetRoleCommand({ RoleName: 'orgconnect-platform-resource' }))).Role;
     const trust = parsePolicyDocument(role?.AssumeRolePolicyDocument ?? '') as {
@@ -321,7 +321,7 @@ describe('preflight against moto', () => {
       [
         [
           'Allow',
-          { AWS: 'arn:aws:iam::061190967865:root' },
+          { AWS: ['arn:aws:iam::061190967865:root', 'arn:aws:iam::559846027439:root'] },
           'sts:AssumeRole',
           { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
         ],

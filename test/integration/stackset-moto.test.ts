@@ -153,9 +153,12 @@ describe('StackSets mode against moto', () => {
       ).StackInstance;
       assert.equal(instance?.Status, 'CURRENT');
       const role = (await (await memberIam(id)).send(new GetRoleCommand({ RoleName: ROLE }))).Role;
-      assert.equal(role?.Arn, `arn:aws:iam::${id}:role/${ROLE}`);
+      assert.equal(role?.Arn, `arn:aws:iam::${id}:role/cloudzero/${ROLE}`);
       const trust = JSON.parse(decodeURIComponent(role?.AssumeRolePolicyDocument ?? '{}'));
-      assert.equal(trust.Statement[0].Principal.AWS, 'arn:aws:iam::061190967865:root');
+      assert.deepEqual(trust.Statement[0].Principal.AWS, [
+        'arn:aws:iam::061190967865:root',
+        'arn:aws:iam::559846027439:root',
+      ]);
       assert.equal(trust.Statement[0].Condition.StringEquals['sts:ExternalId'], EXTERNAL_ID);
     }
     for (const id of others) {

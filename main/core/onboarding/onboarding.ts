@@ -67,6 +67,16 @@ export interface PlanResult {
   plan: Plan;
   preflight: PreflightResult[];
   organizationId: string;
+  /** The platform profile the plan deploys: its id, version and the accounts its roles trust. */
+  platform: PlannedPlatform;
+}
+
+export interface PlannedPlatform {
+  id: PlatformChoice['id'];
+  name: string;
+  version: string;
+  trustedAccountIds: string[];
+  rolePath: string;
 }
 
 export interface OnboardingContext {
@@ -199,7 +209,19 @@ export async function planOnboarding(
     preflight,
     templates,
   });
-  return { plan, preflight, organizationId: snapshot.organization.id };
+  const { profile } = settings;
+  return {
+    plan,
+    preflight,
+    organizationId: snapshot.organization.id,
+    platform: {
+      id: profile.id,
+      name: profile.name,
+      version: profile.version,
+      trustedAccountIds: [...profile.trustedAccountIds],
+      rolePath: settings.rolePath,
+    },
+  };
 }
 
 export interface RunHooks {
