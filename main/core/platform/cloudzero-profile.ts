@@ -6,8 +6,10 @@
  *
  * Mirrored as data, statement by statement and in CloudZero's tiers, with three deliberate differences, each
  * because orgconnect grants nothing it cannot show to be read-only:
- * - `cur:Validate*` is left out: its one action, cur:ValidateReportDestination, is classed as a Write action by
- *   AWS (it checks a bucket by writing to it), and the platform reads report definitions with cur:Describe*.
+ * - `cur:Validate*` is left out: its one action, cur:ValidateReportDestination, is not a read — AWS classes it
+ *   as Write, and its own AWSBillingReadOnlyAccess leaves it out (only the billing full-access policy has it);
+ *   "Validate" is not a verb the read-only checker accepts. The platform reads report definitions with
+ *   cur:Describe*.
  * - `pricing:*` becomes the five actions of the Price List API (all reads today); the wildcard would also grant
  *   any action AWS adds to the service later.
  * - `logs:Filter*` becomes logs:FilterLogEvents, the one action it matches today, for the same reason.
