@@ -20,7 +20,11 @@
  * `source` to the release. Every stack deployed with the older version then plans as `update`.
  */
 import { CLOUDZERO_REGISTRATION } from './registration-settings.js';
-import type { PermissionStatement, PlatformProfile } from './platform-profile.js';
+import {
+  MANAGED_POLICY_ARNS_PLACEHOLDER,
+  type PermissionStatement,
+  type PlatformProfile,
+} from './platform-profile.js';
 
 /** CloudZero's main ("reactor") account and its connections account; both assume the role. */
 export const CLOUDZERO_ACCOUNT_IDS = ['061190967865', '559846027439'] as const;
@@ -31,9 +35,6 @@ export const CLOUDZERO_MANAGED_POLICY_ARNS: readonly string[] = [
   'arn:${AWS::Partition}:iam::aws:policy/job-function/ViewOnlyAccess',
   'arn:${AWS::Partition}:iam::aws:policy/AWSBillingReadOnlyAccess',
 ];
-
-/** Replaced by the profile's managed policy ARNs: the role may read the definitions of its own managed policies. */
-export const MANAGED_POLICY_ARNS_PLACEHOLDER = '${ManagedPolicyArns}';
 
 export const CLOUDZERO_STATEMENTS: readonly PermissionStatement[] = [
   {

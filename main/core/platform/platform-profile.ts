@@ -16,6 +16,9 @@ export const PLATFORM_IDS = ['cloudzero', 'custom'] as const;
 export type PlatformId = (typeof PLATFORM_IDS)[number];
 export const DEFAULT_PLATFORM_ID: PlatformId = 'cloudzero';
 
+/** In a statement's resources: the profile's managed policy ARNs (the role may read its own policies' definitions). */
+export const MANAGED_POLICY_ARNS_PLACEHOLDER = '${ManagedPolicyArns}';
+
 /** One Allow statement of the role's inline read policy: a purpose, its read-only actions and where they apply. */
 export interface PermissionStatement {
   /** Statement id in the generated policy (letters and digits only, as IAM requires). */

@@ -6,8 +6,8 @@
  * `${ExternalId}`, `${RolePath}`, `${CostAndUsageReportBucket}`); `roleDocuments` resolves them for one real
  * role (partition, path, bucket) — what IAM should hold once the stack is deployed.
  */
-import { MANAGED_POLICY_ARNS_PLACEHOLDER } from './cloudzero-profile.js';
 import {
+  MANAGED_POLICY_ARNS_PLACEHOLDER,
   platformStamp,
   type PlatformProfile,
   type PlatformStamp,
