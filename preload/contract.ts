@@ -15,6 +15,7 @@ import {
   stateCountsSchema,
 } from '../main/core/onboarding/run-events.js';
 import { externalIdProblem } from '../main/core/onboarding/external-id.js';
+import { managedPolicyArnSchema } from '../main/core/platform/platform-profile.js';
 import { CHECK_IDS } from '../main/core/health/check-result.js';
 
 // ---------------------------------------------------------------------------------------------- shared pieces
@@ -41,7 +42,11 @@ const externalIdSchema = z.string().superRefine((value, context) => {
 
 export const onboardingRequestSchema = z.strictObject({
   externalId: externalIdSchema,
+  /** The platform profile (default cloudzero); custom trusts `platformAccountIds`. */
+  platform: z.enum(['cloudzero', 'custom']).optional(),
   platformAccountId: accountId.optional(),
+  platformAccountIds: z.array(accountId).min(1).max(20).optional(),
+  managedPolicyArns: z.array(managedPolicyArnSchema).min(1).max(10).optional(),
   select: z.string().min(1).max(20_000).optional(),
   exclude: z.string().max(20_000).optional(),
   accessRoleName: z.string().min(1).max(64).optional(),

@@ -1,20 +1,28 @@
 import type { Plan } from '../core/onboarding/plan.js';
 import type { CostAndUsageReportStatus } from '../core/onboarding/cur-detection.js';
-import type { OnboardingRequest } from '../core/onboarding/onboarding.js';
+import type { OnboardingRequest, PlannedPlatform } from '../core/onboarding/onboarding.js';
 import { formatTable, type CliIo } from './output.js';
 
 export interface PlannedForOutput {
   plan: Plan;
   organizationId: string;
+  platform: PlannedPlatform;
   request: Pick<OnboardingRequest, 'costAndUsageReportBucket'>;
   costAndUsageReport?: CostAndUsageReportStatus;
 }
 
 /** The documented `plan --json` shape (README). */
-export function planJson({ plan, organizationId, request, costAndUsageReport }: PlannedForOutput) {
+export function planJson({ plan, organizationId, platform, request, costAndUsageReport }: PlannedForOutput) {
   return {
     organizationId,
     managementAccountId: plan.managementAccountId,
+    /** The platform profile deployed: id, version (the date of its policies), trusted accounts, role path. */
+    platform: {
+      id: platform.id,
+      version: platform.version,
+      trustedAccountIds: platform.trustedAccountIds,
+      rolePath: platform.rolePath,
+    },
     /** The bucket the Billing role may read (null: none). */
     costAndUsageReportBucket: request.costAndUsageReportBucket ?? null,
     /** What was found in the management account, when orgconnect looked (no --cur-bucket / --no-cur-bucket). */
@@ -66,4 +74,9 @@ export function printPlan(io: CliIo, planned: PlannedForOutput): void {
       `(${c.billing} Billing, ${c.resource} Resource).\n`,
   );
   if (c.billing > 0) io.stdout(`${curLine(planned)}\n`);
+  const { platform } = planned;
+  io.stdout(
+    `Platform: ${platform.name} (permissions of ${platform.version}); roles under ${platform.rolePath} trust ` +
+      `${platform.trustedAccountIds.join(', ')} with your External ID.\n`,
+  );
 }

@@ -216,7 +216,7 @@ export function createServiceHandlers(
     },
     'cur.status': ({ profile }) => service.costAndUsageReport(profile),
     'templates.get': async () => {
-      const templates = await loadTemplates();
+      const templates = loadTemplates();
       return {
         billing: { body: templates.billing.body, sha256: templates.billing.sha256 },
         resource: { body: templates.resource.body, sha256: templates.resource.sha256 },

@@ -232,7 +232,7 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
 
     // moto builds the roles without their managed policies; make them what AWS would have built from the
     // template (see moto-role-fixups.ts) so the health checks judge AWS's shape, not moto's gap.
-    const templates = await loadTemplates();
+    const templates = loadTemplates();
     for (const account of deployable) {
       const kind = account.isManagement ? 'billing' : 'resource';
       await makeRoleAsAwsWould(

@@ -88,9 +88,16 @@ describe('orgconnect deploy against a 200-account emulated Organization', () => 
     );
     assert.equal(result.code, 0, result.stderr);
     const plan = JSON.parse(result.stdout) as {
+      platform: unknown;
       counts: Record<string, number>;
       items: { accountId: string; kind: string; action: string; code?: string; connectionName: string }[];
     };
+    assert.deepEqual(plan.platform, {
+      id: 'cloudzero',
+      version: '2026-06-16',
+      trustedAccountIds: ['061190967865', '559846027439'],
+      rolePath: '/cloudzero/',
+    });
     assert.equal(plan.counts['billing'], 1);
     assert.equal(plan.counts['create'], active().length);
     const suspended = plan.items.filter((i) => i.action === 'blocked');
@@ -112,6 +119,21 @@ describe('orgconnect deploy against a 200-account emulated Organization', () => 
       0,
       'plan wrote nothing',
     );
+  });
+
+  test('a custom platform without its accounts, or CloudZero with a foreign account, is a usage error', async () => {
+    const custom = await runOrgconnect(
+      ['plan', '--profile', 'emulator', '--external-id', EXTERNAL_ID, '--platform', 'custom', '--json'],
+      env,
+    );
+    assert.notEqual(custom.code, 0);
+    assert.match(custom.stdout + custom.stderr, /USAGE_PLATFORM_ACCOUNT_MISSING|needs the AWS account/);
+    const foreign = await runOrgconnect(
+      ['plan', '--profile', 'emulator', '--external-id', EXTERNAL_ID, '--platform-account', '111122223333'],
+      env,
+    );
+    assert.notEqual(foreign.code, 0);
+    assert.match(foreign.stdout + foreign.stderr, /--platform custom/);
   });
 
   test('deploy --yes --json connects every active account, Billing first, and exits 0', async () => {
@@ -159,7 +181,7 @@ describe('orgconnect deploy against a 200-account emulated Organization', () => 
       members.map((account) =>
         limit(async () => {
           const { role, roleNames } = await memberRole(moto, account.id, 'orgconnect-platform-resource');
-          assert.equal(role?.Arn, `arn:aws:iam::${account.id}:role/orgconnect-platform-resource`);
+          assert.equal(role?.Arn, `arn:aws:iam::${account.id}:role/cloudzero/orgconnect-platform-resource`);
           const trust = JSON.parse(decodeURIComponent(role?.AssumeRolePolicyDocument ?? '{}')) as {
             Statement: { Principal: { AWS: string }; Condition: Record<string, Record<string, string>> }[];
           };

@@ -74,7 +74,7 @@ describe('orgconnect health and report after a deploy', () => {
       env,
     );
     assert.equal(deploy.code, 0, deploy.stderr);
-    const templates = await loadTemplates();
+    const templates = loadTemplates();
     for (const account of seeded.accounts) {
       const kind = account.id === seeded.managementAccountId ? 'billing' : 'resource';
       await makeRoleAsAwsWould(
@@ -195,7 +195,10 @@ describe('orgconnect health and report after a deploy', () => {
     assert.match(arnKey, /arn/i);
     for (const row of rows) {
       assert.match(row[nameKey] ?? '', /^[a-z0-9-]+$/);
-      assert.match(row[arnKey] ?? '', /^arn:aws:iam::\d{12}:role\/orgconnect-platform-(billing|resource)$/);
+      assert.match(
+        row[arnKey] ?? '',
+        /^arn:aws:iam::\d{12}:role\/cloudzero\/orgconnect-platform-(billing|resource)$/,
+      );
     }
     const problems = workbook.getWorksheet('Problems');
     const problemText = JSON.stringify(problems?.getSheetValues());

@@ -94,7 +94,10 @@ describe('deploy --mode stacksets', () => {
     const connected = lines.filter((l) => l.kind === 'resource' && l.state === 'connected');
     assert.deepEqual(connected.map((l) => l.accountId).sort(), [...seeded.memberAccountIds].sort());
     for (const line of connected)
-      assert.equal(line.roleArn, `arn:aws:iam::${line.accountId}:role/orgconnect-platform-resource`);
+      assert.equal(
+        line.roleArn,
+        `arn:aws:iam::${line.accountId}:role/cloudzero/orgconnect-platform-resource`,
+      );
     for (const accountId of seeded.memberAccountIds) {
       const credentials = await assumeRoleCredentials(
         moto.url,

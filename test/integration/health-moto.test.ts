@@ -42,6 +42,7 @@ import {
   type AccountCredentialsSource,
 } from '../../main/core/onboarding/account-credentials.js';
 import { expectedManagedPolicyArns } from '../../main/core/onboarding/template-policy.js';
+import { CLOUDZERO_PROFILE } from '../../main/core/platform/cloudzero-profile.js';
 import {
   loadTemplates,
   type LoadedTemplate,
@@ -121,7 +122,6 @@ describe('health checks against moto', () => {
       clientFor,
       curPortFor: () => recordedCurPort({ deliveredHoursAgo: { hours: 3, now: Date.now() } }),
       snapshot,
-      templates: { billing: templates.billing.document, resource: templates.resource.document },
       options: { skip, regions: ['us-east-1'] },
       concurrency: 2,
       onEvent: (event) => events.push(event),
@@ -171,7 +171,7 @@ describe('health checks against moto', () => {
     process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
     moto = await startMoto();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'orgconnect-health-'));
-    templates = await loadTemplates();
+    templates = loadTemplates();
     org = new OrganizationsClient({ region: REGION, endpoint: moto.url, credentials: MANAGEMENT_KEYS });
     managementAccountId =
       (await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization?.MasterAccountId ??
@@ -192,8 +192,9 @@ describe('health checks against moto', () => {
       managementAccountId,
       ouPath: 'Root',
       region: REGION,
-      rolePath: '/',
+      rolePath: CLOUDZERO_PROFILE.rolePath,
       platformAccountId: PLATFORM,
+      platform: { id: 'cloudzero' as const, version: CLOUDZERO_PROFILE.version },
       externalIdSha256: EXTERNAL_ID_SHA,
       externalIdLast4: EXTERNAL_ID.slice(-4),
     };

@@ -73,7 +73,6 @@ const ids: Record<'prod' | 'staging' | 'noAccess' | 'taken' | 'closed', string> 
 const clients: { destroy(): void }[] = [];
 
 const settings: PlanSettings = {
-  platformAccountId: '061190967865',
   externalId: EXTERNAL_ID,
   accessRoleName: 'OrganizationAccountAccessRole',
   mode: 'stacks',
@@ -119,7 +118,7 @@ async function snapshot(accountId: string): Promise<string> {
 
 before(async () => {
   moto = await startMoto();
-  templates = await loadTemplates();
+  templates = loadTemplates();
   const org = track(new OrganizationsClient(config(MANAGEMENT_CREDENTIALS)));
   await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
   managementId = (await org.send(new DescribeOrganizationCommand({}))).Organization?.MasterAccountId ?? '';
@@ -311,7 +310,7 @@ describe('preflight against moto', () => {
     assert.equal(rotated.items.find((i) => i.accountId === ids.staging)?.action, 'update');
   });
 
-  test('the deployed Resource role trusts only the platform account, with the External ID, and only reads', async () => {
+  test("the deployed Resource role trusts only CloudZero's two accounts, with the External ID, and only reads", async () => {
     const iam = memberIam(ids.staging);
     const role = (await iam.send(new GetRoleCommand({ RoleName: 'orgconnect-platform-resource' }))).Role;
     const trust = parsePolicyDocument(role?.AssumeRolePolicyDocument ?? '') as {
@@ -322,7 +321,7 @@ describe('preflight against moto', () => {
       [
         [
           'Allow',
-          { AWS: 'arn:aws:iam::061190967865:root' },
+          { AWS: ['arn:aws:iam::061190967865:root', 'arn:aws:iam::559846027439:root'] },
           'sts:AssumeRole',
           { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
         ],

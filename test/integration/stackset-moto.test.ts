@@ -60,7 +60,7 @@ describe('StackSets mode against moto', () => {
       endpoint: moto.url,
       credentials: MOTO_DEFAULT_CREDENTIALS,
     });
-    const template = await loadTemplate('resource');
+    const template = loadTemplate('resource');
     // Two leaf OUs (no child OUs), so moto's one-level expansion and AWS's full one agree on the accounts.
     const leaves = org.ous.filter((ou) => !org.ous.some((child) => child.parentId === ou.id));
     const populated = leaves.filter((ou) => org.accounts.some((a) => a.ouId === ou.id));
@@ -75,10 +75,7 @@ describe('StackSets mode against moto', () => {
       cloudformation: cfn,
       organizations: motoOrganizationsClient(moto.url, MOTO_DEFAULT_CREDENTIALS),
       templateBody: template.body,
-      parameters: templateParameters('resource', {
-        platformAccountId: '061190967865',
-        externalId: EXTERNAL_ID,
-      }),
+      parameters: templateParameters('resource', { externalId: EXTERNAL_ID }),
       tags: { 'orgconnect:kind': 'resource' },
       regions: [REGION],
       managementAccountId: org.managementAccountId,
@@ -156,9 +153,12 @@ describe('StackSets mode against moto', () => {
       ).StackInstance;
       assert.equal(instance?.Status, 'CURRENT');
       const role = (await (await memberIam(id)).send(new GetRoleCommand({ RoleName: ROLE }))).Role;
-      assert.equal(role?.Arn, `arn:aws:iam::${id}:role/${ROLE}`);
+      assert.equal(role?.Arn, `arn:aws:iam::${id}:role/cloudzero/${ROLE}`);
       const trust = JSON.parse(decodeURIComponent(role?.AssumeRolePolicyDocument ?? '{}'));
-      assert.equal(trust.Statement[0].Principal.AWS, 'arn:aws:iam::061190967865:root');
+      assert.deepEqual(trust.Statement[0].Principal.AWS, [
+        'arn:aws:iam::061190967865:root',
+        'arn:aws:iam::559846027439:root',
+      ]);
       assert.equal(trust.Statement[0].Condition.StringEquals['sts:ExternalId'], EXTERNAL_ID);
     }
     for (const id of others) {

@@ -1,5 +1,7 @@
 // cfn-lint (AWS's CloudFormation linter, pinned in the test venv) must find nothing — no error, warning or
-// informational match — in either template. It also validates every IAM action name against its service list.
+// informational match — in either template, for the CloudZero profile (the published files, which a unit test
+// keeps equal to the generated text) and for a custom one. It also validates every IAM action name against its
+// service list, so a mistyped action in a profile fails here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -7,7 +9,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { templatePath } from '../../main/core/onboarding/templates.js';
+import {
+  loadTemplates,
+  publishedTemplatePath,
+  TEMPLATE_KINDS,
+} from '../../main/core/onboarding/templates.js';
+import { customProfile } from '../../main/core/platform/custom-profile.js';
 
 const run = promisify(execFile);
 
@@ -60,16 +67,36 @@ function describeMatches(matches: LintMatch[], output: string): string {
     .join('\n');
 }
 
-test('cfn-lint finds nothing in the Billing and Resource templates', async () => {
-  const result = await cfnLint([templatePath('billing'), templatePath('resource')]);
-  assert.equal(result.code, 0, `cfn-lint reported:\n${describeMatches(result.matches, result.output)}`);
-  assert.deepEqual(result.matches, []);
+test('cfn-lint finds nothing in the Billing and Resource templates (CloudZero and custom profiles)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'orgconnect-lint-'));
+  try {
+    const custom = loadTemplates(
+      customProfile({
+        accountIds: ['111122223333', '444455556666', '777788889999'],
+        managedPolicyArns: ['arn:aws:iam::aws:policy/job-function/ViewOnlyAccess'],
+      }),
+    );
+    const customFiles = TEMPLATE_KINDS.map((kind) => {
+      const file = path.join(dir, `custom-${kind}.yaml`);
+      writeFileSync(file, custom[kind].body);
+      return file;
+    });
+    const result = await cfnLint([
+      publishedTemplatePath('billing'),
+      publishedTemplatePath('resource'),
+      ...customFiles,
+    ]);
+    assert.equal(result.code, 0, `cfn-lint reported:\n${describeMatches(result.matches, result.output)}`);
+    assert.deepEqual(result.matches, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the cfn-lint check can fail: a broken copy of the Billing template is reported', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'orgconnect-lint-'));
   try {
-    const broken = readFileSync(templatePath('billing'), 'utf8')
+    const broken = readFileSync(publishedTemplatePath('billing'), 'utf8')
       .replace('- ce:Describe*', '- ce:Descrbe*')
       .replace('MaxSessionDuration: 3600', 'MaxSessionDuration: 99');
     const file = path.join(dir, 'billing.yaml');

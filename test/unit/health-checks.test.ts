@@ -11,7 +11,7 @@ import {
   evaluateRoleLastUsed,
   evaluateRolePolicies,
   evaluateTrustPolicy,
-  expectedInlinePolicies,
+  expectedRolePolicies,
   overallHealth,
   type Connection,
   type CurEvidence,
@@ -96,6 +96,26 @@ describe('role-trust', () => {
     assert.match(other.summary, /External ID differs/);
     assert.doesNotMatch(JSON.stringify(other), /guessable-id/);
   });
+  test('a CloudZero connection must trust both CloudZero accounts, and only them', () => {
+    const cloudzero: Connection = {
+      ...connection,
+      rolePath: '/cloudzero/',
+      platform: { id: 'cloudzero', version: '2026-06-16' },
+    };
+    const both = ['arn:aws:iam::061190967865:root', 'arn:aws:iam::559846027439:root'];
+    const pass = evaluateTrustPolicy(cloudzero, trustDoc({ AWS: both }, withId(EXTERNAL_ID)));
+    assert.equal(pass.status, 'pass', pass.summary);
+    assert.match(pass.summary, /061190967865 and 559846027439/);
+    const one = evaluateTrustPolicy(cloudzero, trustDoc({ AWS: both[0] }, withId(EXTERNAL_ID)));
+    assert.equal(one.status, 'fail');
+    assert.match(one.summary, /does not trust the platform account 559846027439/);
+    const custom = evaluateTrustPolicy(
+      { ...cloudzero, platform: { id: 'custom', version: '2026-06-16', accountIds: ['123456789012'] } },
+      trustDoc({ AWS: both }, withId(EXTERNAL_ID)),
+    );
+    assert.equal(custom.status, 'fail');
+    assert.match(custom.summary, /trusts 061190967865, 559846027439 instead of 123456789012/);
+  });
   test('structural rules come from the template checker: an action other than sts:AssumeRole fails', () => {
     const doc = JSON.stringify({
       Statement: [
@@ -113,11 +133,11 @@ describe('role-trust', () => {
   });
 });
 
-describe('role-policies (compared with the real templates)', async () => {
-  const resource = (await loadTemplate('resource')).document;
-  const billing = (await loadTemplate('billing')).document;
-  const managed = expectedManagedPolicyArns(resource);
-  const inline = expectedInlinePolicies(resource, connection);
+describe('role-policies (compared with the platform profile)', () => {
+  const resource = loadTemplate('resource').document;
+  const expected = expectedRolePolicies(connection);
+  const managed = expected.managedArns;
+  const inline = expected.inline;
   const liveInline = () =>
     Object.fromEntries(
       inline.map((p) => [
@@ -137,7 +157,7 @@ describe('role-policies (compared with the real templates)', async () => {
       { attachedArns: managed.slice(1), inline: liveInline() },
     );
     assert.equal(missing.status, 'fail');
-    assert.match(missing.summary, /missing managed policy job-function\/ViewOnlyAccess/);
+    assert.match(missing.summary, /missing managed policy CloudWatchReadOnlyAccess/);
     const live = liveInline();
     const name = inline[0]?.name ?? '';
     const doc = JSON.parse(decodeURIComponent(live[name] ?? '')) as {
@@ -145,12 +165,29 @@ describe('role-policies (compared with the real templates)', async () => {
     };
     (doc.Statement[0] as { Action: string[] }).Action = (
       doc.Statement[0] as { Action: string[] }
-    ).Action.filter((a) => a !== 'tag:GetResources');
+    ).Action.filter((a) => a !== 'account:GetAccountInformation');
     const lacking = evaluateRolePolicies(
       { managedArns: managed, inline },
       { attachedArns: managed, inline: { ...live, [name]: JSON.stringify(doc) } },
     );
-    assert.match(lacking.summary, /orgconnect-resource-read\/TagsAndResourceMetadata lacks tag:getresources/);
+    assert.match(
+      lacking.summary,
+      /orgconnect-resource-read\/Tier0BillingData lacks account:getaccountinformation/,
+    );
+  });
+  test('what the profile expects is what the generated template grants', () => {
+    assert.deepEqual(managed, expectedManagedPolicyArns(resource));
+    const templatePolicies = (resource.Resources['PlatformRole']?.Properties?.['Policies'] ?? []) as {
+      PolicyName: string;
+      PolicyDocument: { Statement: { Sid: string; Action: string[] }[] };
+    }[];
+    assert.deepEqual(
+      inline.map((policy) => [policy.name, policy.statements.map((s) => [s['Sid'], s['Action']])]),
+      templatePolicies.map((policy) => [
+        policy.PolicyName,
+        policy.PolicyDocument.Statement.map((s) => [s.Sid, s.Action]),
+      ]),
+    );
   });
   test('an added write action fails; an added read or an extra policy only warns', () => {
     const name = inline[0]?.name ?? '';
@@ -175,13 +212,23 @@ describe('role-policies (compared with the real templates)', async () => {
   test('the Billing CUR bucket policy is expected only when the connection names a bucket', () => {
     const billingConnection = { ...connection, kind: 'billing' as const };
     assert.deepEqual(
-      expectedInlinePolicies(billing, billingConnection).map((p) => p.name),
+      expectedRolePolicies(billingConnection).inline.map((p) => p.name),
       ['orgconnect-billing-read'],
     );
+    const withBucket = expectedRolePolicies({ ...billingConnection, curBucket: 'b' }).inline;
     assert.deepEqual(
-      expectedInlinePolicies(billing, { ...billingConnection, curBucket: 'b' }).map((p) => p.name),
+      withBucket.map((p) => p.name),
       ['orgconnect-billing-read', 'orgconnect-cur-bucket-read'],
     );
+    assert.deepEqual(withBucket[1]?.statements[0]?.['Resource'], ['arn:aws:s3:::b', 'arn:aws:s3:::b/*']);
+  });
+  test("the self-inspection statement follows the role path, in the role's partition", () => {
+    const statement = (rolePath: string, partition?: string) =>
+      expectedRolePolicies({ ...connection, rolePath }, partition).inline[0]?.statements.find(
+        (s) => s['Sid'] === 'Tier2SelfInspection',
+      )?.['Resource'];
+    assert.equal(statement('/cloudzero/'), 'arn:aws:iam::*:role/cloudzero/*');
+    assert.equal(statement('/', 'aws-us-gov'), 'arn:aws-us-gov:iam::*:role/*');
   });
 });
 

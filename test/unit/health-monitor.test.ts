@@ -51,7 +51,6 @@ function options(
   return {
     dataDir,
     checks: [check],
-    templates: {},
     credentialsFor: async () => {
       throw new Error('no AWS in this test');
     },

@@ -8,7 +8,9 @@ import {
   type PlanInput,
   type PlanItem,
   type PlanSettings,
+  type PlanTemplates,
 } from '../../main/core/onboarding/plan.js';
+import { CLOUDZERO_PROFILE } from '../../main/core/platform/cloudzero-profile.js';
 import type { ExistingStack, PreflightResult } from '../../main/core/onboarding/preflight.js';
 import { parseSelection } from '../../main/core/onboarding/selection.js';
 import { stackInputTags, TEMPLATE_SHA_TAG } from '../../main/core/onboarding/stack-deployer.js';
@@ -27,7 +29,7 @@ const _isTemplateFor: (
   t: Parameters<typeof deploymentSource>[1],
 ) => TemplateFor = deploymentSource;
 
-const templates = await loadTemplates();
+const templates = loadTemplates();
 const MGMT = '100000000000';
 const ROOT = 'r-root';
 const OU = 'ou-root-workload1';
@@ -55,7 +57,6 @@ const accounts: PlanAccount[] = [
 const units = [{ id: OU, parentId: ROOT }];
 
 const settings: PlanSettings = {
-  platformAccountId: '061190967865',
   externalId: 'ext-secret-0123456789',
   accessRoleName: 'OrganizationAccountAccessRole',
   mode: 'stacks',
@@ -80,8 +81,9 @@ function deployedStack(
   item: Pick<PlanItem, 'kind' | 'connectionName' | 'stackName'>,
   status = 'CREATE_COMPLETE',
   withSettings: PlanSettings = settings,
+  withTemplates: PlanTemplates = templates,
 ): ExistingStack {
-  const deployment = stackDeployment(item, withSettings, templates);
+  const deployment = stackDeployment(item, withSettings, withTemplates);
   return {
     stackId: `arn:aws:cloudformation:us-east-1:000000000000:stack/${item.stackName}/x`,
     stackName: item.stackName,
@@ -205,6 +207,62 @@ describe('buildPlan', () => {
       settings: { ...settings, costAndUsageReportBucket: 'acme-cur' },
     });
     assert.equal(item(withBucket, MGMT).action, 'update');
+  });
+
+  test('a newer platform profile makes every stack of the Organization an update, saying when the permissions changed', () => {
+    const older = loadTemplates({
+      ...CLOUDZERO_PROFILE,
+      version: '2026-01-15',
+      statements: CLOUDZERO_PROFILE.statements.slice(0, 4),
+    });
+    const billingItem = {
+      kind: 'billing' as const,
+      connectionName: 'acme-management',
+      stackName: 'orgconnect-billing',
+    };
+    const p = plan({
+      preflight: [
+        passed(MGMT, deployedStack(billingItem, 'CREATE_COMPLETE', settings, older)),
+        passed('100000000001', deployedStack(resourceItem('prod'), 'UPDATE_COMPLETE', settings, older)),
+        passed('100000000002', deployedStack(resourceItem('staging'), 'CREATE_COMPLETE', settings, older)),
+      ],
+    });
+    for (const id of [MGMT, '100000000001', '100000000002']) {
+      assert.equal(item(p, id).action, 'update');
+      assert.equal(
+        item(p, id).reason,
+        "The platform's permissions changed on 2026-06-16 (the stack has those of 2026-01-15).",
+      );
+    }
+    // Deployed with the current profile: nothing to do.
+    const current = plan({
+      preflight: [passed(MGMT, deployedStack(billingItem)), passed('100000000001'), passed('100000000002')],
+    });
+    assert.equal(item(current, MGMT).action, 'skip');
+    const tags = stackDeployment(billingItem, settings, templates).tags;
+    assert.equal(tags['orgconnect:platform'], 'cloudzero@2026-06-16');
+  });
+
+  test('a stack from before platform profiles (role under /) cannot move its named role to /cloudzero/', () => {
+    const legacy = deployedStack(resourceItem('prod'));
+    delete legacy.tags['orgconnect:platform'];
+    legacy.tags[TEMPLATE_SHA_TAG] = '0'.repeat(64);
+    legacy.parameters['RolePath'] = '/';
+    const preflight = [passed(MGMT), passed('100000000001', legacy, 'exists'), passed('100000000002')];
+    const blocked = item(plan({ preflight }), '100000000001');
+    assert.equal(blocked.action, 'blocked');
+    assert.equal(blocked.code, 'ROLE_PATH_CHANGE');
+    assert.match(blocked.fix ?? '', /--role-name/);
+    // A new role name lets CloudFormation create the new role before it removes the old one.
+    const renamed = item(
+      plan({
+        preflight: [passed(MGMT), passed('100000000001', legacy, 'absent'), passed('100000000002')],
+        settings: { ...settings, roleName: 'cloudzero-reader' },
+      }),
+      '100000000001',
+    );
+    assert.equal(renamed.action, 'update');
+    assert.equal(renamed.reason, "The platform's permissions changed on 2026-06-16.");
   });
 
   test('a stack without orgconnect tags is brought to the template', () => {

@@ -198,7 +198,7 @@ describe('trustPolicyProblems flags', () => {
         ...GOOD_TRUST,
         Principal: { AWS: [GOOD_TRUST.Principal.AWS, 'arn:aws:iam::111122223333:root'] },
       }).join(),
-      /111122223333.*not the platform account/,
+      /111122223333.*not a platform account/,
     );
     assert.match(
       check({

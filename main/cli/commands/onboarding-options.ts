@@ -5,7 +5,11 @@ import { OrgConnectError } from '../../core/errors.js';
 export interface OnboardingFlags {
   profile?: string;
   externalId?: string;
-  platformAccount?: string;
+  platform: 'cloudzero' | 'custom';
+  /** Repeatable: every account the platform role trusts (custom platforms). */
+  platformAccount?: string[];
+  /** Repeatable: the managed policies a custom platform's role carries. */
+  managedPolicy?: string[];
   select: string;
   exclude?: string;
   accessRole?: string;
@@ -21,12 +25,30 @@ export interface OnboardingFlags {
   json?: boolean;
 }
 
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** The flags `plan` and `deploy` share (README, "CLI"). */
 export function addOnboardingOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'management account profile (default: AWS_PROFILE or "default")')
     .option('--external-id <id>', 'the External ID the platform shows (or ORGCONNECT_EXTERNAL_ID)')
-    .option('--platform-account <id>', "the platform's AWS account id", '061190967865')
+    .addOption(
+      new Option('--platform <id>', 'the platform profile: its trusted accounts, role path and permissions')
+        .choices(['cloudzero', 'custom'])
+        .default('cloudzero'),
+    )
+    .option(
+      '--platform-account <id>',
+      'with --platform custom: an AWS account the role trusts (repeat for several)',
+      collect,
+    )
+    .option(
+      '--managed-policy <arn>',
+      'with --platform custom: a managed policy the role carries (repeat; default: the four AWS read-only ones)',
+      collect,
+    )
     .option(
       '--select <what>',
       'all | <id,id,…> | ou:<ou-id>[,ou:<ou-id>] (OUs include their children)',
@@ -48,7 +70,10 @@ export function addOnboardingOptions(command: Command): Command {
       'with --access identity-center: the permission set to use in each account',
     )
     .option('--role-name <name>', 'name of the platform role the stacks create (default per stack kind)')
-    .option('--role-path <path>', 'IAM path of the platform role', '/')
+    .option(
+      '--role-path <path>',
+      "IAM path of the platform role (default: the profile's; CloudZero: /cloudzero/)",
+    )
     .addOption(
       new Option('--mode <mode>', 'one stack per account, or a service-managed StackSet')
         .choices(['stacks', 'stacksets'])
@@ -76,7 +101,9 @@ export function onboardingRequest(flags: OnboardingFlags, env: NodeJS.ProcessEnv
     externalId,
     select: flags.select,
     mode: flags.mode,
-    ...(flags.platformAccount ? { platformAccountId: flags.platformAccount } : {}),
+    platform: flags.platform,
+    ...(flags.platformAccount ? { platformAccountIds: flags.platformAccount } : {}),
+    ...(flags.managedPolicy ? { managedPolicyArns: flags.managedPolicy } : {}),
     ...(flags.exclude ? { exclude: flags.exclude } : {}),
     ...(flags.accessRole ? { accessRoleName: flags.accessRole } : {}),
     accessMode: flags.access,

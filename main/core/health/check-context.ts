@@ -8,7 +8,6 @@ import type { AccountClient } from '@aws-sdk/client-account';
 import { GetRoleCommand, type IAMClient, type Role } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { awsErrorName } from '../errors.js';
-import type { CfnTemplate } from '../onboarding/templates.js';
 import type { OrganizationSnapshot } from '../org/types.js';
 import type { CheckId, CheckResult } from './check-result.js';
 import type { Connection } from './connection.js';
@@ -49,8 +48,6 @@ export interface CheckContext {
   /** Undefined when the account could not be reached (then every AWS check is unknown with `unreachable`). */
   clients: HealthAwsClients | undefined;
   unreachable?: string;
-  /** Parsed template of the connection's kind, to compare the live role with. */
-  template: CfnTemplate | undefined;
   options: CheckOptions;
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -77,7 +74,6 @@ export interface CheckContextInput {
   snapshot?: OrganizationSnapshot | undefined;
   clients?: HealthAwsClients | undefined;
   unreachable?: string | undefined;
-  template?: CfnTemplate | undefined;
   options?: CheckOptions;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -89,7 +85,6 @@ export function createCheckContext(input: CheckContextInput): CheckContext {
     connection,
     snapshot: input.snapshot,
     clients,
-    template: input.template,
     options: input.options ?? {},
     now: input.now ?? Date.now,
     sleep: input.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),

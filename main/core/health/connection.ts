@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_ROLE_NAMES } from '../onboarding/templates.js';
+import { platformRecordSchema } from '../platform/platform-profile.js';
 import type { AccountRunState, RunState } from '../onboarding/run-state.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits');
@@ -22,6 +23,8 @@ export const connectionSchema = z.object({
   rolePath: z.string().min(1),
   roleArn: z.string().optional(),
   platformAccountId: accountId,
+  /** The platform profile the role was deployed with; absent for runs journaled before profiles existed. */
+  platform: platformRecordSchema.optional(),
   externalIdSha256: z.string().regex(/^[0-9a-f]{64}$/),
   externalIdLast4: z.string().max(4),
   templateSha256: z
@@ -76,6 +79,7 @@ export function connectionsFromRun(
         externalIdLast4: run.settings.externalIdLast4,
         createdAt: account.updatedAt,
       };
+      if (run.settings.platform !== undefined) connection.platform = run.settings.platform;
       if (account.roleArn !== undefined) connection.roleArn = account.roleArn;
       const templateSha = extra.templateSha256?.[account.kind];
       if (templateSha !== undefined) connection.templateSha256 = templateSha;

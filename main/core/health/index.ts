@@ -6,7 +6,7 @@ export * from './cur-port.js';
 export { ALL_CHECKS } from './checks/index.js';
 export { evaluateCur, bucketPolicyAllowsBillingReports, type CurEvidence } from './checks/cur.js';
 export { evaluateTrustPolicy } from './checks/role-trust.js';
-export { evaluateRolePolicies, expectedInlinePolicies } from './checks/role-policies.js';
+export { evaluateRolePolicies, expectedRolePolicies } from './checks/role-policies.js';
 export { evaluateRoleLastUsed } from './checks/role-last-used.js';
 export { evaluateRegions } from './checks/regions-sts.js';
 export {

@@ -6,10 +6,9 @@
  * from there after a restart, so a change that happened while the app was closed is still reported.
  */
 import pLimit from 'p-limit';
-import { loadTemplates, type CfnTemplate } from '../onboarding/templates.js';
 import type { OrganizationSnapshot } from '../org/types.js';
 import type { ConnectionHealth } from './check-result.js';
-import { connectionKey, type Connection, type ConnectionKind } from './connection.js';
+import { connectionKey, type Connection } from './connection.js';
 import { createHealthHistory, DEFAULT_HISTORY_LIMIT, type HealthHistory } from './history.js';
 import { checkConnection, type ConnectionCheckDeps } from './run-checks.js';
 
@@ -32,12 +31,10 @@ const systemTimers: IntervalTimers = {
   clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
 };
 
-export interface HealthMonitorOptions extends Omit<ConnectionCheckDeps, 'snapshot' | 'templates'> {
+export interface HealthMonitorOptions extends Omit<ConnectionCheckDeps, 'snapshot'> {
   dataDir: string;
   /** The latest Organization discovery (for account-active); read before every round. */
   snapshot?: () => OrganizationSnapshot | undefined | Promise<OrganizationSnapshot | undefined>;
-  /** Parsed templates to compare roles with; loaded from templates/ when absent. */
-  templates?: Partial<Record<ConnectionKind, CfnTemplate>>;
   /** Connections checked at once (default 8). */
   concurrency?: number;
   /** Results kept per connection (default 20). */
@@ -77,18 +74,9 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   const listeners = new Set<(event: HealthEvent) => void>();
   if (options.onEvent) listeners.add(options.onEvent);
   const latest = new Map<string, ConnectionHealth>();
-  let templates: Promise<Partial<Record<ConnectionKind, CfnTemplate>>> | undefined;
   let handle: unknown;
   let round: Promise<unknown> = Promise.resolve();
   let running = false;
-
-  const templatesOnce = (): Promise<Partial<Record<ConnectionKind, CfnTemplate>>> =>
-    (templates ??= options.templates
-      ? Promise.resolve(options.templates)
-      : loadTemplates().then((loaded) => ({
-          billing: loaded.billing.document,
-          resource: loaded.resource.document,
-        })));
 
   const emit = (event: HealthEvent): void => {
     for (const listener of listeners) {
@@ -104,7 +92,7 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     latest.get(key) ?? (await history.latest(key).catch(() => undefined));
 
   const checkNow = async (connections: readonly Connection[]): Promise<ConnectionHealth[]> => {
-    const [snapshot, parsedTemplates] = await Promise.all([options.snapshot?.(), templatesOnce()]);
+    const snapshot = await options.snapshot?.();
     return Promise.all(
       connections.map((connection) =>
         limit(async () => {
@@ -112,7 +100,6 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
           const current = await checkConnection(connection, {
             ...options,
             snapshot,
-            templates: parsedTemplates,
           });
           const previous = await previousOf(key);
           latest.set(key, current);

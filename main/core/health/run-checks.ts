@@ -8,7 +8,6 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { describeError } from '../errors.js';
-import type { CfnTemplate } from '../onboarding/templates.js';
 import type { OrganizationSnapshot } from '../org/types.js';
 import {
   createCheckContext,
@@ -19,7 +18,7 @@ import {
 } from './check-context.js';
 import { overallHealth, result, type CheckResult, type ConnectionHealth } from './check-result.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { connectionKey, type Connection, type ConnectionKind } from './connection.js';
+import { connectionKey, type Connection } from './connection.js';
 import type { CurPort } from './cur-port.js';
 
 export interface HealthServiceClients {
@@ -49,7 +48,6 @@ export interface ConnectionCheckDeps {
   /** The CUR / Data Exports port for a Billing account; when absent the CUR check is unknown. */
   curPortFor?(accountId: string, credentials: AwsCredentialIdentityProvider): CurPort;
   snapshot?: OrganizationSnapshot | undefined;
-  templates?: Partial<Record<ConnectionKind, CfnTemplate>>;
   options?: CheckOptions;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -91,7 +89,6 @@ export async function checkConnection(
     snapshot: deps.snapshot,
     clients,
     unreachable,
-    template: deps.templates?.[connection.kind],
     options,
     now,
     ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),

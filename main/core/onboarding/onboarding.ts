@@ -17,12 +17,9 @@ import { assertValidExternalId } from './external-id.js';
 import { buildPlan, deploymentSource, preflightTargets, type DeployMode, type Plan } from './plan.js';
 import { runPreflight, type PreflightResult } from './preflight.js';
 import { parseSelection, resolveSelection } from './selection.js';
-import {
-  DEFAULT_PLATFORM_ACCOUNT_ID,
-  loadTemplates,
-  type LoadedTemplate,
-  type TemplateKind,
-} from './templates.js';
+import { loadTemplates } from './templates.js';
+import type { PlatformChoice } from '../platform/platform-profile.js';
+import { platformChoiceFor, resolvePlatformProfile } from '../platform/platforms.js';
 import {
   DEFAULT_CONCURRENCY,
   resumeRun,
@@ -42,7 +39,14 @@ const INACTIVE_ACCOUNT_CODES = new Set(['ACCOUNT_SUSPENDED', 'ACCOUNT_CLOSING', 
 
 export interface OnboardingRequest {
   externalId: string;
+  /** The platform profile: `cloudzero` (default) or `custom`. */
+  platform?: 'cloudzero' | 'custom';
+  /** The accounts a `custom` platform's role trusts; for `cloudzero` only its own accounts are accepted. */
+  platformAccountIds?: string[];
+  /** One platform account (older callers); joins `platformAccountIds`. */
   platformAccountId?: string;
+  /** `custom` only: the managed policies the role carries (default: CloudZero's four AWS managed ones). */
+  managedPolicyArns?: string[];
   /** `all`, `<id,id>`, or `ou:<ou-id>[,ou:<ou-id>]` (OUs include their children). */
   select?: string;
   exclude?: string;
@@ -63,6 +67,16 @@ export interface PlanResult {
   plan: Plan;
   preflight: PreflightResult[];
   organizationId: string;
+  /** The platform profile the plan deploys: its id, version and the accounts its roles trust. */
+  platform: PlannedPlatform;
+}
+
+export interface PlannedPlatform {
+  id: PlatformChoice['id'];
+  name: string;
+  version: string;
+  trustedAccountIds: string[];
+  rolePath: string;
 }
 
 export interface OnboardingContext {
@@ -128,20 +142,26 @@ function contextCredentials(context: OnboardingContext, access: AccessSettings):
 
 function planSettings(request: OnboardingRequest) {
   assertValidExternalId(request.externalId);
-  const platformAccountId = request.platformAccountId ?? DEFAULT_PLATFORM_ACCOUNT_ID;
-  if (!/^\d{12}$/.test(platformAccountId)) {
-    throw new OrgConnectError(
-      'USAGE_PLATFORM_ACCOUNT_INVALID',
-      `"${platformAccountId}" is not a 12-digit AWS account id.`,
-    );
-  }
+  const platform: PlatformChoice = platformChoiceFor({
+    platform: request.platform,
+    platformAccountIds: [
+      ...(request.platformAccountId === undefined ? [] : [request.platformAccountId]),
+      ...(request.platformAccountIds ?? []),
+    ],
+    managedPolicyArns: request.managedPolicyArns,
+    rolePath: request.rolePath,
+  });
+  const profile = resolvePlatformProfile(platform);
   return {
-    platformAccountId,
+    profile,
+    // Recorded with the run: what resume and the health checks rebuild the profile from.
+    platform: { ...platform, version: profile.version },
+    platformAccountId: profile.trustedAccountIds[0] as string,
     externalId: request.externalId,
     accessRoleName: request.accessRoleName ?? DEFAULT_ACCESS_ROLE_NAME,
     mode: request.mode ?? 'stacks',
     ...(request.roleName === undefined ? {} : { roleName: request.roleName }),
-    ...(request.rolePath === undefined ? {} : { rolePath: request.rolePath }),
+    rolePath: request.rolePath ?? profile.rolePath,
     ...(request.namePrefix === undefined ? {} : { namePrefix: request.namePrefix }),
     ...(request.nameOverrides === undefined ? {} : { nameOverrides: request.nameOverrides }),
     ...(request.costAndUsageReportBucket === undefined
@@ -180,7 +200,7 @@ export async function planOnboarding(
     ...(options.onPreflight ? { onResult: options.onPreflight } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const templates = await loadTemplates();
+  const templates = loadTemplates(settings.profile);
   const plan = buildPlan({
     accounts: snapshot.accounts,
     units: snapshot.ous,
@@ -189,7 +209,19 @@ export async function planOnboarding(
     preflight,
     templates,
   });
-  return { plan, preflight, organizationId: snapshot.organization.id };
+  const { profile } = settings;
+  return {
+    plan,
+    preflight,
+    organizationId: snapshot.organization.id,
+    platform: {
+      id: profile.id,
+      name: profile.name,
+      version: profile.version,
+      trustedAccountIds: [...profile.trustedAccountIds],
+      rolePath: settings.rolePath,
+    },
+  };
 }
 
 export interface RunHooks {
@@ -208,8 +240,8 @@ export async function createDeployRun(
 ): Promise<DeployRun> {
   const settings = planSettings(request);
   const credentials = contextCredentials(context, settings);
-  const templates = await loadTemplates();
-  const { externalId: _externalId, nameOverrides: _names, ...recorded } = settings;
+  const templates = loadTemplates(settings.profile);
+  const { externalId: _externalId, nameOverrides: _names, profile: _profile, ...recorded } = settings;
   const items = plan.items.filter(
     (item) => !(item.action === 'blocked' && INACTIVE_ACCOUNT_CODES.has(item.code ?? '')),
   );
@@ -248,7 +280,8 @@ export async function openRunForResume(
       ? stackSetTargets(factory, hooks.snapshot, state.accounts)
       : undefined;
   const credentials = accountCredentials(factory, state.managementAccountId, settings, hooks.ssoPortal);
-  const templates: Record<TemplateKind, LoadedTemplate> = await loadTemplates();
+  // A run journaled before platform profiles trusted CloudZero's main account through the CloudZero templates.
+  const templates = loadTemplates(resolvePlatformProfile(settings.platform ?? { id: 'cloudzero' }));
   return resumeRun({
     runId,
     dataDir: hooks.dataDir,
@@ -263,7 +296,6 @@ export async function openRunForResume(
       }),
     templateFor: deploymentSource(
       {
-        platformAccountId: settings.platformAccountId,
         ...(settings.roleName === undefined ? {} : { roleName: settings.roleName }),
         ...(settings.rolePath === undefined ? {} : { rolePath: settings.rolePath }),
         ...(settings.costAndUsageReportBucket === undefined

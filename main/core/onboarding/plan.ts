@@ -9,8 +9,19 @@
  * DescribeStacks masks the NoEcho External ID as `****`; one inputs hash also covers the role name, path, bucket
  * and connection name without a tag per setting. `stackDeployment` builds the deployer's input, so the plan and
  * the run cannot disagree about what is deployed.
+ *
+ * A third tag, `orgconnect:platform` (`cloudzero@2026-06-16`), names the platform profile and version a stack was
+ * deployed with; it is one of the inputs, so a newer profile makes every older stack plan as `update` — with the
+ * reason "the platform's permissions changed on <date>" — and one run brings the whole Organization up to date.
  */
 import { OrgConnectError } from '../errors.js';
+import {
+  formatPlatformStamp,
+  parsePlatformStamp,
+  platformStamp,
+  type PlatformProfile,
+  type PlatformStamp,
+} from '../platform/platform-profile.js';
 import { assignConnectionNames } from './connection-names.js';
 import type { ExistingStack, PreflightResult, PreflightTarget } from './preflight.js';
 import {
@@ -36,6 +47,11 @@ export const STACK_NAMES: Readonly<Record<TemplateKind, string>> = {
 /** Caller tags on every orgconnect stack (CloudFormation copies them onto the role). */
 export const KIND_TAG = 'orgconnect:kind';
 export const CONNECTION_NAME_TAG = 'orgconnect:connection-name';
+/** The platform profile and version the stack was deployed with (`cloudzero@2026-06-16`). */
+export const PLATFORM_TAG = 'orgconnect:platform';
+
+/** What the plan and the run need of a template: its text and the profile it was generated from. */
+export type PlanTemplates = Readonly<Record<TemplateKind, { body: string; profile: PlatformProfile }>>;
 
 export type DeployMode = 'stacks' | 'stacksets';
 
@@ -91,16 +107,24 @@ export interface PlanInput {
   selection: Selection;
   settings: PlanSettings;
   preflight: readonly PreflightResult[];
-  /** The template texts that would be deployed (their sha256 is compared with the stacks' tags). */
-  templates: Readonly<Record<TemplateKind, { body: string }>>;
+  /** The templates that would be deployed (their sha256 is compared with the stacks' tags). */
+  templates: PlanTemplates;
 }
 
 export function kindFor(account: Pick<PlanAccount, 'isManagement'>): TemplateKind {
   return account.isManagement ? 'billing' : 'resource';
 }
 
-export function stackTags(kind: TemplateKind, connectionName: string): Record<string, string> {
-  return { [KIND_TAG]: kind, [CONNECTION_NAME_TAG]: connectionName };
+export function stackTags(
+  kind: TemplateKind,
+  connectionName: string,
+  platform: PlatformStamp,
+): Record<string, string> {
+  return {
+    [KIND_TAG]: kind,
+    [CONNECTION_NAME_TAG]: connectionName,
+    [PLATFORM_TAG]: formatPlatformStamp(platform),
+  };
 }
 
 export interface StackDeployment {
@@ -114,13 +138,14 @@ export interface StackDeployment {
 export function stackDeployment(
   item: Pick<PlanItem, 'kind' | 'connectionName' | 'stackName'>,
   settings: TemplateParameterSettings,
-  templates: Readonly<Record<TemplateKind, { body: string }>>,
+  templates: PlanTemplates,
 ): StackDeployment {
+  const template = templates[item.kind];
   return {
     stackName: item.stackName,
-    templateBody: templates[item.kind].body,
-    parameters: templateParameters(item.kind, settings),
-    tags: stackTags(item.kind, item.connectionName),
+    templateBody: template.body,
+    parameters: templateParameters(item.kind, settings, template.profile),
+    tags: stackTags(item.kind, item.connectionName, platformStamp(template.profile)),
   };
 }
 
@@ -130,7 +155,7 @@ export function stackDeployment(
  */
 export function deploymentSource(
   settings: Omit<TemplateParameterSettings, 'externalId'>,
-  templates: Readonly<Record<TemplateKind, { body: string }>>,
+  templates: PlanTemplates,
 ): (
   item: Pick<PlanItem, 'kind' | 'connectionName' | 'stackName'>,
   secrets: { externalId: string },
@@ -257,17 +282,44 @@ function decide(
   ) {
     return roleTaken;
   }
+  const oldPath = stack.parameters['RolePath'] ?? '/';
+  const newPath = deployment.parameters['RolePath'] ?? '/';
+  if (stack.parameters['RoleName'] === roleName && oldPath !== newPath) {
+    // IAM cannot move a role to another path: CloudFormation would have to replace it, which it refuses to do
+    // for a named role ("cannot update a stack when a custom-named resource requires replacing").
+    return {
+      action: 'blocked',
+      code: 'ROLE_PATH_CHANGE',
+      reason: `The role ${roleName} in ${accountId} is under ${oldPath}; the platform needs it under ${newPath}, and IAM cannot move a named role.`,
+      fix: `Deploy with another --role-name (CloudFormation then creates the new role and removes the old one), or delete the ${stack.stackName} stack and deploy again.`,
+    };
+  }
   return { action: 'update', reason: updateReason(stack, deployment) };
+}
+
+/** Why the stack's platform differs from the one to deploy; undefined when it does not. */
+function platformChange(stack: ExistingStack, deployment: StackDeployment): string | undefined {
+  const want = parsePlatformStamp(deployment.tags[PLATFORM_TAG]);
+  if (want === undefined) return undefined;
+  const have = parsePlatformStamp(stack.tags[PLATFORM_TAG]);
+  if (have === undefined) return `The platform's permissions changed on ${want.version}.`;
+  if (have.id !== want.id) return `The platform changes from ${have.id} to ${want.id}.`;
+  if (have.version !== want.version) {
+    return `The platform's permissions changed on ${want.version} (the stack has those of ${have.version}).`;
+  }
+  return undefined;
 }
 
 function updateReason(stack: ExistingStack, deployment: StackDeployment): string {
   const expected = stackInputTags(deployment);
   if (stack.tags[TEMPLATE_SHA_TAG] === undefined)
     return 'The stack was not deployed by orgconnect; it will be brought to the orgconnect template.';
+  const platform = platformChange(stack, deployment);
+  if (platform !== undefined) return platform;
   if (stack.tags[TEMPLATE_SHA_TAG] !== expected[TEMPLATE_SHA_TAG])
     return 'The stack runs another version of the template.';
   if (stack.tags[INPUTS_SHA_TAG] !== expected[INPUTS_SHA_TAG]) {
-    return 'Settings changed (External ID, platform account, role name or path, bucket, or connection name).';
+    return 'Settings changed (External ID, role name or path, bucket, or connection name).';
   }
   return 'The stack differs from the settings.';
 }

@@ -7,6 +7,7 @@
  * stray `externalId` passed in by mistake is dropped before anything is written.
  */
 import { z } from 'zod';
+import { platformRecordSchema } from '../platform/platform-profile.js';
 
 export const ACCOUNT_STATES = [
   'pending',
@@ -37,7 +38,10 @@ export type ConnectionKind = z.infer<typeof connectionKindSchema>;
 const at = z.iso.datetime();
 
 export const runSettingsRecordSchema = z.object({
+  /** The first account the platform role trusts (all of them are in `platform` for a custom platform). */
   platformAccountId: accountIdSchema,
+  /** The platform profile and version the run deploys; absent in runs journaled before profiles existed. */
+  platform: platformRecordSchema.optional(),
   externalIdSha256: z.string().regex(/^[0-9a-f]{64}$/),
   externalIdLast4: z.string().max(4),
   accessRoleName: z.string().min(1),

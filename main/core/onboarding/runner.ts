@@ -60,6 +60,7 @@ import {
 
 import { deployResourceStackSet, type DeployStackSetInput } from './stackset-deployer.js';
 import { DEFAULT_ROLE_NAMES } from './templates.js';
+import type { PlatformRecord } from '../platform/platform-profile.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 
@@ -75,6 +76,7 @@ export type StackSetEngineOptions = Pick<
 /** What a run deploys with. The External ID lives only in memory and in the run's secrets file. */
 export interface RunSettings {
   platformAccountId: string;
+  platform?: PlatformRecord;
   externalId: string;
   accessRoleName: string;
   region: string;

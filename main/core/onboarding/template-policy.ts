@@ -6,8 +6,11 @@
  * The checks are conservative: a statement behind `Fn::If` is checked on both branches, and anything the checker
  * cannot read (an action or principal computed by an intrinsic it does not know) is a problem, not a pass.
  */
+import { CLOUDZERO_ACCOUNT_IDS } from '../platform/cloudzero-profile.js';
+import { SECRET_REVEALING_ACTIONS } from '../platform/secret-revealing-actions.js';
 import type { CfnTemplate } from './templates.js';
-import { DEFAULT_PLATFORM_ACCOUNT_ID } from './templates.js';
+
+export { SECRET_REVEALING_ACTIONS };
 
 export type PolicyKind = 'permissions' | 'trust';
 
@@ -155,37 +158,6 @@ const READ_ALLOW_LIST = new Set(
   ),
 );
 
-/**
- * Reads that hand out secrets or credentials. An Allow that can match one is not "read-only" for our purposes:
- * the platform must see metadata and costs, never a password, key or token.
- */
-export const SECRET_REVEALING_ACTIONS: readonly string[] = [
-  'sts:GetSessionToken',
-  'sts:GetFederationToken',
-  'sts:GetServiceBearerToken',
-  'secretsmanager:GetSecretValue',
-  'secretsmanager:BatchGetSecretValue',
-  'ssm:GetParameter',
-  'ssm:GetParameters',
-  'ssm:GetParametersByPath',
-  'ssm:GetParameterHistory',
-  'ec2:GetPasswordData',
-  'ec2:GetConsoleOutput',
-  'ec2:GetConsoleScreenshot',
-  'ec2:GetLaunchTemplateData',
-  'ecr:GetAuthorizationToken',
-  'codeartifact:GetAuthorizationToken',
-  'redshift:GetClusterCredentials',
-  'redshift:GetClusterCredentialsWithIAM',
-  'redshift-serverless:GetCredentials',
-  'sso:GetRoleCredentials',
-  'cognito-identity:GetCredentialsForIdentity',
-  'cognito-identity:GetOpenIdToken',
-  'glue:GetConnection',
-  'glue:GetConnections',
-  'lightsail:GetInstanceAccessDetails',
-];
-
 const ACTION_SHAPE = /^([a-z0-9-]+):([A-Za-z0-9*?]+)$/;
 
 /** IAM's action wildcards: `*` any run of characters, `?` one character; case-insensitive like IAM itself. */
@@ -271,29 +243,41 @@ export function readOnlyProblems(template: CfnTemplate): PolicyProblem[] {
 }
 
 export interface TrustCheckOptions {
-  /** The platform account a literal principal must name; defaults to the template's PlatformAccountId default. */
-  platformAccountId?: string;
+  /**
+   * The platform accounts the role must trust, and the only ones it may. Default: the template's legacy
+   * PlatformAccountId parameter default when it has one, else CloudZero's accounts.
+   */
+  platformAccountIds?: readonly string[];
 }
 
-const SUB_PLATFORM_ROOT = /^arn:(?:aws|\$\{AWS::Partition\}):iam::\$\{PlatformAccountId\}:root$/;
+const SUB_PARAMETER_ROOT = /^arn:(?:aws|\$\{AWS::Partition\}):iam::\$\{PlatformAccountId\}:root$/;
+const SUB_LITERAL_ROOT = /^arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):iam::(\d{12}):root$/;
+const LITERAL_ROOT = /^arn:aws(?:-[a-z-]+)?:iam::(\d{12}):root$/;
 
-function platformAccountFor(template: CfnTemplate, options: TrustCheckOptions): string {
+function legacyParameterAccount(template: CfnTemplate): string | undefined {
   const fromTemplate = template.Parameters?.['PlatformAccountId']?.Default;
-  return (
-    options.platformAccountId ??
-    (typeof fromTemplate === 'string' ? fromTemplate : DEFAULT_PLATFORM_ACCOUNT_ID)
-  );
+  return typeof fromTemplate === 'string' ? fromTemplate : undefined;
 }
 
-function isPlatformPrincipal(value: unknown, template: CfnTemplate, accountId: string): boolean {
-  const hasParameter = template.Parameters?.['PlatformAccountId'] !== undefined;
-  if (typeof value === 'string') {
-    return value === accountId || new RegExp(`^arn:aws(?:-[a-z-]+)?:iam::${accountId}:root$`).test(value);
-  }
-  if (!isRecord(value) || Object.keys(value).length !== 1) return false;
-  if (value['Ref'] === 'PlatformAccountId') return hasParameter;
+function platformAccountsFor(template: CfnTemplate, options: TrustCheckOptions): readonly string[] {
+  if (options.platformAccountIds !== undefined) return options.platformAccountIds;
+  const legacy = legacyParameterAccount(template);
+  return legacy === undefined ? CLOUDZERO_ACCOUNT_IDS : [legacy];
+}
+
+/**
+ * The account a trust principal names: a 12-digit id, `arn:<partition>:iam::<id>:root` (literal or through
+ * Fn::Sub), or the legacy PlatformAccountId parameter (its default). Undefined for anything else.
+ */
+function principalAccount(value: unknown, template: CfnTemplate): string | undefined {
+  if (typeof value === 'string') return /^\d{12}$/.test(value) ? value : LITERAL_ROOT.exec(value)?.[1];
+  if (!isRecord(value) || Object.keys(value).length !== 1) return undefined;
+  const legacy = legacyParameterAccount(template);
+  if (value['Ref'] === 'PlatformAccountId') return legacy;
   const sub = value['Fn::Sub'];
-  return typeof sub === 'string' && SUB_PLATFORM_ROOT.test(sub) && hasParameter;
+  if (typeof sub !== 'string') return undefined;
+  if (SUB_PARAMETER_ROOT.test(sub)) return legacy;
+  return SUB_LITERAL_ROOT.exec(sub)?.[1];
 }
 
 function externalIdValueOk(value: unknown, template: CfnTemplate): boolean {
@@ -304,13 +288,15 @@ function externalIdValueOk(value: unknown, template: CfnTemplate): boolean {
 }
 
 /**
- * Problems with the roles' trust policies; empty when every role trusts only the platform account's root, only
- * for sts:AssumeRole, and only with `StringEquals sts:ExternalId` — and the ExternalId parameter is NoEcho.
+ * Problems with the roles' trust policies; empty when the roles trust exactly the platform accounts' roots (each
+ * of them, and no one else), only for sts:AssumeRole, and only with `StringEquals sts:ExternalId` — and the
+ * ExternalId parameter is NoEcho.
  */
 export function trustPolicyProblems(template: CfnTemplate, options: TrustCheckOptions = {}): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
-  const accountId = platformAccountFor(template, options);
+  const accountIds = platformAccountsFor(template, options);
   const statements = listTrustStatements(template);
+  const trusted = new Set<string>();
 
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::IAM::Role') continue;
@@ -342,9 +328,14 @@ export function trustPolicyProblems(template: CfnTemplate, options: TrustCheckOp
       if (awsPrincipals.length === 0)
         problems.push(problemAt(entry, 'no AWS principal; only the platform account may be trusted'));
       for (const value of awsPrincipals) {
-        if (!isPlatformPrincipal(value, template, accountId)) {
+        const account = principalAccount(value, template);
+        if (account !== undefined && accountIds.includes(account)) trusted.add(account);
+        else {
           problems.push(
-            problemAt(entry, `principal ${JSON.stringify(value)} is not the platform account ${accountId}`),
+            problemAt(
+              entry,
+              `principal ${JSON.stringify(value)} is not a platform account (${accountIds.join(', ')})`,
+            ),
           );
         }
       }
@@ -370,6 +361,17 @@ export function trustPolicyProblems(template: CfnTemplate, options: TrustCheckOp
       );
     } else if (!externalIdValueOk(stringEquals[externalIdKey], template)) {
       problems.push(problemAt(entry, 'sts:ExternalId must equal the ExternalId parameter'));
+    }
+  }
+
+  const roles = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+  for (const accountId of accountIds) {
+    if (roles.length > 0 && !trusted.has(accountId)) {
+      problems.push({
+        resource: roles.map(([logicalId]) => logicalId).join(', '),
+        policyName: 'AssumeRolePolicyDocument',
+        message: `the role does not trust the platform account ${accountId}`,
+      });
     }
   }
 

@@ -1,28 +1,26 @@
 /**
- * The two CloudFormation templates (Billing for the management/payer account, Resource for members), read from
- * `templates/` at run time so the user sees exactly the text that is deployed, and parsed for the policy checks.
+ * The two CloudFormation templates (Billing for the management/payer account, Resource for members), generated
+ * from the platform profile at run time (template-builder.ts) so the template, the checks and the profile cannot
+ * drift apart; the user sees exactly the text that is deployed. Also parses CloudFormation YAML (short-form
+ * intrinsics included) for the policy checks.
  *
- * The folder is found from the package root (the nearest folder upwards with a package.json), so the same code
- * works from the TypeScript sources under tsx, from compiled `dist/`, and from the packaged app (electron-builder
- * ships `templates/**` next to package.json, unpacked from the asar archive).
+ * `templates/*.yaml` in the repository hold the CloudZero templates as generated, for people who read or deploy
+ * them by hand; a unit test keeps them equal to the generated text (`npm run templates` rewrites them).
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, type CollectionTag, type ScalarTag } from 'yaml';
 import { OrgConnectError } from '../errors.js';
+import { CLOUDZERO_PROFILE } from '../platform/cloudzero-profile.js';
+import type { PlatformProfile, RoleKind } from '../platform/platform-profile.js';
 import { sha256Hex } from './stack-deployer.js';
+import { renderTemplate } from './template-builder.js';
 
-export type TemplateKind = 'billing' | 'resource';
+export type TemplateKind = RoleKind;
 export const TEMPLATE_KINDS: readonly TemplateKind[] = ['billing', 'resource'];
 
 /** Role names used when the user chooses none (the templates' own defaults say the same). */
-export const DEFAULT_ROLE_NAMES: Readonly<Record<TemplateKind, string>> = {
-  billing: 'orgconnect-platform-billing',
-  resource: 'orgconnect-platform-resource',
-};
-
-export const DEFAULT_PLATFORM_ACCOUNT_ID = '061190967865';
+export const DEFAULT_ROLE_NAMES: Readonly<Record<TemplateKind, string>> = CLOUDZERO_PROFILE.roleNames;
 
 /** A parsed template: intrinsic functions are in their long form (`{ "Fn::Sub": ... }`, `{ "Ref": ... }`). */
 export interface CfnTemplate {
@@ -51,13 +49,13 @@ export interface CfnResource {
 
 export interface LoadedTemplate {
   kind: TemplateKind;
-  /** Absolute path of the YAML file. */
-  path: string;
   /** The exact text deployed and shown to the user. */
   body: string;
   /** sha256 of `body`, as the deployer tags it on the stack (`orgconnect:template-sha256`). */
   sha256: string;
   document: CfnTemplate;
+  /** The platform profile the template was generated from (its defaults and version). */
+  profile: PlatformProfile;
 }
 
 // CloudFormation's short-form intrinsics. `!GetAtt A.B` is the one whose scalar form is not just its argument.
@@ -139,57 +137,46 @@ export function findPackageRoot(from: string = import.meta.dirname): string {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
     if (path.dirname(dir) === dir) {
       throw new OrgConnectError(
-        'TEMPLATES_NOT_FOUND',
-        `No package.json above ${from}; cannot find the templates folder.`,
-        {
-          fix: 'Reinstall orgconnect; its templates/ folder ships next to package.json.',
-        },
+        'PACKAGE_ROOT_NOT_FOUND',
+        `No package.json above ${from}; cannot find orgconnect's folder.`,
+        { fix: 'Reinstall orgconnect.' },
       );
     }
   }
 }
 
-export function templatesDir(): string {
-  return path.join(findPackageRoot(), 'templates');
+/** Where the CloudZero templates are published in the repository, for people who read or deploy them by hand. */
+export function publishedTemplatePath(kind: TemplateKind, root: string = findPackageRoot()): string {
+  return path.join(root, 'templates', `${kind}.yaml`);
 }
 
-export function templatePath(kind: TemplateKind, dir: string = templatesDir()): string {
-  return path.join(dir, `${kind}.yaml`);
-}
-
-/** Reads and parses one template. `dir` overrides the folder (tests, or a host that ships them elsewhere). */
-export async function loadTemplate(
+/** One template, generated from the platform profile: the exact text deployed and shown to the user. */
+export function loadTemplate(
   kind: TemplateKind,
-  options: { dir?: string } = {},
-): Promise<LoadedTemplate> {
-  const file = templatePath(kind, options.dir);
-  let body: string;
-  try {
-    body = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new OrgConnectError('TEMPLATES_NOT_FOUND', `Cannot read the ${kind} template at ${file}.`, {
-      fix: 'Reinstall orgconnect; its templates/ folder ships next to package.json.',
-      cause: error,
-    });
-  }
-  return { kind, path: file, body, sha256: sha256Hex(body), document: parseTemplate(body, `${kind}.yaml`) };
+  profile: PlatformProfile = CLOUDZERO_PROFILE,
+): LoadedTemplate {
+  const body = renderTemplate(profile, kind);
+  return {
+    kind,
+    body,
+    sha256: sha256Hex(body),
+    document: parseTemplate(body, `${kind} template`),
+    profile,
+  };
 }
 
-export async function loadTemplates(
-  options: { dir?: string } = {},
-): Promise<Record<TemplateKind, LoadedTemplate>> {
-  const [billing, resource] = await Promise.all([
-    loadTemplate('billing', options),
-    loadTemplate('resource', options),
-  ]);
-  return { billing, resource };
+/** Both templates for a profile (CloudZero's by default). */
+export function loadTemplates(
+  profile: PlatformProfile = CLOUDZERO_PROFILE,
+): Record<TemplateKind, LoadedTemplate> {
+  return { billing: loadTemplate('billing', profile), resource: loadTemplate('resource', profile) };
 }
 
 export interface TemplateParameterSettings {
-  platformAccountId: string;
   externalId: string;
-  /** One name for both kinds; when absent each kind uses DEFAULT_ROLE_NAMES. */
+  /** One name for both kinds; when absent each kind uses the profile's role name. */
   roleName?: string;
+  /** When absent, the profile's role path. */
   rolePath?: string;
   /** Billing only: the S3 bucket the Cost and Usage Report / Data Export is delivered to. */
   costAndUsageReportBucket?: string;
@@ -209,12 +196,12 @@ export function roleNameFor(
 export function templateParameters(
   kind: TemplateKind,
   settings: TemplateParameterSettings,
+  profile: PlatformProfile = CLOUDZERO_PROFILE,
 ): Record<string, string> {
   const parameters: Record<string, string> = {
-    PlatformAccountId: settings.platformAccountId,
     ExternalId: settings.externalId,
-    RoleName: roleNameFor(kind, settings),
-    RolePath: settings.rolePath ?? '/',
+    RoleName: settings.roleName ?? profile.roleNames[kind],
+    RolePath: settings.rolePath ?? profile.rolePath,
   };
   if (kind === 'billing') parameters['CostAndUsageReportBucket'] = settings.costAndUsageReportBucket ?? '';
   return parameters;

@@ -1,5 +1,5 @@
 /**
- * Does the role carry what the template gives it: the AWS managed policies, and each inline policy with the
+ * Does the role carry what its platform profile gives it: the managed policies, and each inline policy with the
  * same statements? A missing policy or action means the platform cannot read something (fail); an extra
  * attachment or action is a warning — unless it is not read-only, which breaks the connection's promise (fail).
  */
@@ -9,16 +9,12 @@ import {
   ListRolePoliciesCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import {
-  expectedManagedPolicyArns,
-  isReadOnlyAction,
-  listPolicyStatements,
-} from '../../onboarding/template-policy.js';
-import type { CfnTemplate } from '../../onboarding/templates.js';
+import { isReadOnlyAction } from '../../onboarding/template-policy.js';
 import type { HealthCheck, Sender } from '../check-context.js';
 import { result, type CheckResult } from '../check-result.js';
 import { cannotCheck } from '../cannot-check.js';
 import type { Connection } from '../connection.js';
+import { expectedRoleDocuments } from '../expected-role.js';
 import { actionSet, parsePolicyDocument, type PolicyStatement } from '../policy-documents.js';
 
 export interface ExpectedInlinePolicy {
@@ -26,31 +22,24 @@ export interface ExpectedInlinePolicy {
   statements: PolicyStatement[];
 }
 
-/** The template's conditions orgconnect knows how to decide from a connection. */
-function conditionHolds(condition: string | undefined, connection: Connection): boolean {
-  if (condition === undefined) return true;
-  const negated = condition.startsWith('!');
-  const name = negated ? condition.slice(1) : condition;
-  const values: Record<string, boolean> = { HasCostAndUsageReportBucket: Boolean(connection.curBucket) };
-  const value = values[name];
-  // A condition we cannot decide: do not demand the policy (the stack decided it, the stack check covers that).
-  if (value === undefined) return false;
-  return negated ? !value : value;
+export interface ExpectedRolePolicies {
+  managedArns: string[];
+  inline: ExpectedInlinePolicy[];
 }
 
-export function expectedInlinePolicies(
-  template: CfnTemplate,
-  connection: Connection,
-): ExpectedInlinePolicy[] {
-  const byName = new Map<string, PolicyStatement[]>();
-  for (const entry of listPolicyStatements(template)) {
-    // Both a role's own Policies and an AWS::IAM::Policy attached to it appear on the role as inline policies
-    // (the templates hold a single role, so every such policy is that role's).
-    const onRole = entry.resourceType === 'AWS::IAM::Role' || entry.resourceType === 'AWS::IAM::Policy';
-    if (!onRole || !conditionHolds(entry.condition, connection)) continue;
-    byName.set(entry.policyName, [...(byName.get(entry.policyName) ?? []), entry.statement]);
-  }
-  return [...byName].map(([name, statements]) => ({ name, statements }));
+/**
+ * What the connection's role should carry in `partition`. Both a role's own Policies and the Billing template's
+ * AWS::IAM::Policy for the CUR bucket appear on the role as inline policies.
+ */
+export function expectedRolePolicies(connection: Connection, partition = 'aws'): ExpectedRolePolicies {
+  const documents = expectedRoleDocuments(connection, partition);
+  return {
+    managedArns: documents.managedPolicyArns,
+    inline: documents.inlinePolicies.map((policy) => ({
+      name: policy.name,
+      statements: policy.document.Statement.map((statement) => ({ ...statement })),
+    })),
+  };
 }
 
 export interface LiveRolePolicies {
@@ -59,9 +48,9 @@ export interface LiveRolePolicies {
   inline: Record<string, unknown>;
 }
 
-/** Pure: compares what the role carries with what the template gives it. */
+/** Pure: compares what the role carries with what its profile gives it. */
 export function evaluateRolePolicies(
-  expected: { managedArns: readonly string[]; inline: readonly ExpectedInlinePolicy[] },
+  expected: { readonly managedArns: readonly string[]; readonly inline: readonly ExpectedInlinePolicy[] },
   live: LiveRolePolicies,
 ): CheckResult {
   const failures: string[] = [];
@@ -123,13 +112,18 @@ export function evaluateRolePolicies(
       detail: warnings,
     });
   if (warnings.length > 0)
-    return result('role-policies', 'warn', `Role has more than the template gives: ${warnings.join('; ')}.`, {
-      fix,
-    });
+    return result(
+      'role-policies',
+      'warn',
+      `Role has more than its platform profile gives: ${warnings.join('; ')}.`,
+      {
+        fix,
+      },
+    );
   return result(
     'role-policies',
     'pass',
-    `Managed and inline policies match the ${expected.inline.length === 0 ? '' : 'reviewed '}template.`,
+    `Managed and inline policies match the ${expected.inline.length === 0 ? '' : 'reviewed '}platform profile.`,
   );
 }
 
@@ -167,7 +161,7 @@ export async function readRolePolicies(iam: Sender<IAMClient>, roleName: string)
 export const rolePoliciesCheck: HealthCheck = {
   id: 'role-policies',
   needsAws: true,
-  async run({ connection, role, clients, template }) {
+  async run({ connection, role, clients }) {
     const found = await role();
     if (found.found !== true || !clients)
       return result(
@@ -175,8 +169,6 @@ export const rolePoliciesCheck: HealthCheck = {
         'unknown',
         'Policies not checked: the role could not be read (see role-exists).',
       );
-    if (template === undefined)
-      return result('role-policies', 'unknown', `No ${connection.kind} template to compare the role with.`);
     const partition = /^arn:(aws[a-z-]*):/.exec(found.value.Arn ?? '')?.[1] ?? 'aws';
     let live: LiveRolePolicies;
     try {
@@ -184,12 +176,6 @@ export const rolePoliciesCheck: HealthCheck = {
     } catch (error) {
       return result('role-policies', 'unknown', cannotCheck(error, "Reading the role's policies").reason);
     }
-    return evaluateRolePolicies(
-      {
-        managedArns: expectedManagedPolicyArns(template, partition),
-        inline: expectedInlinePolicies(template, connection),
-      },
-      live,
-    );
+    return evaluateRolePolicies(expectedRolePolicies(connection, partition), live);
   },
 };

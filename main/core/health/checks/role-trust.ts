@@ -1,11 +1,13 @@
 /**
- * Does the role trust only the platform account, only for sts:AssumeRole, and only with the External ID the
- * platform was given? The structural rules are the template checker's (template-policy.ts), applied to the live
- * document; the External ID is compared by sha256, since orgconnect never stores the value itself.
+ * Does the role trust exactly the platform's accounts (as its profile names them), only for sts:AssumeRole, and
+ * only with the External ID the platform was given? The structural rules are the template checker's
+ * (template-policy.ts), applied to the live document; the External ID is compared by sha256, since orgconnect
+ * never stores the value itself.
  */
 import { formatPolicyProblem, trustPolicyProblems } from '../../onboarding/template-policy.js';
 import type { CfnTemplate } from '../../onboarding/templates.js';
 import type { HealthCheck } from '../check-context.js';
+import { expectedTrustedAccounts } from '../expected-role.js';
 import { result, type CheckResult } from '../check-result.js';
 import type { Connection } from '../connection.js';
 import {
@@ -26,10 +28,12 @@ export function evaluateTrustPolicy(connection: Connection, rawDocument: unknown
     return result('role-trust', 'fail', 'The trust policy cannot be read as JSON.', { fix: FIX });
   const allows = document.Statement.filter((statement) => statement['Effect'] === 'Allow');
   const differences: string[] = [];
+  const platformAccounts = expectedTrustedAccounts(connection);
+  const platformLabel = platformAccounts.join(' and ');
 
   const otherAccounts = new Set<string>();
   const otherPrincipals = new Set<string>();
-  let trustsPlatform = false;
+  const trustedPlatform = new Set<string>();
   for (const statement of allows) {
     const principal = statement['Principal'];
     if (typeof principal === 'string') otherPrincipals.add(principal === '*' ? 'everyone (*)' : principal);
@@ -41,7 +45,7 @@ export function evaluateTrustPolicy(connection: Connection, rawDocument: unknown
             continue;
           }
           const account = principalAccountId(value);
-          if (account === connection.platformAccountId) trustsPlatform = true;
+          if (account !== undefined && platformAccounts.includes(account)) trustedPlatform.add(account);
           else if (account !== undefined) otherAccounts.add(account);
           else otherPrincipals.add(value === '*' ? 'everyone (*)' : value);
         }
@@ -49,14 +53,18 @@ export function evaluateTrustPolicy(connection: Connection, rawDocument: unknown
     }
   }
   const others = [...otherAccounts];
+  const missing = platformAccounts.filter((account) => !trustedPlatform.has(account));
   if (others.length > 0) {
     differences.push(
-      trustsPlatform
+      trustedPlatform.size > 0
         ? `also trusts ${others.join(', ')}`
-        : `trusts ${others.join(', ')} instead of ${connection.platformAccountId}`,
+        : `trusts ${others.join(', ')} instead of ${platformLabel}`,
     );
-  } else if (!trustsPlatform) {
-    differences.push(`does not trust the platform account ${connection.platformAccountId}`);
+  }
+  if (missing.length > 0 && (others.length === 0 || trustedPlatform.size > 0)) {
+    differences.push(
+      `does not trust the platform ${missing.length === 1 ? 'account' : 'accounts'} ${missing.join(' and ')}`,
+    );
   }
   if (otherPrincipals.size > 0) differences.push(`also trusts ${[...otherPrincipals].join(', ')}`);
 
@@ -74,14 +82,14 @@ export function evaluateTrustPolicy(connection: Connection, rawDocument: unknown
   const asTemplate: CfnTemplate = {
     Resources: { LiveRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: document } } },
   };
-  const problems = trustPolicyProblems(asTemplate, { platformAccountId: connection.platformAccountId }).map(
+  const problems = trustPolicyProblems(asTemplate, { platformAccountIds: platformAccounts }).map(
     formatPolicyProblem,
   );
   if (differences.length === 0 && problems.length > 0)
     differences.push(problems[0]?.replace(/^LiveRole AssumeRolePolicyDocument\S*: /, '') ?? 'differs');
 
   if (differences.length === 0) {
-    return result('role-trust', 'pass', `Trusts only ${connection.platformAccountId}, with the External ID.`);
+    return result('role-trust', 'pass', `Trusts only ${platformLabel}, with the External ID.`);
   }
   const summary = `The role ${differences.join('; ')}.`;
   return result('role-trust', 'fail', summary.charAt(0).toUpperCase() + summary.slice(1), {
