@@ -169,7 +169,8 @@ function serveSocket(
   ws.on('message', (data, isBinary) => {
     if (ws.readyState !== ws.OPEN) return;
     if (isBinary) return ws.close(1003, 'text only');
-    if (!budget.take()) return ws.close(1008, 'too many messages');
+    const size = Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
+    if (!budget.take(size)) return ws.close(1008, 'too many messages');
     if (inFlight >= MAX_IN_FLIGHT) return ws.close(1008, 'too many requests in flight');
     inFlight += 1;
     void answer(ws, data.toString(), dispatch, log)
