@@ -9,7 +9,7 @@
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { awsErrorName, describeError, OrgConnectError } from '../../errors.js';
-import { resolveConfiguredEndpoint, resolveRegion } from './endpoint-resolution.js';
+import { resolveRegion, resolveUsableEndpoint } from './endpoint-resolution.js';
 import { readAwsConfigSnapshot, type AwsConfigSnapshot } from './load-local-aws-config.js';
 import { awsConfigPaths, awsHomeDir } from './paths.js';
 import { runCredentialProcess } from './credential-process.js';
@@ -159,9 +159,10 @@ function stsRegionAndEndpoint(
   env: NodeJS.ProcessEnv,
 ): { region: string; endpoint?: string } {
   const { region } = resolveRegion(env, snapshot.profiles[profileName] ?? {});
-  const { endpoint } = resolveConfiguredEndpoint({
+  const { endpoint } = resolveUsableEndpoint({
     env,
     service: 'STS',
+    profileName,
     profile: { ...snapshot.credentialsData[profileName], ...snapshot.configData[profileName] },
     configData: snapshot.configData,
   });
@@ -179,10 +180,17 @@ function ssoClientConfig(
   env: NodeJS.ProcessEnv,
 ): { clientConfig?: { endpoint: string } } {
   const profile = { ...snapshot.credentialsData[ssoProfile], ...snapshot.configData[ssoProfile] };
-  const portal = resolveConfiguredEndpoint({ env, service: 'SSO', profile, configData: snapshot.configData });
-  const oidc = resolveConfiguredEndpoint({
+  const portal = resolveUsableEndpoint({
+    env,
+    service: 'SSO',
+    profileName: ssoProfile,
+    profile,
+    configData: snapshot.configData,
+  });
+  const oidc = resolveUsableEndpoint({
     env,
     service: 'SSO OIDC',
+    profileName: ssoProfile,
     profile,
     configData: snapshot.configData,
   });
