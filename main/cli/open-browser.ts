@@ -47,12 +47,15 @@ export interface OpenedRedirect {
  * `ps` would show it for the browser's whole life: the browser is given a 0600 file, in a fresh 0700 folder,
  * that redirects to the URL (as notebook servers do). remove() deletes it; call it when the host stops.
  */
-export async function openSecretUrlInBrowser(url: string): Promise<OpenedRedirect | undefined> {
+export async function openSecretUrlInBrowser(
+  url: string,
+  opener: (target: string) => Promise<void> = launch,
+): Promise<OpenedRedirect | undefined> {
   if (!mayOpen(url)) return undefined;
   const folder = await mkdtemp(path.join(tmpdir(), 'orgconnect-open-'));
   const file = path.join(folder, 'open.html');
   await writeFile(file, redirectPage(url), { mode: 0o600, flag: 'wx' });
-  await launch(file);
+  await opener(file);
   return { file, remove: () => rm(folder, { recursive: true, force: true }) };
 }
 
