@@ -34,3 +34,15 @@ export function createExternalLinks(): ExternalLinks {
     },
   };
 }
+
+/**
+ * The links a sign-in prompt shows: the device-code page with the code filled in (url) and the page where the code
+ * is typed (verificationUri), which the Connect step links to. Both are registered (https only, as allow() checks).
+ */
+export function allowLoginPromptLinks(
+  links: ExternalLinks,
+  prompt: { url: string; verificationUri?: string | undefined },
+): void {
+  links.allow(prompt.url);
+  if (prompt.verificationUri !== undefined) links.allow(prompt.verificationUri);
+}

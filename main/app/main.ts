@@ -11,10 +11,10 @@ import { createMfaPrompts } from '../host/mfa-prompts.js';
 import { createServiceHandlers } from '../host/service-handlers.js';
 import type { HostEvent } from '../../preload/contract.js';
 import { installAppMenu } from './app-menu.js';
-import { createExternalLinks } from './external-links.js';
+import { allowLoginPromptLinks, createExternalLinks } from './external-links.js';
 import { registerIpc, sendEvent } from './ipc-bridge.js';
 import { rendererLocation } from './renderer-location.js';
-import { createSecureWindow, hardenSession } from './secure-window.js';
+import { createSecureWindow, guardWebContents, hardenSession } from './secure-window.js';
 
 const PRELOAD_PATH = path.join(packageRoot(), 'dist', 'preload', 'preload.cjs');
 
@@ -35,17 +35,20 @@ async function main(): Promise<void> {
     window.focus();
   });
 
-  await app.whenReady();
-  hardenSession();
-  installAppMenu({ isPackaged: app.isPackaged, appName: app.getName() });
-
-  const userDataDir = app.getPath('userData');
   const renderer = rendererLocation({
     packageRoot: packageRoot(),
     isPackaged: app.isPackaged,
     devServerUrl: process.env['ORGCONNECT_DEV_SERVER_URL'],
   });
   const links = createExternalLinks();
+  // Every web contents, however it came to exist, may not navigate away, open windows or attach webviews.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, { renderer, links }));
+
+  await app.whenReady();
+  hardenSession();
+  installAppMenu({ isPackaged: app.isPackaged, appName: app.getName() });
+
+  const userDataDir = app.getPath('userData');
   const mfa = createMfaPrompts();
   const service = new OrgConnectService({
     dataDir: path.join(userDataDir, 'data'),
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
     },
   });
   const emit = (event: HostEvent) => {
-    if (event.type === 'login-prompt') links.allow(event.url);
+    if (event.type === 'login-prompt') allowLoginPromptLinks(links, event);
     if (shown.window) sendEvent(shown.window.webContents, renderer, event);
   };
   const handlers = createServiceHandlers(service, emit, { mfa });

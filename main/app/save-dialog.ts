@@ -1,6 +1,6 @@
 /** The native "Save report" dialog; the report bytes come from the core, the path from the person. */
-import { writeFile } from 'node:fs/promises';
 import { dialog, type BrowserWindow } from 'electron';
+import { writePrivateFile } from '../core/reports/write-private-file.js';
 
 const FILTERS = {
   csv: { name: 'CSV', extensions: ['csv'] },
@@ -20,6 +20,7 @@ export async function saveReportWithDialog(
     properties: ['createDirectory', 'showOverwriteConfirmation'],
   });
   if (choice.canceled || !choice.filePath) return undefined;
-  await writeFile(choice.filePath, report.body);
+  // Owner-only, as the CLI writes reports (see write-private-file.ts).
+  await writePrivateFile(choice.filePath, report.body);
   return choice.filePath;
 }

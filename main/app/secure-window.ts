@@ -3,7 +3,7 @@
  * the renderer's CSP on every response, no navigation away from our page, no new windows, no permissions.
  * The renderer reaches the main process only through the preload's named methods.
  */
-import { BrowserWindow, screen, session, shell } from 'electron';
+import { BrowserWindow, screen, session, shell, type WebContents } from 'electron';
 import { RENDERER_CSP } from '../serve/security-headers.js';
 import type { ExternalLinks } from './external-links.js';
 import type { RendererLocation } from './renderer-location.js';
@@ -63,7 +63,27 @@ export async function createSecureWindow(options: SecureWindowOptions): Promise<
   });
   if (saved?.maximized) window.maximize();
 
-  const contents = window.webContents;
+  guardWebContents(window.webContents, options);
+
+  rememberBounds(window, options.userDataDir);
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(options.renderer.url);
+  return window;
+}
+
+const guarded = new WeakSet<WebContents>();
+
+/**
+ * The rules for any web contents: no navigation or redirect away from our page, no webviews, no windows (links the
+ * app produced open in the user's browser instead). main.ts applies it app-wide from 'web-contents-created', so a
+ * contents created any other way (a devtools-opened page, a future window) is held to the same rules.
+ */
+export function guardWebContents(
+  contents: WebContents,
+  options: { renderer: RendererLocation; links: ExternalLinks },
+): void {
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
   contents.on('will-navigate', (event, url) => {
     if (!options.renderer.isOwnPage(url)) event.preventDefault();
   });
@@ -76,11 +96,6 @@ export async function createSecureWindow(options: SecureWindowOptions): Promise<
     if (options.links.isAllowed(url)) void shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK only app-made https URLs
     return { action: 'deny' };
   });
-
-  rememberBounds(window, options.userDataDir);
-  window.once('ready-to-show', () => window.show());
-  await window.loadURL(options.renderer.url);
-  return window;
 }
 
 function rememberBounds(window: BrowserWindow, userDataDir: string): void {

@@ -1,11 +1,12 @@
 /**
  * The checks every request to the browser host passes before anything else runs:
  * - Host must name the loopback address we listen on (a DNS-rebinding page arrives with its own host name);
- * - the token must come in the cookie or the query (no other local page or process knows it);
- * - Origin, where the browser sends one for a WebSocket or a non-GET request, must be our own origin
- *   (WebSockets are not covered by the same-origin policy, so a foreign page could otherwise connect).
+ * - a WebSocket upgrade must present the token in its Sec-WebSocket-Protocol offer (no other local page or
+ *   process knows it) and come from our own Origin (WebSockets are not covered by the same-origin policy, so a
+ *   foreign page could otherwise connect). Static files need no token: they are public and hold no secret.
  */
 import type { IncomingMessage } from 'node:http';
+import { tokenFromProtocolHeader } from '../../preload/ws-handshake.js';
 import { tokenMatches } from './access-token.js';
 
 export function allowedHosts(port: number): ReadonlySet<string> {
@@ -25,35 +26,16 @@ export function originAllowed(request: IncomingMessage, port: number): boolean {
   return origin.toLowerCase() === `http://${host}`;
 }
 
-/** Per port: cookies are not isolated by port, and two hosts on one machine must not log each other out. */
-export function cookieName(port: number): string {
-  return `orgconnect_token_${port}`;
+/** The handshake's token (constant-time compared with ours). */
+export function handshakeTokenMatches(request: IncomingMessage, token: string): boolean {
+  return tokenMatches(token, tokenFromProtocolHeader(request.headers['sec-websocket-protocol']));
 }
 
-export function cookieToken(request: IncomingMessage, port: number): string | undefined {
-  const header = request.headers.cookie;
-  if (!header) return undefined;
-  const name = cookieName(port);
-  for (const part of header.split(';')) {
-    const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
+/** Why an upgrade is refused, or undefined when it may proceed. Never names the token. */
+export function upgradeRefusal(request: IncomingMessage, port: number, token: string): string | undefined {
+  if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname !== '/ws') return 'not /ws';
+  if (!hostAllowed(request, port)) return 'foreign Host';
+  if (!originAllowed(request, port)) return 'foreign or missing Origin';
+  if (!handshakeTokenMatches(request, token)) return 'missing or wrong token';
   return undefined;
-}
-
-export function queryToken(request: IncomingMessage): string | undefined {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  return url.searchParams.get('token') ?? undefined;
-}
-
-export interface TokenCheck {
-  ok: boolean;
-  /** The token came in the query: the response sets the cookie so the page's later requests carry it. */
-  fromQuery: boolean;
-}
-
-export function checkToken(request: IncomingMessage, port: number, token: string): TokenCheck {
-  const fromQuery = queryToken(request);
-  if (fromQuery !== undefined) return { ok: tokenMatches(token, fromQuery), fromQuery: true };
-  return { ok: tokenMatches(token, cookieToken(request, port)), fromQuery: false };
 }

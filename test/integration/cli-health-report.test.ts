@@ -4,7 +4,7 @@
 // opens with its three sheets and the right rows, and CSV/JSON reports hold no unmasked External ID.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -215,6 +215,31 @@ describe('orgconnect health and report after a deploy', () => {
       const text = readFileSync(out, 'utf8');
       assert.doesNotMatch(text, new RegExp(EXTERNAL_ID));
       assert.match(text, /9c1d/);
+    }
+  });
+
+  test('a report revealing the External ID (ORGCONNECT_REVEAL_EXTERNAL_ID) is 0600 under umask 022, even over a 0644 file', async () => {
+    const previousUmask = process.umask(0o022);
+    try {
+      for (const format of ['csv', 'json'] as const) {
+        const out = path.join(outDir, `revealed.${format}`);
+        writeFileSync(out, 'old contents', { mode: 0o644 });
+        chmodSync(out, 0o644);
+        const result = await runOrgconnect(['report', '--format', format, '--out', out], {
+          ...env,
+          ORGCONNECT_REVEAL_EXTERNAL_ID: EXTERNAL_ID,
+        });
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(readFileSync(out, 'utf8'), new RegExp(EXTERNAL_ID));
+        assert.equal(statSync(out).mode & 0o777, 0o600, format);
+        assert.doesNotMatch(result.stderr, new RegExp(EXTERNAL_ID));
+      }
+      // A masked report is written the same way.
+      const masked = path.join(outDir, 'masked.csv');
+      assert.equal((await runOrgconnect(['report', '--format', 'csv', '--out', masked], env)).code, 0);
+      assert.equal(statSync(masked).mode & 0o777, 0o600);
+    } finally {
+      process.umask(previousUmask);
     }
   });
 });

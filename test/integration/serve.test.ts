@@ -1,5 +1,5 @@
-// `orgconnect serve` against moto: the browser host's guards (token, Host, Origin) and the contract over its
-// WebSocket — profiles, discovery of a seeded Organization, a plan, and a real deploy whose progress arrives
+// `orgconnect serve` against moto: the browser host's guards (Host; token in the subprotocol and Origin for the
+// WebSocket; no cookie ever) and the contract over its WebSocket — profiles, discovery of a seeded Organization, a plan, and a real deploy whose progress arrives
 // as events. Also the real CLI child: it prints the tokened URL and stops cleanly on SIGINT.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,9 +17,10 @@ import { assertBuilt, ORGCONNECT_BIN } from '../support/run-cli.js';
 import { OrgConnectService } from '../../main/core/service.js';
 import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
 import { RENDERER_CSP } from '../../main/serve/security-headers.js';
+import { handshakeProtocols } from '../../preload/ws-handshake.js';
+import { ContractClient } from '../support/contract-client.js';
 import {
   channels,
-  hostEventSchema,
   type HostEvent,
   type OrgConnectApi,
   type Result,
@@ -51,69 +52,6 @@ function get(
     req.on('error', reject);
     req.end();
   });
-}
-
-/** A WebSocket client that speaks the contract: call() for requests, events collected as they come. */
-class ContractClient {
-  readonly events: HostEvent[] = [];
-  private nextId = 1;
-  private readonly pending = new Map<number, (result: Result<unknown>) => void>();
-  private readonly waiters = new Set<() => void>();
-
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as {
-        kind: string;
-        id?: number;
-        event?: unknown;
-      } & Result<unknown>;
-      if (message.kind === 'event') {
-        this.events.push(hostEventSchema.parse(message.event));
-        for (const wake of this.waiters) wake();
-      } else if (message.id !== undefined) {
-        this.pending.get(message.id)?.(message);
-        this.pending.delete(message.id);
-      }
-    });
-  }
-
-  static open(url: string, headers: Record<string, string>): Promise<ContractClient> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
-      ws.once('open', () => resolve(new ContractClient(ws)));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
-  }
-
-  call(channel: string, payload: unknown): Promise<Result<unknown>> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, channel, payload }));
-    });
-  }
-
-  async waitFor(predicate: (event: HostEvent) => boolean, timeoutMs = 30_000): Promise<HostEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error('event did not arrive');
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.waiters.delete(wake);
-          resolve();
-        };
-        this.waiters.add(wake);
-        setTimeout(wake, 200);
-      });
-    }
-  }
-
-  close(): void {
-    this.ws.close();
-  }
 }
 
 function value<T>(result: Result<unknown>): T {
@@ -157,53 +95,40 @@ describe('orgconnect serve (browser host) against an emulated Organization', () 
     assert.match(host.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
   });
 
-  test('no token, a wrong token or a foreign Host → 403; the right token → 200, the page, the cookie and the headers', async () => {
+  test('static files are public and secret-free: no token needed, a foreign Host → 403, and never a cookie', async () => {
     const hostHeader = { host: `127.0.0.1:${host.port}` };
-    assert.equal((await get(host.port, '/', hostHeader)).status, 403);
-    assert.equal((await get(host.port, '/?token=wrong', hostHeader)).status, 403);
-    assert.equal((await get(host.port, `/?token=${token}x`, hostHeader)).status, 403);
-    assert.equal(
-      (await get(host.port, '/', { ...hostHeader, cookie: `orgconnect_token_${host.port}=nope` })).status,
-      403,
-    );
-    // DNS rebinding: the right token, but the page was reached through another name.
+    for (const urlPath of ['/', '/?token=wrong', `/?token=${token}`]) {
+      const reply = await get(host.port, urlPath, hostHeader);
+      assert.equal(reply.status, 200, urlPath);
+      assert.equal(reply.body, PAGE);
+      assert.equal(reply.headers['set-cookie'], undefined, urlPath);
+      assert.ok(!JSON.stringify(reply.headers).includes(token), 'no header repeats the token');
+    }
+    // DNS rebinding: the page was reached through another name.
     assert.equal(
       (await get(host.port, `/?token=${token}`, { host: `evil.example:${host.port}` })).status,
       403,
     );
-    assert.equal((await get(host.port, `/?token=${token}`, { host: `127.0.0.1:1` })).status, 403);
+    assert.equal((await get(host.port, '/', { host: `127.0.0.1:1` })).status, 403);
 
-    const ok = await get(host.port, `/?token=${token}`, hostHeader);
-    assert.equal(ok.status, 200);
-    assert.equal(ok.body, PAGE);
-    const cookie = String(ok.headers['set-cookie']);
-    assert.match(
-      cookie,
-      new RegExp(`^orgconnect_token_${host.port}=${token}; HttpOnly; SameSite=Strict; Path=/$`),
-    );
+    const ok = await get(host.port, '/', hostHeader);
     assert.equal(ok.headers['content-security-policy'], RENDERER_CSP);
     assert.equal(ok.headers['x-content-type-options'], 'nosniff');
     assert.equal(ok.headers['referrer-policy'], 'no-referrer');
     assert.equal(ok.headers['x-frame-options'], 'DENY');
 
-    // The page's later requests carry the cookie; localhost is the same machine's other name.
-    const asset = await get(host.port, '/assets/app.js', {
-      host: `localhost:${host.port}`,
-      cookie: `other=1; orgconnect_token_${host.port}=${token}`,
-    });
+    // localhost is the same machine's other name.
+    const asset = await get(host.port, '/assets/app.js', { host: `localhost:${host.port}` });
     assert.equal(asset.status, 200);
     assert.match(String(asset.headers['content-type']), /^text\/javascript/);
+    assert.equal(asset.headers['set-cookie'], undefined);
     // Nothing outside the renderer folder, however the path is spelled.
     for (const escape of ['/../outside.txt', '/%2e%2e/outside.txt', '/assets/..%2f..%2foutside.txt']) {
-      const reply = await get(host.port, `${escape}?token=${token}`, hostHeader);
+      const reply = await get(host.port, escape, hostHeader);
       assert.equal(reply.status, 404, escape);
     }
-    // A non-GET needs our Origin even with the token.
-    assert.equal(
-      (await get(host.port, `/?token=${token}`, { ...hostHeader, origin: 'http://evil.example' }, 'POST'))
-        .status,
-      403,
-    );
+    // Nothing but reads over HTTP.
+    assert.equal((await get(host.port, '/', { ...hostHeader, origin }, 'POST')).status, 405);
   });
 
   test('the served CSP is exactly the one renderer/index.html declares', () => {
@@ -212,36 +137,55 @@ describe('orgconnect serve (browser host) against an emulated Organization', () 
     assert.equal(meta?.[1], RENDERER_CSP);
   });
 
-  test('the WebSocket refuses a foreign Origin, a missing Origin, no token and a foreign Host', async () => {
+  test('the WebSocket refuses a foreign or missing Origin, no or a wrong token, a cookie, and a foreign Host', async () => {
     const wsUrl = `ws://127.0.0.1:${host.port}/ws`;
-    const cookie = `orgconnect_token_${host.port}=${token}`;
+    const protocols = handshakeProtocols(token);
+    const refused = /HTTP 403|socket hang up|ECONNRESET/;
+    await assert.rejects(ContractClient.open(wsUrl, { origin: 'http://evil.example' }, protocols), refused);
     await assert.rejects(
-      ContractClient.open(wsUrl, { cookie, origin: 'http://evil.example' }),
-      /HTTP 403|socket hang up|ECONNRESET/,
+      ContractClient.open(wsUrl, { origin: `http://localhost:${host.port}` }, protocols),
+      refused,
     );
-    await assert.rejects(
-      ContractClient.open(wsUrl, { cookie, origin: `http://localhost:${host.port}` }),
-      /403|hang up|ECONNRESET/,
-    );
-    await assert.rejects(ContractClient.open(wsUrl, { cookie }), /403|hang up|ECONNRESET/);
-    await assert.rejects(ContractClient.open(wsUrl, { origin }), /403|hang up|ECONNRESET/);
+    await assert.rejects(ContractClient.open(wsUrl, {}, protocols), refused);
+    await assert.rejects(ContractClient.open(wsUrl, { origin }), refused);
+    await assert.rejects(ContractClient.open(wsUrl, { origin }, handshakeProtocols(`${token}x`)), refused);
+    // The token anywhere but the subprotocol (the cookie and query of the earlier design) is not accepted.
     await assert.rejects(
       ContractClient.open(`${wsUrl}?token=${token}`, {
-        origin: 'http://evil.example:80',
-        host: `evil.example:${host.port}`,
+        origin,
+        cookie: `orgconnect_token_${host.port}=${token}`,
       }),
-      /403|hang up|ECONNRESET/,
+      refused,
     );
-    // The token in the query works as well as the cookie.
-    const viaQuery = await ContractClient.open(`${wsUrl}?token=${token}`, { origin });
-    viaQuery.close();
+    // Our protocol with the token offered twice is ambiguous: refused.
+    await assert.rejects(
+      ContractClient.open(wsUrl, { origin }, [...protocols, handshakeProtocols('other')[1] ?? '']),
+      refused,
+    );
+    await assert.rejects(
+      ContractClient.open(
+        wsUrl,
+        { origin: 'http://evil.example:80', host: `evil.example:${host.port}` },
+        protocols,
+      ),
+      refused,
+    );
+    // The host answers with the fixed protocol, never echoing the one that carries the token.
+    const ws = new WebSocket(wsUrl, protocols, { headers: { origin } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    assert.equal(ws.protocol, 'orgconnect.v1');
+    ws.close();
   });
 
   test('over the WebSocket: profiles, discovery, a plan, and a deploy whose progress arrives as events', async () => {
-    const client = await ContractClient.open(`ws://127.0.0.1:${host.port}/ws`, {
-      origin,
-      cookie: `orgconnect_token_${host.port}=${token}`,
-    });
+    const client = await ContractClient.open(
+      `ws://127.0.0.1:${host.port}/ws`,
+      { origin },
+      handshakeProtocols(token),
+    );
     try {
       const profiles = channels['profiles.list'].response.parse(
         value(await client.call('profiles.list', {})),
@@ -318,20 +262,22 @@ describe('orgconnect serve (browser host) against an emulated Organization', () 
       path.resolve(import.meta.dirname, '../../renderer/src/bridge/ws-bridge.ts'),
     );
     const { createWebSocketApi } = (await import(bridgeUrl.href)) as {
-      createWebSocketApi: (url: string) => OrgConnectApi;
+      createWebSocketApi: (url: string, token?: string) => OrgConnectApi;
     };
-    const cookie = `orgconnect_token_${host.port}=${token}`;
-    // What the browser adds to the handshake by itself: our Origin and the HttpOnly cookie.
+    // What the browser adds to the handshake by itself: our Origin.
     class BrowserLikeWebSocket extends WebSocket {
-      constructor(url: string) {
-        super(url, { headers: { origin, cookie } });
+      constructor(url: string, protocols: string[]) {
+        super(url, protocols, { headers: { origin } });
       }
     }
     const globals = globalThis as { WebSocket?: unknown };
     const previous = globals.WebSocket;
     globals.WebSocket = BrowserLikeWebSocket;
     try {
-      const api = createWebSocketApi(`ws://127.0.0.1:${host.port}/ws`);
+      // Without the page's token the bridge says so instead of trying.
+      const tokenless = createWebSocketApi(`ws://127.0.0.1:${host.port}/ws`, undefined);
+      await assert.rejects(tokenless.profiles.list(), /without the token/);
+      const api = createWebSocketApi(`ws://127.0.0.1:${host.port}/ws`, token);
       const seen: HostEvent[] = [];
       const unsubscribe = api.onEvent((event) => seen.push(event));
       const profiles = await api.profiles.list();
@@ -356,13 +302,17 @@ describe('orgconnect serve (browser host) against an emulated Organization', () 
   });
 
   test('a malformed frame closes that socket; the host keeps serving others', async () => {
-    const headers = { origin, cookie: `orgconnect_token_${host.port}=${token}` };
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers });
+    const headers = { origin };
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, handshakeProtocols(token), { headers });
     await new Promise((resolve) => ws.once('open', resolve));
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('not json');
     assert.equal(await closed, 1008);
-    const client = await ContractClient.open(`ws://127.0.0.1:${host.port}/ws`, headers);
+    const client = await ContractClient.open(
+      `ws://127.0.0.1:${host.port}/ws`,
+      headers,
+      handshakeProtocols(token),
+    );
     assert.equal((await client.call('runs.list', {})).ok, true);
     client.close();
   });
@@ -392,11 +342,18 @@ describe('the real `orgconnect serve` process', () => {
         setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 15_000).unref();
       });
       const port = Number(new URL(url).port);
-      assert.equal((await get(port, '/', { host: `127.0.0.1:${port}` })).status, 403);
-      const withToken = await get(port, new URL(url).pathname + new URL(url).search, {
-        host: `127.0.0.1:${port}`,
-      });
-      assert.notEqual(withToken.status, 403);
+      const printedToken = new URL(url).searchParams.get('token') ?? '';
+      const page = await get(port, '/', { host: `127.0.0.1:${port}` });
+      assert.equal(page.headers['set-cookie'], undefined);
+      const origin = `http://127.0.0.1:${port}`;
+      await assert.rejects(ContractClient.open(`ws://127.0.0.1:${port}/ws`, { origin }), /403|hang up/);
+      const client = await ContractClient.open(
+        `ws://127.0.0.1:${port}/ws`,
+        { origin },
+        handshakeProtocols(printedToken),
+      );
+      assert.equal((await client.call('runs.list', {})).ok, true);
+      client.close();
       child.kill('SIGINT');
       assert.equal(await exited, 0);
     } finally {

@@ -40,6 +40,14 @@ region = eu-west-1
 endpoint_url = http://profile-global:1004
 ignore_configured_endpoint_urls = true
 
+[profile file-scheme]
+region = eu-west-1
+endpoint_url = file:///etc/passwd
+
+[profile ftp-scheme]
+region = eu-west-1
+endpoint_url = ftp://user:hunter2@mirror.example/
+
 [profile no-region]
 sso_session = corp
 sso_account_id = 111111111111
@@ -257,5 +265,31 @@ describe('region precedence', () => {
       assert.equal(error.code, 'PROFILE_NOT_FOUND');
       return true;
     });
+  });
+
+  test('an endpoint_url that is not http(s) is ENDPOINT_URL_INVALID naming the profile or variable, never the URL', async () => {
+    const refused = (where: RegExp, secret?: string) => (error: unknown) => {
+      assert.ok(error instanceof OrgConnectError, String(error));
+      assert.equal(error.code, 'ENDPOINT_URL_INVALID');
+      assert.match(error.message, where);
+      if (secret !== undefined) assert.ok(!`${error.message} ${error.fix ?? ''}`.includes(secret));
+      return true;
+    };
+    await assert.rejects(
+      resolveClientConfig('file-scheme', 'IAM', { env: baseEnv }),
+      refused(/profile file-scheme.*file:/),
+    );
+    await assert.rejects(
+      resolveClientConfig('ftp-scheme', 'STS', { env: baseEnv }),
+      refused(/profile ftp-scheme.*ftp:/, 'hunter2'),
+    );
+    await assert.rejects(
+      resolveClientConfig('plain', 'IAM', { env: { ...baseEnv, AWS_ENDPOINT_URL_IAM: 'gopher://x' } }),
+      refused(/AWS_ENDPOINT_URL_IAM/),
+    );
+    await assert.rejects(
+      resolveClientConfig('plain', 'IAM', { env: { ...baseEnv, AWS_ENDPOINT_URL: 'not a url' } }),
+      refused(/AWS_ENDPOINT_URL .*not a URL/),
+    );
   });
 });

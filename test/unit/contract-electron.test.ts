@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHANNELS, IPC_EVENT_CHANNEL, apiMethodPath, ipcChannel } from '../../preload/contract.js';
 import { rendererLocation, senderIsOwnPage } from '../../main/app/renderer-location.js';
-import { createExternalLinks } from '../../main/app/external-links.js';
+import { allowLoginPromptLinks, createExternalLinks } from '../../main/app/external-links.js';
 import { boundsFile, loadWindowBounds, saveWindowBounds, visibleOn } from '../../main/app/window-bounds.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -154,6 +154,25 @@ describe('Electron main helpers', () => {
       assert.equal(links.allow(bad), false, bad);
       assert.equal(links.isAllowed(bad), false, bad);
     }
+  });
+
+  test('a sign-in prompt registers both its links (the device-code page the Connect step shows), https only', () => {
+    const links = createExternalLinks();
+    const verificationUri = 'https://device.sso.eu-west-1.amazonaws.com/';
+    const url = `${verificationUri}?user_code=ABCD-EFGH`;
+    allowLoginPromptLinks(links, { url, verificationUri });
+    assert.ok(links.isAllowed(url));
+    assert.ok(links.isAllowed(verificationUri));
+    const plain = createExternalLinks();
+    allowLoginPromptLinks(plain, {
+      url: 'http://device.example/?c=1',
+      verificationUri: 'http://device.example/',
+    });
+    assert.ok(!plain.isAllowed('http://device.example/'));
+    // main.ts registers the prompt's links, and guards every web contents app-wide.
+    const main = source('main/app/main.ts');
+    assert.match(main, /login-prompt'\) allowLoginPromptLinks\(links, event\)/);
+    assert.match(main, /app\.on\('web-contents-created', \(_event, contents\) => guardWebContents\(contents/);
   });
 
   test('window bounds round-trip; a broken file or an off-screen position is ignored', async () => {

@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writePrivateFile } from '../../core/reports/write-private-file.js';
 import { Option, type Command } from 'commander';
 import type { CliContext } from './index.js';
 import { formatTable, printJson, printJsonLine } from '../output.js';
@@ -81,7 +81,10 @@ export function registerHealthCommands(program: Command, context: CliContext): v
     )
     .requiredOption('--out <file>', 'where to write the report')
     .option('--run <run-id>', 'only the connections of this run')
-    .option('--reveal-external-id <id>', 'show this External ID in full where it matches (masked otherwise)')
+    .option(
+      '--reveal-external-id <id>',
+      'show this External ID in full where it matches, masked otherwise (or ORGCONNECT_REVEAL_EXTERNAL_ID)',
+    )
     .option('--data-dir <dir>', 'data directory (default: ORGCONNECT_HOME or the app-data folder)')
     .action(
       async (flags: {
@@ -92,13 +95,15 @@ export function registerHealthCommands(program: Command, context: CliContext): v
         dataDir?: string;
       }) => {
         const service = serviceForCli(context, { dataDir: flags.dataDir });
+        // The environment form keeps the External ID out of `ps` and shell history.
+        const revealExternalId = flags.revealExternalId ?? context.env['ORGCONNECT_REVEAL_EXTERNAL_ID'];
         const report = await service.report({
           format: flags.format,
           ...(flags.run ? { runId: flags.run } : {}),
-          ...(flags.revealExternalId ? { revealExternalId: flags.revealExternalId } : {}),
+          ...(revealExternalId ? { revealExternalId } : {}),
         });
         const out = path.resolve(flags.out);
-        await writeFile(out, report);
+        await writePrivateFile(out, report);
         context.io.stderr(`Wrote ${flags.format.toUpperCase()} report to ${out}\n`);
       },
     );

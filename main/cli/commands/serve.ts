@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from './index.js';
 import { OrgConnectError } from '../../core/errors.js';
 import { serviceForCli } from '../service-for-cli.js';
-import { openInBrowser } from '../open-browser.js';
+import { openSecretUrlInBrowser, type OpenedRedirect } from '../open-browser.js';
 import { startBrowserHost } from '../../serve/browser-host.js';
 import { createMfaPrompts } from '../../host/mfa-prompts.js';
 
@@ -33,13 +33,16 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       // The token is the only secret of this host; it goes to stdout for the person who started it, nowhere else.
       context.io.stdout(`orgconnect is running at ${host.url}\n`);
       context.io.stderr('Press Ctrl-C to stop. Deploys in flight stop cleanly and can be resumed.\n');
-      if (flags.open) await openInBrowser(host.url);
+      // The token URL goes to the browser through a 0600 file, never on its command line (see open-browser.ts).
+      const opened: OpenedRedirect | undefined = flags.open
+        ? await openSecretUrlInBrowser(host.url)
+        : undefined;
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           context.io.stderr('Stopping…\n');
-          void host.close().then(resolve, resolve);
+          void Promise.allSettled([host.close(), opened?.remove()]).then(() => resolve());
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

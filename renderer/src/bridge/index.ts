@@ -3,6 +3,7 @@
  * WebSocket bridge to `orgconnect serve`. Either way failures reject with an OrgConnectUiError.
  */
 import { OrgConnectUiError, errorPayloadSchema, type OrgConnectApi } from '../../../preload/contract.js';
+import { takeTokenFromLocation } from './page-token.js';
 import { createWebSocketApi } from './ws-bridge.js';
 
 declare global {
@@ -12,6 +13,9 @@ declare global {
 }
 
 let api: OrgConnectApi | undefined;
+
+// In the browser host the token must leave the address bar before anything renders (the Electron app has none).
+if (typeof window !== 'undefined' && window.orgconnect === undefined) takeTokenFromLocation();
 
 export function orgconnectApi(): OrgConnectApi {
   api ??= window.orgconnect ? withUiErrors(window.orgconnect) : createWebSocketApi();

@@ -1,7 +1,7 @@
 /**
  * The browser-hosted twin of the Electron preload: the same `OrgConnectApi`, spoken over the WebSocket that
- * `orgconnect serve` opens at /ws. The page was loaded from that host, so the HttpOnly token cookie rides along
- * with the handshake; the page's script never sees the token.
+ * `orgconnect serve` opens at /ws. The handshake offers the page's token as a subprotocol (preload/ws-handshake.ts);
+ * the browser adds our Origin by itself.
  */
 import {
   OrgConnectUiError,
@@ -11,6 +11,8 @@ import {
   type OrgConnectApi,
   type Result,
 } from '../../../preload/contract.js';
+import { handshakeProtocols } from '../../../preload/ws-handshake.js';
+import { pageToken } from './page-token.js';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -24,15 +26,23 @@ const disconnected = () =>
     fix: 'Check that "orgconnect serve" is still running, then reload this page.',
   });
 
-export function createWebSocketApi(url = defaultUrl()): OrgConnectApi {
+const tokenMissing = () =>
+  new OrgConnectUiError({
+    code: 'HOST_TOKEN_MISSING',
+    message: 'This page was opened without the token orgconnect serve gives it.',
+    fix: 'Open the URL that "orgconnect serve" printed (or run it with --open).',
+  });
+
+export function createWebSocketApi(url = defaultUrl(), token = pageToken()): OrgConnectApi {
   const pending = new Map<number, Pending>();
   const listeners = new Set<(event: HostEvent) => void>();
   let nextId = 1;
   let socket: Promise<WebSocket> | undefined;
 
   const connect = (): Promise<WebSocket> => {
+    if (token === undefined) return Promise.reject(tokenMissing());
     socket ??= new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, handshakeProtocols(token));
       ws.addEventListener('open', () => resolve(ws));
       ws.addEventListener('message', (message) => onMessage(String(message.data)));
       ws.addEventListener('close', () => {

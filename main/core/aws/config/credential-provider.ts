@@ -7,12 +7,13 @@
  * the result until it nears expiry.
  */
 import { fromIni } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { awsErrorName, describeError, OrgConnectError } from '../../errors.js';
-import { resolveConfiguredEndpoint, resolveRegion } from './endpoint-resolution.js';
+import { resolveRegion, resolveUsableEndpoint } from './endpoint-resolution.js';
 import { readAwsConfigSnapshot, type AwsConfigSnapshot } from './load-local-aws-config.js';
 import { awsConfigPaths, awsHomeDir } from './paths.js';
-import { credentialChain, type CredentialChainLink } from './profile-kind.js';
+import { runCredentialProcess } from './credential-process.js';
+import { credentialChain, type CredentialChainLink, type RawProfiles } from './profile-kind.js';
 import { DEFERRED_MFA_CODE, mfaRequired, stsRoleAssumer, stsWebIdentityAssumer } from './sts-role-assumer.js';
 
 export interface CredentialProviderOptions {
@@ -52,12 +53,20 @@ export function credentialProviderFor(
       },
       ...(options.mfaCodeProvider === undefined ? {} : { mfaCode: askForMfaCode(options.mfaCodeProvider) }),
     };
+    const roleAssumer = stsRoleAssumer(stsTarget);
+    if (base?.kind === 'credential-process') {
+      try {
+        return await credentialsOverProcess(snapshot.profiles, chain, roleAssumer, env);
+      } catch (error) {
+        throw credentialError(error, profileName, chain);
+      }
+    }
     const provider = fromIni({
       profile: profileName,
       configFilepath: snapshot.paths.configFile,
       filepath: snapshot.paths.credentialsFile,
       ignoreCache: true,
-      roleAssumer: stsRoleAssumer(stsTarget),
+      roleAssumer,
       roleAssumerWithWebIdentity: stsWebIdentityAssumer(stsTarget),
       // The real prompt happens in the role assumer; see DEFERRED_MFA_CODE for why.
       mfaCodeProvider: async () => DEFERRED_MFA_CODE,
@@ -69,6 +78,42 @@ export function credentialProviderFor(
       throw credentialError(error, profileName, chain);
     }
   };
+}
+
+/**
+ * A chain whose base is credential_process, walked here rather than by fromIni, whose fromProcess runs the value
+ * through a shell (see credential-process.ts). The hops take the same parameters fromIni gives its role assumer.
+ */
+async function credentialsOverProcess(
+  profiles: RawProfiles,
+  chain: CredentialChainLink[],
+  roleAssumer: ReturnType<typeof stsRoleAssumer>,
+  env: NodeJS.ProcessEnv,
+): Promise<AwsCredentialIdentity> {
+  const base = chain.at(-1);
+  const baseProfile = base === undefined ? undefined : profiles[base.profile];
+  if (base === undefined || baseProfile?.['credential_process'] === undefined) {
+    throw new Error('The profile chain has no credential_process.');
+  }
+  const accountId = baseProfile['aws_account_id'];
+  let credentials = await runCredentialProcess({
+    profile: base.profile,
+    command: baseProfile['credential_process'],
+    env,
+    ...(accountId === undefined ? {} : { accountId }),
+  });
+  for (const hop of chain.slice(0, -1).reverse()) {
+    const settings = profiles[hop.profile] ?? {};
+    const mfaSerial = settings['mfa_serial'];
+    credentials = await roleAssumer(credentials, {
+      RoleArn: settings['role_arn'],
+      RoleSessionName: settings['role_session_name'] || `aws-sdk-js-${Date.now()}`,
+      ExternalId: settings['external_id'],
+      DurationSeconds: Number.parseInt(settings['duration_seconds'] || '3600', 10),
+      ...(mfaSerial ? { SerialNumber: mfaSerial, TokenCode: DEFERRED_MFA_CODE } : {}),
+    });
+  }
+  return credentials;
 }
 
 function assertProfileExists(snapshot: AwsConfigSnapshot, profileName: string): void {
@@ -114,9 +159,10 @@ function stsRegionAndEndpoint(
   env: NodeJS.ProcessEnv,
 ): { region: string; endpoint?: string } {
   const { region } = resolveRegion(env, snapshot.profiles[profileName] ?? {});
-  const { endpoint } = resolveConfiguredEndpoint({
+  const { endpoint } = resolveUsableEndpoint({
     env,
     service: 'STS',
+    profileName,
     profile: { ...snapshot.credentialsData[profileName], ...snapshot.configData[profileName] },
     configData: snapshot.configData,
   });
@@ -134,10 +180,17 @@ function ssoClientConfig(
   env: NodeJS.ProcessEnv,
 ): { clientConfig?: { endpoint: string } } {
   const profile = { ...snapshot.credentialsData[ssoProfile], ...snapshot.configData[ssoProfile] };
-  const portal = resolveConfiguredEndpoint({ env, service: 'SSO', profile, configData: snapshot.configData });
-  const oidc = resolveConfiguredEndpoint({
+  const portal = resolveUsableEndpoint({
+    env,
+    service: 'SSO',
+    profileName: ssoProfile,
+    profile,
+    configData: snapshot.configData,
+  });
+  const oidc = resolveUsableEndpoint({
     env,
     service: 'SSO OIDC',
+    profileName: ssoProfile,
     profile,
     configData: snapshot.configData,
   });

@@ -7,6 +7,7 @@
  * Pure functions over an injected env and already-parsed files, so they are testable without any I/O.
  */
 import type { ParsedIniData } from '@smithy/shared-ini-file-loader';
+import { OrgConnectError } from '../../errors.js';
 import type { RawProfile } from './profile-kind.js';
 
 /** The SDK service id, as in AWS_ENDPOINT_URL_<SERVICE>; open-ended because every client has one. */
@@ -94,4 +95,40 @@ export function resolveRegion(
   if (env['AWS_DEFAULT_REGION']) return { region: env['AWS_DEFAULT_REGION'], source: 'AWS_DEFAULT_REGION' };
   if (profile['region']) return { region: profile['region'], source: 'profile' };
   return { region: FALLBACK_REGION, source: 'fallback' };
+}
+
+/**
+ * resolveConfiguredEndpoint, refusing an endpoint the SDK cannot call over HTTP: a typo'd or hostile
+ * `endpoint_url = file:///…`, `ftp://…` or a bare host name would otherwise fail deep inside the SDK, or worse.
+ * The error names the profile (or variable) and the scheme, never the URL, which may carry user:password.
+ */
+export function resolveUsableEndpoint(input: {
+  env: NodeJS.ProcessEnv;
+  service: string;
+  profileName: string;
+  profile: RawProfile;
+  configData: ParsedIniData;
+}): { endpoint?: string; source: EndpointSource } {
+  const resolved = resolveConfiguredEndpoint(input);
+  if (resolved.endpoint === undefined) return resolved;
+  let scheme: string | undefined;
+  try {
+    scheme = new URL(resolved.endpoint).protocol;
+  } catch {
+    scheme = undefined;
+  }
+  if (scheme === 'https:' || scheme === 'http:') return resolved;
+  const where =
+    resolved.source === 'env-service'
+      ? serviceEnvName(input.service)
+      : resolved.source === 'env-global'
+        ? 'AWS_ENDPOINT_URL'
+        : resolved.source === 'services-section'
+          ? `the [services ${input.profile['services'] ?? ''}] section used by profile ${input.profileName}`
+          : `profile ${input.profileName}`;
+  throw new OrgConnectError(
+    'ENDPOINT_URL_INVALID',
+    `The ${input.service} endpoint_url in ${where} is not an http(s) URL (${scheme === undefined ? 'not a URL' : `scheme ${scheme}`}).`,
+    { fix: `Set it to an https:// URL (http:// only for a local emulator), or remove it, in ${where}.` },
+  );
 }

@@ -8,7 +8,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { OrgConnectError } from '../../errors.js';
 import { credentialProviderFor, type CredentialProviderOptions } from './credential-provider.js';
 import {
-  resolveConfiguredEndpoint,
+  resolveUsableEndpoint,
   resolveRegion,
   type AwsServiceId,
   type EndpointSource,
@@ -40,9 +40,10 @@ export async function resolveClientConfig(
     );
   }
   const region = resolveRegion(env, profile);
-  const endpoint = resolveConfiguredEndpoint({
+  const endpoint = resolveUsableEndpoint({
     env,
     service,
+    profileName,
     // Endpoint settings are read with config-file values winning (the SDK's preferredFile default).
     profile: { ...snapshot.credentialsData[profileName], ...snapshot.configData[profileName] },
     configData: snapshot.configData,

@@ -1,8 +1,10 @@
 /**
  * The one-shot 127.0.0.1 listener the browser is redirected to at the end of the auth-code flow. It accepts
- * exactly one answer: a code with the state we sent (anything else with a code is refused, because a
- * mismatched state means the redirect did not come from the sign-in we started), or an OAuth error.
- * Bound to 127.0.0.1 only — unlike the CLI, which listens on every interface.
+ * exactly one answer: a code, or an OAuth error, with the state we sent. Anything else is answered with an error
+ * page and ignored: a mismatched or missing state means the request did not come from the sign-in we started —
+ * any local process can reach this port, and must not be able to end someone's sign-in — so the listener keeps
+ * waiting for the real redirect until its timeout. Bound to 127.0.0.1 only — unlike the CLI, which listens on
+ * every interface.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +17,7 @@ export const CALLBACK_PATH = '/oauth/callback';
 export interface CallbackListener {
   /** `http://127.0.0.1:<port>/oauth/callback`, the redirect_uri for this login. */
   redirectUri: string;
-  /** Resolves with the authorization code; rejects on a bad state, an OAuth error, the timeout or abort. */
+  /** Resolves with the authorization code; rejects on an OAuth error (with our state), the timeout or abort. */
   code: Promise<string>;
   close(): Promise<void>;
 }
@@ -61,22 +63,13 @@ export async function startCallbackListener(options: {
     const error = params.get('error');
     const receivedCode = params.get('code');
     const state = params.get('state');
-    if (error !== null) {
+    if (state !== options.expectedState || (error === null && receivedCode === null)) {
+      // A stray visit, or a forged answer (OAuth servers echo our state, errors included); keep waiting.
+      respond(response, 400, FAILURE_PAGE);
+    } else if (error !== null) {
       respond(response, 400, FAILURE_PAGE);
       finish({ error: oauthError(options.target, error) });
-    } else if (receivedCode === null || state === null) {
-      // Not an OAuth redirect (a stray visit); keep waiting for the real one.
-      respond(response, 400, FAILURE_PAGE);
-    } else if (state !== options.expectedState) {
-      respond(response, 400, FAILURE_PAGE);
-      finish({
-        error: new OrgConnectError(
-          'SSO_STATE_MISMATCH',
-          'The sign-in response did not belong to this sign-in request, so it was rejected.',
-          { fix: 'Start the sign-in again from orgconnect and finish it in the browser tab it opens.' },
-        ),
-      });
-    } else {
+    } else if (receivedCode !== null) {
       respond(response, 200, SUCCESS_PAGE);
       finish({ code: receivedCode });
     }
