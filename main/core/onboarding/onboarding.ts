@@ -33,6 +33,10 @@ import {
   type RunEventListener,
 } from './runner.js';
 import { readRunState } from './journal.js';
+import type { RunRegistrationSettings } from './run-events.js';
+import { CLOUDZERO_REGISTRATION } from '../platform/registration-settings.js';
+import { assertRegistrationEndpoint } from '../platform/registration-client.js';
+import type { RegistrationStepOptions } from './registration-step.js';
 
 /**
  * Suspended or closing accounts are shown in the plan with their reason but are not part of a run: nothing can
@@ -57,6 +61,23 @@ export interface OnboardingRequest {
    *  profile's IAM Identity Center session and the permission set `ssoRoleName` in each member account. */
   accessMode?: 'access-role' | 'identity-center';
   ssoRoleName?: string;
+  /** The platform's link endpoint (--platform-url / ORGCONNECT_PLATFORM_URL); default CloudZero's. */
+  platformUrl?: string;
+  /** false: register nothing (--no-register). */
+  register?: boolean;
+}
+
+/**
+ * Where a run registers its connections. Until platform profiles carry their registration settings, every run
+ * registers with CloudZero's, at the URL given.
+ */
+export function registrationSettingsFor(
+  request: Pick<OnboardingRequest, 'platformUrl' | 'register'>,
+): RunRegistrationSettings {
+  if (request.register === false) return { off: 'registration turned off (--no-register)' };
+  const endpoint = request.platformUrl ?? CLOUDZERO_REGISTRATION.endpoint;
+  assertRegistrationEndpoint(endpoint);
+  return { ...CLOUDZERO_REGISTRATION, endpoint };
 }
 
 export interface PlanResult {
@@ -149,6 +170,7 @@ function planSettings(request: OnboardingRequest) {
       : { costAndUsageReportBucket: request.costAndUsageReportBucket }),
     ...(request.accessMode === undefined ? {} : { accessMode: request.accessMode }),
     ...(request.ssoRoleName === undefined ? {} : { ssoRoleName: request.ssoRoleName }),
+    registration: registrationSettingsFor(request),
   };
 }
 
@@ -197,6 +219,7 @@ export interface RunHooks {
   concurrency?: number;
   onEvent?: RunEventListener;
   onProgress?: ProgressListener;
+  registration?: RegistrationStepOptions;
 }
 
 /** Journals a new run for a plan the user has seen, ready to `start()`. */
@@ -328,5 +351,6 @@ function runOptions(hooks: RunHooks) {
     ...(hooks.concurrency === undefined ? {} : { concurrency: hooks.concurrency }),
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+    ...(hooks.registration ? { registration: hooks.registration } : {}),
   };
 }

@@ -55,7 +55,13 @@ export class RegistrationStep {
   async needsRegistration(account: Pick<DeployItem, 'accountId' | 'kind'>): Promise<boolean> {
     const settings = this.enabledSettings();
     if (settings === undefined) return false;
-    this.registeredElsewhere ??= registeredInOtherRuns(this.context.dataDir, this.context.state(), settings);
+    const state = this.context.state();
+    this.registeredElsewhere ??= registeredConnections(this.context.dataDir, {
+      managementAccountId: state.managementAccountId,
+      externalIdSha256: state.settings.externalIdSha256,
+      endpoint: settings.endpoint,
+      exceptRunId: state.runId,
+    });
     return !(await this.registeredElsewhere).has(accountKey(account));
   }
 
@@ -142,24 +148,23 @@ export class RegistrationStep {
  * Connections (by account key → role ARN) whose newest record in another run of the same Organization and
  * External ID is a registration accepted by this endpoint.
  */
-async function registeredInOtherRuns(
+export async function registeredConnections(
   dataDir: string,
-  current: RunState,
-  settings: EnabledSettings,
+  scope: { managementAccountId: string; externalIdSha256: string; endpoint: string; exceptRunId?: string },
 ): Promise<Map<string, string>> {
   const registered = new Map<string, string>();
   const decided = new Set<string>();
   for (const listing of await listRuns(dataDir)) {
-    if (listing.runId === current.runId || listing.status === 'unreadable') continue;
-    if (listing.managementAccountId !== current.managementAccountId) continue;
+    if (listing.runId === scope.exceptRunId || listing.status === 'unreadable') continue;
+    if (listing.managementAccountId !== scope.managementAccountId) continue;
     const run = await readRunState(dataDir, listing.runId).catch(() => undefined);
-    if (run === undefined || run.settings.externalIdSha256 !== current.settings.externalIdSha256) continue;
+    if (run === undefined || run.settings.externalIdSha256 !== scope.externalIdSha256) continue;
     for (const account of run.accounts) {
       const key = accountKey(account);
       if (account.state !== 'connected' || decided.has(key)) continue;
       decided.add(key);
       const registration = account.registration;
-      if (registration?.status === 'registered' && registration.endpoint === settings.endpoint) {
+      if (registration?.status === 'registered' && registration.endpoint === scope.endpoint) {
         registered.set(key, registration.roleArn);
       }
     }

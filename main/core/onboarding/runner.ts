@@ -264,20 +264,24 @@ export class DeployRun {
    */
   registerPending(): Promise<RunState> {
     this.assertIdle();
-    const targets = this.state.accounts
-      .filter((account) => account.state === 'connected' && account.registration?.status !== 'registered')
-      .sort((a, b) => Number(a.kind === 'resource') - Number(b.kind === 'resource'));
-    if (targets.length === 0 || !this.registration.enabled) return Promise.resolve(this.state);
+    const candidates = this.state.accounts.filter(
+      (account) => account.state === 'connected' && account.registration?.status !== 'registered',
+    );
+    if (candidates.length === 0 || !this.registration.enabled) return Promise.resolve(this.state);
     const finishedStatus = this.state.status === 'finished' ? this.state.finishedStatus : undefined;
     const pass = (async (): Promise<RunState> => {
       await writeRunSecrets(this.options.dataDir, this.runId, this.secrets);
       const limit = pLimit(this.concurrency);
-      const send = (accounts: AccountRunState[]) =>
-        Promise.all(
-          accounts.map((account) => limit(() => this.recordConnected(account, connectedResult(account)))),
+      // A newer run may have registered the same connection since; it is not sent twice.
+      const targets: AccountRunState[] = [];
+      for (const account of candidates)
+        if (await this.registration.needsRegistration(account)) targets.push(account);
+      for (const kind of ['billing', 'resource'] as const) {
+        const batch = targets.filter((account) => account.kind === kind);
+        await Promise.all(
+          batch.map((account) => limit(() => this.recordConnected(account, connectedResult(account)))),
         );
-      await send(targets.filter((account) => account.kind === 'billing'));
-      await send(targets.filter((account) => account.kind === 'resource'));
+      }
       if (finishedStatus !== undefined && !this.stopped) {
         await this.record({
           type: 'run-finished',
