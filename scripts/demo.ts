@@ -64,11 +64,16 @@ function electronBinary(): string | undefined {
  * platform's page must list every account the run connected, under Billing or Resource Connections.
  */
 async function deployAndCountListed(env: NodeJS.ProcessEnv, platform: SandboxPlatform): Promise<boolean> {
-  const deploy = spawnSync(
+  // Not spawnSync: the sandbox platform answers from this process's event loop.
+  const child = spawn(
     process.execPath,
     [path.join(root, 'bin/orgconnect.js'), 'deploy', '--external-id', SAMPLE_EXTERNAL_ID, '--yes', '--json'],
-    { env, encoding: 'utf8', timeout: 240_000 },
+    { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  await new Promise((resolve) => child.once('close', resolve));
+  const deploy = { stdout };
   const connected = deploy.stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
