@@ -3,12 +3,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  closingMessage as finalMessage,
   registrationSentence,
   summarizeRegistration,
 } from '../../main/core/onboarding/registration-summary.js';
-import type { RegistrationRecord } from '../../main/core/onboarding/run-events.js';
-import { finalMessage } from '../../renderer/src/store/final-message.js';
-import type { DeployRow } from '../../renderer/src/store/wizard-state.js';
+import type { AccountState, RegistrationRecord } from '../../main/core/onboarding/run-events.js';
+
+/** The part of the app's Deploy row the summary reads. */
+interface DeployRow {
+  state: AccountState;
+  action: string;
+  registration?: RegistrationRecord | undefined;
+}
 
 const at = '2026-12-01T10:00:00.000Z';
 const registered: RegistrationRecord = {
@@ -29,17 +35,7 @@ const refused: RegistrationRecord = {
 };
 
 function row(state: DeployRow['state'], registration?: RegistrationRecord): DeployRow {
-  return {
-    key: `${state}-${Math.random()}`,
-    accountId: '111111111111',
-    accountName: 'a',
-    ouPath: 'Root',
-    kind: 'resource',
-    action: 'create',
-    state,
-    attempt: 1,
-    registration,
-  };
+  return { action: 'create', state, registration };
 }
 
 describe('registration summary', () => {
@@ -62,6 +58,14 @@ describe('registration summary', () => {
     const message = finalMessage(rows);
     assert.equal(message.type, 'success');
     assert.match(message.message, /^All done: .*Cloud Integrations page/);
+  });
+
+  test('a row left out of the run (blocked, shown skipped in the app) is not counted as connected', () => {
+    const left = { ...row('skipped'), action: 'blocked' };
+    const summary = summarizeRegistration([row('connected', registered), left]);
+    assert.equal(summary.deployed, 1);
+    assert.equal(summary.alreadyConnected, 0);
+    assert.equal(summary.allDone, true);
   });
 
   test('a refusal, a registration turned off, or a failed deploy is never All done', () => {

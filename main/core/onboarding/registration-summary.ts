@@ -22,8 +22,15 @@ export interface RegistrationSummary {
 }
 
 export function summarizeRegistration(
-  accounts: readonly { state: AccountState; registration?: RegistrationRecord | undefined }[],
+  rows: readonly {
+    state: AccountState;
+    action?: string;
+    registration?: RegistrationRecord | undefined;
+  }[],
 ): RegistrationSummary {
+  // The app shows accounts left out of the run (suspended, closing) as blocked rows that stay "skipped"; like the
+  // CLI's run, the summary leaves them out: they are neither deployed nor failures.
+  const accounts = rows.filter((row) => !(row.state === 'skipped' && row.action === 'blocked'));
   const connected = accounts.filter((account) => account.state === 'connected');
   const alreadyConnected = accounts.filter((account) => account.state === 'skipped').length;
   const registered = connected.filter((account) => account.registration?.status === 'registered').length;
@@ -52,4 +59,36 @@ export function registrationSentence(summary: RegistrationSummary): string {
   if (summary.notSent > 0) parts.push(`${summary.notSent} not sent to the platform`);
   if (summary.notDeployed > 0) parts.push(`${summary.notDeployed} not deployed`);
   return `${parts.join(', ')}.`;
+}
+
+/**
+ * The app's closing message over its Deploy rows: "All done" only when `allDone`; otherwise what is not done, and
+ * how to finish it.
+ */
+export function closingMessage(rows: Parameters<typeof summarizeRegistration>[0]): {
+  type: 'success' | 'warning' | 'info';
+  message: string;
+  fix?: string;
+} {
+  if (rows.length === 0) {
+    return {
+      type: 'info',
+      message: 'No deploy ran in this session; the Health table shows what the platform has.',
+    };
+  }
+  const summary = summarizeRegistration(rows);
+  if (summary.allDone) {
+    return {
+      type: 'success',
+      message: `All done: ${registrationSentence(summary)} An AWS Connection for each appears on the platform's Cloud Integrations page.`,
+    };
+  }
+  return {
+    type: 'warning',
+    message: `Not done: ${registrationSentence(summary)}`,
+    fix:
+      summary.registrationFailed + summary.notSent > 0
+        ? 'Register the rest with "orgconnect register", or retry the failed accounts from the Deploy step.'
+        : 'Retry the failed accounts from the Deploy step.',
+  };
 }
