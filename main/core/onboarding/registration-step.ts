@@ -12,8 +12,13 @@
 import { notifyPlatform, type RegistrationRetryPolicy } from '../platform/registration-client.js';
 import type { Clock } from './clock.js';
 import { listRuns, readRunState } from './journal.js';
-import type { DeployItem, RegistrationRecord, RunRegistrationSettings } from './run-events.js';
-import { accountKey, type RunState } from './run-state.js';
+import type {
+  AccountStateEvent,
+  DeployItem,
+  RegistrationRecord,
+  RunRegistrationSettings,
+} from './run-events.js';
+import { accountKey, type AccountRunState, type RunState } from './run-state.js';
 
 export interface RegistrationStepOptions {
   /**
@@ -170,4 +175,16 @@ export async function registeredConnections(
     }
   }
   return registered;
+}
+
+/** What a `connected` account's events carried, to journal it again with a new registration. */
+export function connectedResult(
+  account: AccountRunState,
+): Pick<AccountStateEvent, 'outcome' | 'stackId' | 'roleArn' | 'attempt'> {
+  return {
+    ...(account.outcome === undefined ? {} : { outcome: account.outcome }),
+    ...(account.stackId === undefined ? {} : { stackId: account.stackId }),
+    ...(account.roleArn === undefined ? {} : { roleArn: account.roleArn }),
+    attempt: account.attempt,
+  };
 }

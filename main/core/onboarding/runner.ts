@@ -59,7 +59,7 @@ import {
   type PollPolicy,
 } from './stack-deployer.js';
 
-import { RegistrationStep, type RegistrationStepOptions } from './registration-step.js';
+import { connectedResult, RegistrationStep, type RegistrationStepOptions } from './registration-step.js';
 import { deployResourceStackSet, type DeployStackSetInput } from './stackset-deployer.js';
 import { DEFAULT_ROLE_NAMES } from './templates.js';
 
@@ -293,12 +293,7 @@ export class DeployRun {
       }
       return this.state;
     })();
-    this.active = pass;
-    const clear = (): void => {
-      if (this.active === pass) this.active = undefined;
-    };
-    pass.then(clear, clear);
-    return pass;
+    return this.track(pass);
   }
 
   async pause(): Promise<void> {
@@ -409,6 +404,11 @@ export class DeployRun {
       }
       return this.state;
     })();
+    return this.track(pass);
+  }
+
+  /** The pass in flight: `running` is true and a second pass is refused until it settles. */
+  private track(pass: Promise<RunState>): Promise<RunState> {
     this.active = pass;
     const clear = (): void => {
       if (this.active === pass) this.active = undefined;
@@ -754,17 +754,6 @@ export class DeployRun {
       }
     }
   }
-}
-
-function connectedResult(
-  account: AccountRunState,
-): Pick<AccountStateEvent, 'outcome' | 'stackId' | 'roleArn' | 'attempt'> {
-  return {
-    ...(account.outcome === undefined ? {} : { outcome: account.outcome }),
-    ...(account.stackId === undefined ? {} : { stackId: account.stackId }),
-    ...(account.roleArn === undefined ? {} : { roleArn: account.roleArn }),
-    attempt: account.attempt,
-  };
 }
 
 function assertUniqueItems(items: readonly DeployItem[]): void {
