@@ -10,6 +10,8 @@
  */
 import { z } from 'zod';
 import {
+  ACCOUNT_STATES,
+  registrationRecordSchema,
   runEventSchema,
   runSettingsRecordSchema,
   stateCountsSchema,
@@ -186,7 +188,9 @@ export const runStateSchema = z.object({
   cancelRequested: z.boolean(),
   accounts: z.array(
     planItemSchema.extend({
-      state: z.enum(['pending', 'deploying', 'connected', 'skipped', 'failed', 'cancelled', 'unknown']),
+      state: z.enum(ACCOUNT_STATES),
+      roleArn: z.string().optional(),
+      registration: registrationRecordSchema.optional(),
       attempt: z.number(),
       updatedAt: z.string(),
     }),
@@ -270,6 +274,13 @@ export const channels = {
       plan: planSchema,
       organizationId: z.string(),
       snapshot: organizationSnapshotSchema,
+      /** Where the run will register its connections and how many (Review says so), or why it will not. */
+      registration: z
+        .union([
+          z.object({ endpoint: z.string(), connections: z.number().int().nonnegative() }),
+          z.object({ off: z.string() }),
+        ])
+        .optional(),
     }),
   },
   'runs.list': { request: emptyRequest, response: z.array(runListingSchema) },

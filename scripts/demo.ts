@@ -3,7 +3,11 @@
  * Organization — a few OUs, ~40 accounts, one suspended, one whose access role is missing — writes a sandbox AWS
  * profile pointing at it, and opens orgconnect against it: Electron where it is installed, else `orgconnect serve`.
  * Nothing here can reach real AWS: the profile's endpoint_url is the local emulator.
- * `--check` builds the sandbox, verifies the app answers, and exits (used by the test suite).
+ * A sandbox platform (test/support/sandbox-platform-server.ts) stands in for CloudZero's link endpoint: the app
+ * registers every connection it deploys there, and its Cloud Integrations page lists them, so the demo ends where
+ * the platform's own flow ends. Nothing is sent to the real platform.
+ * `--check` builds the sandbox, verifies the app answers, deploys with the CLI over the same sandbox and checks
+ * that the sandbox platform's page lists every connected account, then exits (used by the test suite).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +24,7 @@ import { assumeRoleCredentials, seedOrganization } from '../test/support/seed-or
 import { writeTestAwsConfig } from '../test/support/aws-test-config.js';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { ensureElectronBinary } from './install-missing.mjs';
+import { startSandboxPlatform, type SandboxPlatform } from '../test/support/sandbox-platform-server.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
@@ -50,11 +55,42 @@ async function removeAccessRole(endpoint: string, accountId: string): Promise<vo
 /** Electron's binary, downloaded on first use; undefined (said once) where it cannot be downloaded. */
 const electronBinary = ensureElectronBinary as () => string | undefined;
 
+/**
+ * --check: a deploy over the same sandbox (the CLI shares the app's core and environment), then the sandbox
+ * platform's page must list every account the run connected, under Billing or Resource Connections.
+ */
+async function deployAndCountListed(env: NodeJS.ProcessEnv, platform: SandboxPlatform): Promise<boolean> {
+  // Not spawnSync: the sandbox platform answers from this process's event loop.
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/orgconnect.js'), 'deploy', '--external-id', SAMPLE_EXTERNAL_ID, '--yes', '--json'],
+    { env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  await new Promise((resolve) => child.once('close', resolve));
+  const deploy = { stdout };
+  const connected = deploy.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { event: string; state?: string; accountId?: string })
+    .filter((line) => line.event === 'account' && line.state === 'connected')
+    .map((line) => line.accountId ?? '');
+  const page = await (await fetch(platform.pageUrl)).text();
+  const listed = connected.filter((id) => page.includes(`data-account-id="${id}"`));
+  process.stdout.write(
+    `Sandbox platform lists ${listed.length} of ${connected.length} connected accounts at ${platform.pageUrl}\n`,
+  );
+  return connected.length > 0 && listed.length === connected.length;
+}
+
 async function main(): Promise<void> {
   ensureBuilt();
   const moto = await startMoto();
+  const platform = await startSandboxPlatform();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-sandbox-data-'));
   const cleanup = async () => {
+    await platform.stop();
     await moto.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -69,13 +105,15 @@ async function main(): Promise<void> {
     });
     const noAccessRole = org.memberAccountIds.find((id) => !org.suspendedIds.includes(id));
     if (noAccessRole) await removeAccessRole(moto.url, noAccessRole);
-    const { env: awsEnv } = writeTestAwsConfig(moto.url);
+    // The test config turns registration off; the demo registers, with the sandbox platform.
+    const { ORGCONNECT_NO_REGISTER: _off, ...awsEnv } = writeTestAwsConfig(moto.url).env;
     const env = {
       ...process.env,
       ...awsEnv,
       HOME: process.env['HOME'],
       ORGCONNECT_HOME: dataDir,
       AWS_PROFILE: PROFILE,
+      ORGCONNECT_PLATFORM_URL: platform.linkUrl,
     };
     process.stderr.write(
       [
@@ -86,6 +124,7 @@ async function main(): Promise<void> {
         `  Organization ${org.organizationId}: ${org.accounts.length} accounts, ${org.ous.length} OUs`,
         `  Profile to choose: ${PROFILE}   External ID to try: ${SAMPLE_EXTERNAL_ID}`,
         `  Suspended account: ${org.suspendedIds.join(', ') || '-'}   Access role missing in: ${noAccessRole ?? '-'}`,
+        `  Sandbox platform (connections are registered here, not with CloudZero): ${platform.pageUrl}`,
         '',
       ].join('\n') + '\n',
     );
@@ -114,7 +153,8 @@ async function main(): Promise<void> {
               ? 'Sandbox ready: the app answered with its page.\n'
               : `Sandbox check failed: ${page.status}\n`,
           );
-          process.exitCode = page.ok ? 0 : 1;
+          const listed = page.ok ? await deployAndCountListed(env, platform) : false;
+          process.exitCode = page.ok && listed ? 0 : 1;
           child.kill('SIGINT');
         }
       });

@@ -11,7 +11,7 @@ import { printRunFinished, printRunStarted, runEventPrinter, runExitCode } from 
 export async function driveRun(
   context: CliContext,
   run: DeployRun,
-  options: { json: boolean; resumed: boolean; mode: 'start' | 'retry' },
+  options: { json: boolean; resumed: boolean; mode: 'start' | 'retry' | 'register' },
 ): Promise<0 | 3 | 4> {
   const { io } = context;
   let stopping = false;
@@ -35,7 +35,11 @@ export async function driveRun(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const state = await (options.mode === 'retry' ? run.retryFailed() : run.start());
+    const state = await (options.mode === 'retry'
+      ? run.retryFailed()
+      : options.mode === 'register'
+        ? run.registerPending()
+        : run.start());
     printRunFinished(io, state, options.json);
     return runExitCode(state);
   } finally {

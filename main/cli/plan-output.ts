@@ -1,6 +1,7 @@
 import type { Plan } from '../core/onboarding/plan.js';
 import type { CostAndUsageReportStatus } from '../core/onboarding/cur-detection.js';
 import type { OnboardingRequest, PlannedPlatform } from '../core/onboarding/onboarding.js';
+import type { RegistrationPreview } from '../core/service.js';
 import { formatTable, type CliIo } from './output.js';
 
 export interface PlannedForOutput {
@@ -9,10 +10,26 @@ export interface PlannedForOutput {
   platform: PlannedPlatform;
   request: Pick<OnboardingRequest, 'costAndUsageReportBucket'>;
   costAndUsageReport?: CostAndUsageReportStatus;
+  registration?: RegistrationPreview;
+}
+
+/** "N connections will be registered with <endpoint>", or why none will be. */
+export function registrationLine(registration: RegistrationPreview): string {
+  if ('off' in registration)
+    return `No connection will be registered with the platform: ${registration.off}.`;
+  const n = registration.connections;
+  return `${n} connection${n === 1 ? '' : 's'} will be registered with ${registration.endpoint}.`;
 }
 
 /** The documented `plan --json` shape (README). */
-export function planJson({ plan, organizationId, platform, request, costAndUsageReport }: PlannedForOutput) {
+export function planJson({
+  plan,
+  organizationId,
+  platform,
+  request,
+  costAndUsageReport,
+  registration,
+}: PlannedForOutput) {
   return {
     organizationId,
     managementAccountId: plan.managementAccountId,
@@ -27,6 +44,8 @@ export function planJson({ plan, organizationId, platform, request, costAndUsage
     costAndUsageReportBucket: request.costAndUsageReportBucket ?? null,
     /** What was found in the management account, when orgconnect looked (no --cur-bucket / --no-cur-bucket). */
     ...(costAndUsageReport ? { costAndUsageReport } : {}),
+    /** { endpoint, connections } the run will register, or { off: why } (README, "Registration"). */
+    ...(registration ? { registration } : {}),
     counts: plan.counts,
     items: plan.items.map((item) => ({
       accountId: item.accountId,
@@ -79,4 +98,5 @@ export function printPlan(io: CliIo, planned: PlannedForOutput): void {
     `Platform: ${platform.name} (permissions of ${platform.version}); roles under ${platform.rolePath} trust ` +
       `${platform.trustedAccountIds.join(', ')} with your External ID.\n`,
   );
+  if (planned.registration) io.stdout(`${registrationLine(planned.registration)}\n`);
 }

@@ -4,6 +4,8 @@
  */
 import type { RunEvent } from '../core/onboarding/run-events.js';
 import type { RunState } from '../core/onboarding/run-state.js';
+import type { RegistrationRecord } from '../core/onboarding/run-events.js';
+import { registrationSentence, summarizeRegistration } from '../core/onboarding/registration-summary.js';
 import { printJsonLine, type CliIo } from './output.js';
 
 export function runEventPrinter(io: CliIo, json: boolean): (event: RunEvent, state: RunState) => void {
@@ -20,7 +22,10 @@ export function runEventPrinter(io: CliIo, json: boolean): (event: RunEvent, sta
     }
     if (line.event === 'account') {
       const why = [line.reason, line.fix ? `Fix: ${line.fix}` : undefined].filter(Boolean).join(' ');
-      io.stdout(`${line.accountId}  ${line.kind.padEnd(8)}  ${line.state}${why ? `  ${why}` : ''}\n`);
+      const platform = line.registration ? `  ${registrationText(line.registration)}` : '';
+      io.stdout(
+        `${line.accountId}  ${line.kind.padEnd(8)}  ${line.state}${why ? `  ${why}` : ''}${platform}\n`,
+      );
     }
   };
 }
@@ -38,6 +43,8 @@ export type RunLine =
       code?: string;
       reason?: string;
       fix?: string;
+      /** On connected: what the platform said (README, "Registration"). */
+      registration?: RegistrationRecord;
     }
   | {
       event: 'run-paused';
@@ -47,7 +54,25 @@ export type RunLine =
       message?: string;
       fix?: string;
     }
-  | { event: 'run-finished'; runId: string; status: string; counts: RunState['counts'] };
+  | {
+      event: 'run-finished';
+      runId: string;
+      status: string;
+      counts: RunState['counts'];
+      registration: ReturnType<typeof summarizeRegistration>;
+    };
+
+/** The platform's answer for a person: registered (HTTP status), or not, and why. */
+export function registrationText(registration: RegistrationRecord): string {
+  switch (registration.status) {
+    case 'registered':
+      return `registered with the platform (HTTP ${registration.httpStatus})`;
+    case 'failed':
+      return `NOT registered: ${registration.reason}${registration.fix ? ` Fix: ${registration.fix}` : ''}`;
+    case 'not-sent':
+      return `not registered: ${registration.reason}`;
+  }
+}
 
 function runEventLine(event: RunEvent, state: RunState): RunLine | undefined {
   switch (event.type) {
@@ -63,6 +88,7 @@ function runEventLine(event: RunEvent, state: RunState): RunLine | undefined {
         ...(event.code ? { code: event.code } : {}),
         ...(event.reason ? { reason: event.reason } : {}),
         ...(event.fix ? { fix: event.fix } : {}),
+        ...(event.registration ? { registration: event.registration } : {}),
       };
     case 'run-paused':
       return {
@@ -99,6 +125,7 @@ export function runFinishedLine(state: RunState): RunLine {
     runId: state.runId,
     status: state.status === 'finished' ? (state.finishedStatus ?? 'completed') : 'stopped',
     counts: state.counts,
+    registration: summarizeRegistration(state.accounts),
   };
 }
 
@@ -114,16 +141,23 @@ export function printRunFinished(io: CliIo, state: RunState, json: boolean): voi
       `${c.skipped} already connected, ${c.failed} failed, ${c.cancelled} cancelled, ${c.unknown} unknown, ` +
       `${c.pending} pending.\n`,
   );
+  const registration = summarizeRegistration(state.accounts);
+  io.stdout(`${registration.allDone ? 'All done: ' : ''}${registrationSentence(registration)}\n`);
   if (c.failed > 0) io.stdout(`Retry the failed accounts with: orgconnect retry ${state.runId}\n`);
+  if (registration.registrationFailed > 0 || registration.notSent > 0) {
+    io.stdout(`Register what the platform does not have with: orgconnect register --run ${state.runId}\n`);
+  }
   if (state.status !== 'finished') io.stdout(`Continue with: orgconnect resume ${state.runId}\n`);
 }
 
 /**
- * 0 when every selected account is connected (or already was), 3 otherwise, 4 when the run stopped to wait for
- * a sign-in (README, exit codes).
+ * 0 when every selected account is connected (or already was) and none was refused or missed by the platform,
+ * 3 otherwise, 4 when the run stopped to wait for a sign-in (README, exit codes). A registration turned off
+ * (--no-register) is a choice, not a failure.
  */
 export function runExitCode(state: RunState): 0 | 3 | 4 {
   if (state.status !== 'finished' && state.pausedFor?.reason === 'sign-in-required') return 4;
   const c = state.counts;
-  return c.total === c.connected + c.skipped ? 0 : 3;
+  const refused = state.accounts.some((account) => account.registration?.status === 'failed');
+  return c.total === c.connected + c.skipped && !refused ? 0 : 3;
 }

@@ -45,6 +45,13 @@ import type { HealthEvent, HealthMonitor } from './health/monitor.js';
 import { DEFAULT_ACCESS_ROLE_NAME } from './onboarding/account-credentials.js';
 import { renderCsvReport, renderJsonReport, renderXlsxReport } from './reports/index.js';
 import { detectCostAndUsageReport, type CostAndUsageReportStatus } from './onboarding/cur-detection.js';
+import { registrationSettingsFor } from './onboarding/onboarding.js';
+import { registeredConnections } from './onboarding/registration-step.js';
+import { externalIdFingerprint } from './onboarding/run-secrets.js';
+import { accountKey } from './onboarding/run-state.js';
+
+/** Where a planned run will register: the endpoint and how many connections, or why nothing is sent. */
+export type RegistrationPreview = { endpoint: string; connections: number } | { off: string };
 
 export interface HostServices {
   /** Asked for the current code of an MFA device when a profile's role chain needs one. */
@@ -147,8 +154,11 @@ export class OrgConnectService {
       snapshot: OrganizationSnapshot;
       request: OnboardingRequest;
       costAndUsageReport?: CostAndUsageReportStatus;
+      registration: RegistrationPreview;
     }
   > {
+    request = this.withPlatformDefaults(request);
+    registrationSettingsFor(request); // an insecure --platform-url is refused before anything is read
     const factory = await this.clientFactory(profile);
     const snapshot = await this.discover(profile, {
       ...(options.onDiscovery ? { onProgress: options.onDiscovery } : {}),
@@ -176,7 +186,43 @@ export class OrgConnectService {
       planned,
       options,
     );
-    return { ...result, snapshot, request: planned, ...(costAndUsageReport ? { costAndUsageReport } : {}) };
+    const registration = await this.registrationPreview(planned, result.plan);
+    return {
+      ...result,
+      snapshot,
+      request: planned,
+      registration,
+      ...(costAndUsageReport ? { costAndUsageReport } : {}),
+    };
+  }
+
+  /** ORGCONNECT_PLATFORM_URL / ORGCONNECT_NO_REGISTER=1 stand in for the flags, in every host. */
+  withPlatformDefaults(request: OnboardingRequest): OnboardingRequest {
+    const url = this.env['ORGCONNECT_PLATFORM_URL'];
+    const off = this.env['ORGCONNECT_NO_REGISTER'] === '1';
+    return {
+      ...request,
+      ...(request.platformUrl === undefined && url ? { platformUrl: url } : {}),
+      ...(request.register === undefined && off ? { register: false } : {}),
+    };
+  }
+
+  /** What Review says: the connections a run of this plan will register (created, updated, or never registered). */
+  private async registrationPreview(request: OnboardingRequest, plan: Plan): Promise<RegistrationPreview> {
+    const settings = registrationSettingsFor(request);
+    if ('off' in settings) return settings;
+    const registered = await registeredConnections(this.dataDir, {
+      managementAccountId: plan.managementAccountId,
+      externalIdSha256: externalIdFingerprint(request.externalId).externalIdSha256,
+      endpoint: settings.endpoint,
+    });
+    const connections = plan.items.filter(
+      (item) =>
+        item.action === 'create' ||
+        item.action === 'update' ||
+        (item.action === 'skip' && !registered.has(accountKey(item))),
+    ).length;
+    return { endpoint: settings.endpoint, connections };
   }
 
   /**
@@ -192,7 +238,7 @@ export class OrgConnectService {
     await ensureDataDirWritable(this.dataDir);
     const factory = await this.clientFactory(profile);
     const context = { profile, factory, snapshot: planned.snapshot, ssoPortal: this.ssoPortalFor(profile) };
-    return createDeployRun(context, request, planned.plan, {
+    return createDeployRun(context, this.withPlatformDefaults(request), planned.plan, {
       ...hooks,
       dataDir: this.dataDir,
     });
@@ -201,9 +247,25 @@ export class OrgConnectService {
   /** Re-opens a run from its journal (after a crash, kill -9 or a closed window). */
   async openRun(
     runId: string,
-    options: Omit<RunHooks, 'dataDir'> & { profile?: string; externalId?: string } = {},
+    options: Omit<RunHooks, 'dataDir'> & {
+      profile?: string;
+      externalId?: string;
+      platformUrl?: string;
+      /** Only to register (`orgconnect register`): nothing is deployed, so the Organization is not read. */
+      registerOnly?: boolean;
+    } = {},
   ): Promise<DeployRun> {
     const state = await this.runState(runId);
+    // The environment only moves a run that registers; an explicit URL (resume/register --platform-url) always wins.
+    const recordedEndpoint =
+      state.settings.registration !== undefined && 'endpoint' in state.settings.registration;
+    const platformUrl =
+      options.platformUrl ?? (recordedEndpoint ? this.env['ORGCONNECT_PLATFORM_URL'] : undefined);
+    if (platformUrl !== undefined && options.registration?.settings === undefined) {
+      const settings = registrationSettingsFor({ platformUrl, platform: state.settings.platform?.id });
+      if ('endpoint' in settings)
+        options = { ...options, registration: { ...options.registration, settings } };
+    }
     const profile = options.profile ?? state.profile;
     if (profile === null) {
       throw new OrgConnectError('USAGE_PROFILE_REQUIRED', `Run ${runId} does not record its profile.`, {
@@ -212,13 +274,31 @@ export class OrgConnectService {
     }
     const factory = await this.clientFactory(profile);
     // A StackSet run is re-targeted from the Organization as it is now (accounts may have moved).
-    const snapshot = state.settings.mode === 'stacksets' ? await this.discover(profile) : undefined;
+    const snapshot =
+      state.settings.mode === 'stacksets' && !options.registerOnly ? await this.discover(profile) : undefined;
     return openRunForResume(factory, runId, {
       ...options,
       dataDir: this.dataDir,
       ssoPortal: this.ssoPortalFor(profile),
       ...(snapshot ? { snapshot } : {}),
     });
+  }
+
+  /**
+   * The runs holding connections the platform does not have (registration failed, or never sent), oldest first;
+   * `orgconnect register` opens each with `registerOnly` and calls `registerPending()`.
+   */
+  async runsWithUnregisteredConnections(): Promise<string[]> {
+    const runIds: string[] = [];
+    for (const listing of [...(await this.listRuns())].reverse()) {
+      if (listing.status === 'unreadable') continue;
+      const state = await this.runState(listing.runId);
+      const pending = state.accounts.some(
+        (account) => account.state === 'connected' && account.registration?.status !== 'registered',
+      );
+      if (pending) runIds.push(listing.runId);
+    }
+    return runIds;
   }
 
   listRuns(): Promise<RunListing[]> {

@@ -122,7 +122,13 @@ export function createServiceHandlers(
       const planId = randomBytes(18).toString('base64url');
       plans.set(planId, { profile, request, plan: result.plan, snapshot: result.snapshot });
       while (plans.size > MAX_KEPT_PLANS) plans.delete(plans.keys().next().value as string);
-      return { planId, plan: result.plan, organizationId: result.organizationId, snapshot: result.snapshot };
+      return {
+        planId,
+        plan: result.plan,
+        organizationId: result.organizationId,
+        snapshot: result.snapshot,
+        registration: result.registration,
+      };
     },
     'runs.list': async () => {
       const listings = await service.listRuns();

@@ -30,6 +30,7 @@ import {
   workspaceUpdater,
 } from './store/wizard-store.js';
 import { selectionSpec, withFlash } from './store/wizard-state.js';
+import { finalMessage } from './store/final-message.js';
 
 const NO_ERRORS: SettingsErrors = {};
 
@@ -202,14 +203,7 @@ export function App() {
             activeStepIndex={step}
             isLoadingNextStep={loadingNext}
             onNavigate={({ detail }) => void navigate(detail.requestedStepIndex, detail.reason)}
-            onSubmit={() =>
-              update((s) =>
-                withFlash(s, {
-                  type: 'success',
-                  message: 'All done. The platform can now read your accounts.',
-                }),
-              )
-            }
+            onSubmit={() => update((s) => withFlash(s, finalMessage(Object.values(s.deploy))))}
             submitButtonText="Done"
             i18nStrings={{
               stepNumberLabel: (n) => `Step ${n}`,

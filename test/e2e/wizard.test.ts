@@ -23,6 +23,7 @@ import { OrgConnectService } from '../../main/core/service.js';
 import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
 import { loadTemplates } from '../../main/core/onboarding/templates.js';
 import { expectedManagedPolicyArns } from '../../main/core/onboarding/template-policy.js';
+import { startSandboxPlatform, type SandboxPlatform } from '../support/sandbox-platform-server.js';
 
 const EXTERNAL_ID = 'cz-e2e-wizard-4f2a';
 const ACCESS_ROLE = 'OrganizationAccountAccessRole';
@@ -35,6 +36,7 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
   let page: Page;
   let noAccessId: string;
   let suspendedId: string;
+  let platform: SandboxPlatform;
 
   const iamIn = async (accountId: string) => {
     const credentials =
@@ -64,11 +66,16 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     // The member deletes its own access role; moto's AssumeRole still succeeds, preflight's iam:GetRole does not.
     await (await iamIn(noAccessId)).send(new DeleteRoleCommand({ RoleName: ACCESS_ROLE }));
 
-    const files = writeTestAwsConfig(moto.url);
+    // The app registers what it deploys with the sandbox platform, as it would with the real one.
+    platform = await startSandboxPlatform();
+    const { ORGCONNECT_NO_REGISTER: _off, ...awsEnv } = writeTestAwsConfig(moto.url).env;
     const dataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-'));
     host = await startBrowserHost({
       rendererDir: RENDERER_DIR,
-      service: new OrgConnectService({ env: files.env, dataDir }),
+      service: new OrgConnectService({
+        env: { ...awsEnv, ORGCONNECT_PLATFORM_URL: platform.linkUrl },
+        dataDir,
+      }),
     });
     browser = await launchChromium();
     const context = await browser.newContext({
@@ -82,6 +89,7 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
   after(async () => {
     await browser?.close();
     await host?.close();
+    await platform?.stop();
     await moto?.stop();
   });
 
@@ -191,6 +199,10 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     assert.equal(await page.getByTestId('count-create').textContent(), String(deployable.length));
     assert.equal(await page.getByTestId('count-blocked').textContent(), '2');
     assert.equal(await page.getByTestId('cur-bucket').textContent(), 'none');
+    assert.equal(
+      await page.getByTestId('registration-preview').textContent(),
+      `${deployable.length} connections will be registered with ${platform.linkUrl}.`,
+    );
     await plan.getByRole('row').filter({ hasText: renamed.id }).getByText('team-payments-prod').waitFor();
     await page.getByRole('button', { name: 'CloudFormation templates' }).click();
     await page
@@ -216,6 +228,23 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     for (const account of deployable) {
       await deployTable.getByRole('row').filter({ hasText: account.id }).getByText('Connected').waitFor();
     }
+    // Each connected account is registered, and the sandbox platform holds exactly those.
+    for (const account of deployable) {
+      await deployTable.getByRole('row').filter({ hasText: account.id }).getByText('Registered').waitFor();
+    }
+    assert.deepEqual(
+      platform
+        .connections()
+        .map((c) => c.accountId)
+        .sort(),
+      deployable.map((a) => a.id).sort(),
+    );
+    assert.match(
+      (await page.getByTestId('run-registration').textContent()) ?? '',
+      new RegExp(
+        `^${deployable.length} deployed, ${deployable.length} registered with the platform, 1 not deployed\\.$`,
+      ),
+    );
     const failedRow = deployTable.getByRole('row').filter({ hasText: noAccessId });
     await failedRow.getByText('Failed').waitFor();
     await failedRow.getByText('ACCESS_ROLE_MISSING').waitFor();

@@ -26,6 +26,7 @@ import {
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
 import { runOrgconnect } from '../support/run-cli.js';
+import { startSandboxPlatform, type SandboxPlatform } from '../support/sandbox-platform-server.js';
 import { makeRoleAsAwsWould } from '../support/moto-role-fixups.js';
 import { loadTemplates } from '../../main/core/onboarding/templates.js';
 import { expectedManagedPolicyArns } from '../../main/core/onboarding/template-policy.js';
@@ -48,6 +49,7 @@ describe('orgconnect health and report after a deploy', () => {
   let seeded: SeededOrganization;
   let env: NodeJS.ProcessEnv;
   let outDir: string;
+  let platform: SandboxPlatform;
 
   const iamIn = async (accountId: string) => {
     const credentials =
@@ -64,9 +66,13 @@ describe('orgconnect health and report after a deploy', () => {
     process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
     moto = await startMoto();
     seeded = await seedOrganization({ endpoint: moto.url, accounts: 10, depth: 2, seed: 3 });
+    // Registered with the sandbox platform, so platform-registration passes as it would for a real user.
+    platform = await startSandboxPlatform();
+    const { ORGCONNECT_NO_REGISTER: _off, ...awsEnv } = writeTestAwsConfig(moto.url).env;
     env = {
-      ...writeTestAwsConfig(moto.url).env,
+      ...awsEnv,
       ORGCONNECT_HOME: mkdtempSync(path.join(tmpdir(), 'orgconnect-data-')),
+      ORGCONNECT_PLATFORM_URL: platform.linkUrl,
     };
     outDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-reports-'));
     const deploy = await runOrgconnect(
@@ -84,7 +90,10 @@ describe('orgconnect health and report after a deploy', () => {
       );
     }
   });
-  after(async () => moto?.stop());
+  after(async () => {
+    await platform?.stop();
+    await moto?.stop();
+  });
 
   test('health --json is all green right after deploy, the skipped checks visible as skipped', async () => {
     const result = await runOrgconnect(['health', '--profile', 'emulator', '--json', ...SKIP], env);
@@ -105,7 +114,9 @@ describe('orgconnect health and report after a deploy', () => {
           : ['regions-sts', 'stack-drift'],
       );
       assert.ok(connection.checks.some((c) => c.id === 'role-trust' && c.status === 'pass'));
+      assert.ok(connection.checks.some((c) => c.id === 'platform-registration' && c.status === 'pass'));
     }
+    assert.equal(platform.connections().length, seeded.accounts.length);
     assert.doesNotMatch(result.stdout, new RegExp(EXTERNAL_ID));
   });
 

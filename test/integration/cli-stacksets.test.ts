@@ -1,6 +1,7 @@
 // `deploy --mode stacksets` end to end against moto: the Billing stack goes directly into the management account,
 // the Resource role into every member through one service-managed StackSet, with per-account states from its
-// instances; each member's role is then verified with that member's own credentials.
+// instances; each member's role is then verified with that member's own credentials, and each member is registered
+// with the sandbox platform once its instance is CURRENT, with the role that exists there.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -18,6 +19,7 @@ import {
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
 import { runOrgconnect } from '../support/run-cli.js';
+import { startSandboxPlatform, type SandboxPlatform } from '../support/sandbox-platform-server.js';
 
 const EXTERNAL_ID = 'stackset-external-id-77aa';
 
@@ -25,17 +27,24 @@ describe('deploy --mode stacksets', () => {
   let moto: MotoServer;
   let seeded: SeededOrganization;
   let env: NodeJS.ProcessEnv;
+  let platform: SandboxPlatform;
 
   before(async () => {
     moto = await startMoto();
+    platform = await startSandboxPlatform();
     // One level of OUs: moto's StackSets reach an OU's own accounts and its direct children only.
     seeded = await seedOrganization({ endpoint: moto.url, accounts: 9, depth: 1, seed: 5 });
+    const { ORGCONNECT_NO_REGISTER: _off, ...awsEnv } = writeTestAwsConfig(moto.url).env;
     env = {
-      ...writeTestAwsConfig(moto.url).env,
+      ...awsEnv,
       ORGCONNECT_HOME: mkdtempSync(path.join(tmpdir(), 'orgconnect-data-')),
+      ORGCONNECT_PLATFORM_URL: platform.linkUrl,
     };
   });
-  after(async () => moto?.stop());
+  after(async () => {
+    await platform?.stop();
+    await moto?.stop();
+  });
 
   const deploy = () =>
     runOrgconnect(
@@ -66,6 +75,11 @@ describe('deploy --mode stacksets', () => {
     assert.ok(
       failed.every((l) => l.code === 'STACKSETS_TRUSTED_ACCESS_DISABLED'),
       JSON.stringify(failed[0]),
+    );
+    // Only the Billing connection exists, so only it is registered.
+    assert.deepEqual(
+      platform.accepted().map((r) => r.accountId),
+      [seeded.managementAccountId],
     );
   });
 
@@ -106,6 +120,12 @@ describe('deploy --mode stacksets', () => {
       const iam = new IAMClient({ region: 'us-east-1', endpoint: moto.url, credentials });
       const role = (await iam.send(new GetRoleCommand({ RoleName: 'orgconnect-platform-resource' }))).Role;
       assert.match(decodeURIComponent(role?.AssumeRolePolicyDocument ?? ''), new RegExp(EXTERNAL_ID));
+      // Registered once, with the role that exists in the member.
+      const accepted = platform.accepted().filter((r) => r.accountId === accountId);
+      assert.equal(accepted.length, 1, accountId);
+      assert.equal(accepted[0]?.message?.data.links.resource_owner.role_arn, role?.Arn);
     }
+    // The Billing connection, registered by the first run, is not sent again.
+    assert.equal(platform.accepted().filter((r) => r.accountId === seeded.managementAccountId).length, 1);
   });
 });

@@ -198,6 +198,16 @@ describe('health checks against moto', () => {
       externalIdSha256: EXTERNAL_ID_SHA,
       externalIdLast4: EXTERNAL_ID.slice(-4),
     };
+    // As a run records a connection the platform accepted (the registration step is tested in cli-registration).
+    const registered = (roleArn: string) => ({
+      status: 'registered' as const,
+      at: new Date().toISOString(),
+      endpoint: 'http://127.0.0.1:9/accounts/v1/link',
+      httpStatus: 200,
+      roleArn,
+      attempts: 1,
+    });
+    const billingRoleArn = await deploy('billing', managementAccountId);
     connections = [
       {
         ...base,
@@ -207,21 +217,26 @@ describe('health checks against moto', () => {
         connectionName: 'management-billing',
         stackName: STACK.billing,
         roleName: ROLE.billing,
-        roleArn: await deploy('billing', managementAccountId),
+        roleArn: billingRoleArn,
+        registration: registered(billingRoleArn),
         curBucket: 'acme-billing-reports',
         templateSha256: templates.billing.sha256,
       },
       ...(await Promise.all(
-        members.map(async (accountId, i): Promise<Connection> => ({
-          ...base,
-          accountId,
-          accountName: `member-${i}`,
-          kind: 'resource',
-          connectionName: `member-${i}`,
-          stackName: STACK.resource,
-          roleName: ROLE.resource,
-          roleArn: await deploy('resource', accountId),
-        })),
+        members.map(async (accountId, i): Promise<Connection> => {
+          const roleArn = await deploy('resource', accountId);
+          return {
+            ...base,
+            accountId,
+            accountName: `member-${i}`,
+            kind: 'resource',
+            connectionName: `member-${i}`,
+            stackName: STACK.resource,
+            roleName: ROLE.resource,
+            roleArn,
+            registration: registered(roleArn),
+          };
+        }),
       )),
     ];
   });
@@ -257,6 +272,7 @@ describe('health checks against moto', () => {
         'role-last-used',
         'cur',
         'regions-sts',
+        'platform-registration',
       ],
     );
     assert.match(summaryOf(billing, 'cur'), /hourly-resources|cur2-hourly/);

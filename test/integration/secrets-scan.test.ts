@@ -3,7 +3,8 @@
 // stderr, every file in the data directory, the reports (the XLSX read cell by cell) — is searched for the
 // External ID, the management profile's secret key and session token, and every secret key and session token
 // moto issued through AssumeRole during the session. Any hit fails. The run's secrets file must be gone once the
-// run finished.
+// run finished. Registration is on, with the sandbox platform (one registration refused, so an error path is
+// scanned too): the External ID goes to the platform and nowhere else.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { seedOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
 import { runOrgconnect, type CliResult } from '../support/run-cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startSandboxPlatform, type SandboxPlatform } from '../support/sandbox-platform-server.js';
 
 const EXTERNAL_ID = 'cz-Secret-ExtId:7Qz/9w+Kp=R4';
 // moto maps any access key it did not issue to its default account (the seeded management account).
@@ -44,6 +46,7 @@ async function xlsxText(file: string): Promise<string> {
 describe('no secret leaves the session', () => {
   let moto: MotoServer;
   let proxy: FaultProxy;
+  let platform: SandboxPlatform;
   let env: NodeJS.ProcessEnv;
   let dataDir: string;
   let outDir: string;
@@ -51,7 +54,9 @@ describe('no secret leaves the session', () => {
 
   before(async () => {
     moto = await startMoto();
-    await seedOrganization({ endpoint: moto.url, accounts: 6, depth: 1, seed: 8 });
+    const seeded = await seedOrganization({ endpoint: moto.url, accounts: 6, depth: 1, seed: 8 });
+    platform = await startSandboxPlatform();
+    platform.inject({ kind: 'status', status: 403, accountId: seeded.memberAccountIds[0] as string });
     proxy = await startFaultProxy({ target: moto.url });
     const files = writeTestAwsConfig(proxy.url);
     writeFileSync(
@@ -60,9 +65,11 @@ describe('no secret leaves the session', () => {
     );
     dataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-data-'));
     outDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-reports-'));
-    env = { ...files.env, ORGCONNECT_HOME: dataDir };
+    const { ORGCONNECT_NO_REGISTER: _off, ...awsEnv } = files.env;
+    env = { ...awsEnv, ORGCONNECT_HOME: dataDir, ORGCONNECT_PLATFORM_URL: platform.linkUrl };
   });
   after(async () => {
+    await platform?.stop();
     await proxy?.stop();
     await moto?.stop();
   });
@@ -76,15 +83,14 @@ describe('no secret leaves the session', () => {
       );
       results.push({ name, result });
     };
-    await run('deploy --json', [
-      'deploy',
-      '--profile',
-      'emulator',
-      '--external-id',
-      EXTERNAL_ID,
-      '--yes',
-      '--json',
-    ]);
+    await run(
+      'deploy --json',
+      ['deploy', '--profile', 'emulator', '--external-id', EXTERNAL_ID, '--yes', '--json'],
+      [3],
+    );
+    // The External ID was sent — to the platform, in the link messages, and only there.
+    assert.ok(platform.received.length >= 7);
+    assert.ok(platform.received.every((r) => r.message?.data.metadata.external_id === EXTERNAL_ID));
     await run('plan', ['plan', '--profile', 'emulator', '--external-id', EXTERNAL_ID]);
     const health = ['health', '--profile', 'emulator', '--skip', 'stack-drift,regions-sts,cur'];
     // moto builds the roles without their managed policies, so some checks may be red (exit 3); not this test's topic.

@@ -50,6 +50,9 @@ export function writeTestAwsConfig(endpoint: string, extraConfig = ''): TestAwsF
     AWS_CONFIG_FILE: configFile,
     AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // No test may POST to the real platform (and there is no internet here): a test that checks registration
+    // deletes this and passes the sandbox platform's URL (test/support/sandbox-platform-server.ts).
+    ORGCONNECT_NO_REGISTER: '1',
   };
   return { dir, env };
 }

@@ -102,6 +102,7 @@ describe('foldRun', () => {
       total: 4,
       pending: 0,
       deploying: 1,
+      registering: 0,
       connected: 1,
       skipped: 1,
       failed: 1,

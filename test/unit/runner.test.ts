@@ -167,6 +167,7 @@ describe('DeployRun', () => {
       total: 8,
       pending: 0,
       deploying: 0,
+      registering: 0,
       connected: 8,
       skipped: 0,
       failed: 0,

@@ -27,7 +27,9 @@ function parseSkip(value: string | undefined): CheckId[] {
 export function registerHealthCommands(program: Command, context: CliContext): void {
   program
     .command('health')
-    .description('Check every connection: account active, stack, role, trust, policies, use, CUR, Regions.')
+    .description(
+      'Check every connection: account active, stack, role, trust, policies, use, CUR, Regions, platform registration.',
+    )
     .option('--profile <name>', 'management profile (default: AWS_PROFILE or "default")')
     .option('--run <run-id>', 'only the connections of this run')
     .option(
@@ -117,6 +119,19 @@ function printHealthTable(context: CliContext, body: ReturnType<typeof healthSum
       { header: 'CONNECTION', value: (c) => c.connectionName },
       { header: 'KIND', value: (c) => c.kind },
       { header: 'HEALTH', value: (c) => c.overall },
+      {
+        header: 'PLATFORM',
+        value: (c) => {
+          const status = c.checks.find((check) => check.id === 'platform-registration')?.status;
+          return status === 'pass'
+            ? 'registered'
+            : status === 'fail'
+              ? 'refused'
+              : status === 'warn'
+                ? 'not registered'
+                : '-';
+        },
+      },
       {
         header: 'PROBLEMS',
         value: (c) =>

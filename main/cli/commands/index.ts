@@ -10,6 +10,7 @@ import { registerDeployCommand } from './deploy.js';
 import { registerRunCommands } from './runs.js';
 import { registerHealthCommands } from './health.js';
 import { registerServeCommand } from './serve.js';
+import { registerRegisterCommand } from './register.js';
 
 /** What every command may touch: its I/O, the environment it reads AWS settings from, and the exit code it sets. */
 export interface CliContext {
@@ -26,6 +27,7 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerPlanCommand(program, context);
   registerDeployCommand(program, context);
   registerRunCommands(program, context);
+  registerRegisterCommand(program, context);
   registerHealthCommands(program, context);
   registerServeCommand(program, context);
 }

@@ -23,6 +23,9 @@ export interface OnboardingFlags {
   curBucket?: string | false;
   dataDir?: string;
   json?: boolean;
+  platformUrl?: string;
+  /** false with --no-register. */
+  register?: boolean;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -85,6 +88,11 @@ export function addOnboardingOptions(command: Command): Command {
       'S3 bucket of the Cost and Usage Report the Billing role may read (default: that of a usable report found)',
     )
     .option('--no-cur-bucket', 'let the Billing role read no CUR bucket (and do not look for a report)')
+    .option(
+      '--platform-url <url>',
+      "the platform's link endpoint connections are registered with (or ORGCONNECT_PLATFORM_URL; default CloudZero's)",
+    )
+    .option('--no-register', 'deploy the roles but do not register them with the platform')
     .option('--data-dir <dir>', 'where runs are journaled (default: ORGCONNECT_HOME or the app-data folder)')
     .option('--json', 'machine-readable output (see README)');
 }
@@ -112,6 +120,8 @@ export function onboardingRequest(flags: OnboardingFlags, env: NodeJS.ProcessEnv
     ...(flags.rolePath ? { rolePath: flags.rolePath } : {}),
     ...(flags.namePrefix ? { namePrefix: flags.namePrefix } : {}),
     ...(flags.curBucket ? { costAndUsageReportBucket: flags.curBucket } : {}),
+    ...(flags.platformUrl ? { platformUrl: flags.platformUrl } : {}),
+    ...(flags.register === false ? { register: false } : {}),
   };
 }
 

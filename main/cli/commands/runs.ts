@@ -48,6 +48,7 @@ export function registerRunCommands(program: Command, context: CliContext): void
       .option('--profile <name>', 'management profile (default: the one the run was started with)')
       .option('--external-id <id>', "only if the run's secrets file was lost (or ORGCONNECT_EXTERNAL_ID)")
       .option('--concurrency <n>', 'Resource stacks deployed at once (default: as the run was started)')
+      .option('--platform-url <url>', 'register with this link endpoint instead of the one the run recorded')
       .option('--data-dir <dir>', 'data directory (default: ORGCONNECT_HOME or the app-data folder)')
       .option('--json', 'one JSON event per line (see README)')
       .action(
@@ -57,6 +58,7 @@ export function registerRunCommands(program: Command, context: CliContext): void
             profile?: string;
             externalId?: string;
             concurrency?: string;
+            platformUrl?: string;
             dataDir?: string;
             json?: boolean;
           },
@@ -67,6 +69,7 @@ export function registerRunCommands(program: Command, context: CliContext): void
             ...(flags.profile ? { profile: flags.profile } : {}),
             ...(externalId ? { externalId } : {}),
             ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
+            ...(flags.platformUrl ? { platformUrl: flags.platformUrl } : {}),
           });
           context.exitCode = await driveRun(context, run, {
             json: flags.json === true,

@@ -17,6 +17,7 @@ export const CHECK_IDS = [
   'role-last-used',
   'cur',
   'regions-sts',
+  'platform-registration',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 

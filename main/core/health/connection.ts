@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_ROLE_NAMES } from '../onboarding/templates.js';
 import { platformRecordSchema } from '../platform/platform-profile.js';
 import type { AccountRunState, RunState } from '../onboarding/run-state.js';
+import { registrationRecordSchema } from '../onboarding/run-events.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits');
 
@@ -35,6 +36,8 @@ export const connectionSchema = z.object({
   curBucket: z.string().optional(),
   /** ISO 8601: when the stack was last deployed (the role-last-used grace period starts here). */
   createdAt: z.iso.datetime().optional(),
+  /** What the platform said when the connection was registered (absent: never sent). */
+  registration: registrationRecordSchema.optional(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 export type ConnectionKind = Connection['kind'];
@@ -81,6 +84,7 @@ export function connectionsFromRun(
       };
       if (run.settings.platform !== undefined) connection.platform = run.settings.platform;
       if (account.roleArn !== undefined) connection.roleArn = account.roleArn;
+      if (account.registration !== undefined) connection.registration = account.registration;
       const templateSha = extra.templateSha256?.[account.kind];
       if (templateSha !== undefined) connection.templateSha256 = templateSha;
       const curBucket = extra.curBucket ?? run.settings.costAndUsageReportBucket;

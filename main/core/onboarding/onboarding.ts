@@ -30,6 +30,10 @@ import {
   type RunEventListener,
 } from './runner.js';
 import { readRunState } from './journal.js';
+import type { RunRegistrationSettings } from './run-events.js';
+import { CLOUDZERO_PROFILE } from '../platform/cloudzero-profile.js';
+import { assertRegistrationEndpoint } from '../platform/registration-client.js';
+import type { RegistrationStepOptions } from './registration-step.js';
 
 /**
  * Suspended or closing accounts are shown in the plan with their reason but are not part of a run: nothing can
@@ -61,6 +65,25 @@ export interface OnboardingRequest {
    *  profile's IAM Identity Center session and the permission set `ssoRoleName` in each member account. */
   accessMode?: 'access-role' | 'identity-center';
   ssoRoleName?: string;
+  /** The platform's link endpoint (--platform-url / ORGCONNECT_PLATFORM_URL); default CloudZero's. */
+  platformUrl?: string;
+  /** false: register nothing (--no-register). */
+  register?: boolean;
+}
+
+/**
+ * Where a run registers its connections: the platform profile's link endpoint (or the URL given), or nothing for a
+ * profile that registers nothing (`custom`) and for --no-register.
+ */
+export function registrationSettingsFor(
+  request: Pick<OnboardingRequest, 'platformUrl' | 'register' | 'platform'>,
+): RunRegistrationSettings {
+  if (request.register === false) return { off: 'registration turned off (--no-register)' };
+  const registration = request.platform === 'custom' ? undefined : CLOUDZERO_PROFILE.registration;
+  if (!registration) return { off: 'the custom platform profile registers nothing' };
+  const endpoint = request.platformUrl ?? registration.endpoint;
+  assertRegistrationEndpoint(endpoint);
+  return { ...registration, endpoint };
 }
 
 export interface PlanResult {
@@ -169,6 +192,7 @@ function planSettings(request: OnboardingRequest) {
       : { costAndUsageReportBucket: request.costAndUsageReportBucket }),
     ...(request.accessMode === undefined ? {} : { accessMode: request.accessMode }),
     ...(request.ssoRoleName === undefined ? {} : { ssoRoleName: request.ssoRoleName }),
+    registration: registrationSettingsFor(request),
   };
 }
 
@@ -229,6 +253,7 @@ export interface RunHooks {
   concurrency?: number;
   onEvent?: RunEventListener;
   onProgress?: ProgressListener;
+  registration?: RegistrationStepOptions;
 }
 
 /** Journals a new run for a plan the user has seen, ready to `start()`. */
@@ -360,5 +385,6 @@ function runOptions(hooks: RunHooks) {
     ...(hooks.concurrency === undefined ? {} : { concurrency: hooks.concurrency }),
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+    ...(hooks.registration ? { registration: hooks.registration } : {}),
   };
 }

@@ -12,6 +12,7 @@ import { platformRecordSchema } from '../platform/platform-profile.js';
 export const ACCOUNT_STATES = [
   'pending',
   'deploying',
+  'registering',
   'connected',
   'skipped',
   'failed',
@@ -37,6 +38,42 @@ export const connectionKindSchema = z.enum(['billing', 'resource']);
 export type ConnectionKind = z.infer<typeof connectionKindSchema>;
 const at = z.iso.datetime();
 
+/**
+ * What happened when the platform was told about a connection: registered (its time and HTTP status), failed
+ * (code, reason, fix, and the HTTP status when it answered), or not sent (why: registration turned off, or a
+ * profile without registration). The role ARN registered is kept so a later role change shows as stale.
+ */
+export const registrationRecordSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('registered'),
+    at,
+    endpoint: z.string(),
+    httpStatus: z.number().int(),
+    roleArn: z.string(),
+    attempts: z.number().int().positive(),
+  }),
+  z.object({
+    status: z.literal('failed'),
+    at,
+    endpoint: z.string(),
+    code: z.string(),
+    reason: z.string(),
+    fix: z.string().optional(),
+    httpStatus: z.number().int().optional(),
+    roleArn: z.string().optional(),
+    attempts: z.number().int().nonnegative(),
+  }),
+  z.object({ status: z.literal('not-sent'), at, reason: z.string() }),
+]);
+export type RegistrationRecord = z.infer<typeof registrationRecordSchema>;
+
+/** Where a run registers its connections (not secret); absent with `off` when it registers nothing. */
+export const runRegistrationSettingsSchema = z.union([
+  z.object({ endpoint: z.string(), reactorId: z.string(), messageSource: z.string() }),
+  z.object({ off: z.string() }),
+]);
+export type RunRegistrationSettings = z.infer<typeof runRegistrationSettingsSchema>;
+
 export const runSettingsRecordSchema = z.object({
   /** The first account the platform role trusts (all of them are in `platform` for a custom platform). */
   platformAccountId: accountIdSchema,
@@ -56,6 +93,8 @@ export const runSettingsRecordSchema = z.object({
   namePrefix: z.string().optional(),
   /** Billing only; a bucket name is not a secret, and resume must deploy with the same one. */
   costAndUsageReportBucket: z.string().optional(),
+  /** Absent in runs journaled before registration existed: those register nothing on resume. */
+  registration: runRegistrationSettingsSchema.optional(),
 });
 export type RunSettingsRecord = z.infer<typeof runSettingsRecordSchema>;
 
@@ -100,6 +139,8 @@ export const accountStateSchema = z.object({
   reason: z.string().optional(),
   fix: z.string().optional(),
   attempt: z.number().int().nonnegative().optional(),
+  /** On `connected`: what the platform said about this connection. */
+  registration: registrationRecordSchema.optional(),
 });
 
 /**
@@ -127,6 +168,8 @@ export const stateCountsSchema = z.object({
   total: z.number().int().nonnegative(),
   pending: z.number().int().nonnegative(),
   deploying: z.number().int().nonnegative(),
+  /** Optional so counts journaled before registration existed still parse. */
+  registering: z.number().int().nonnegative().optional(),
   connected: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),

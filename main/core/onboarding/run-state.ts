@@ -8,6 +8,7 @@ import {
   type AccountState,
   type ConnectionKind,
   type DeployItem,
+  type RegistrationRecord,
   type RunEvent,
   type RunSettingsRecord,
   type StateCounts,
@@ -18,6 +19,8 @@ export interface AccountRunState extends DeployItem {
   outcome?: 'created' | 'updated' | 'unchanged';
   stackId?: string;
   roleArn?: string;
+  /** What the platform said about this connection (on `connected`); cleared when the account deploys again. */
+  registration?: RegistrationRecord;
   /** The latest failure (or skip/cancel) code, reason and fix; cleared when the account deploys again. */
   stateCode?: string;
   stateReason?: string;
@@ -116,6 +119,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       if (event.outcome !== undefined) updated.outcome = event.outcome;
       if (event.stackId !== undefined) updated.stackId = event.stackId;
       if (event.roleArn !== undefined) updated.roleArn = event.roleArn;
+      if (event.registration !== undefined) updated.registration = event.registration;
       if (event.code !== undefined) updated.stateCode = event.code;
       if (event.reason !== undefined) updated.stateReason = event.reason;
       if (event.fix !== undefined) updated.stateFix = event.fix;
@@ -157,6 +161,7 @@ function withoutResult(account: AccountRunState): AccountRunState {
     outcome: _outcome,
     stackId: _stackId,
     roleArn: _roleArn,
+    registration: _registration,
     stateCode: _code,
     stateReason: _reason,
     stateFix: _fix,

@@ -40,6 +40,7 @@ import {
   type AccountStateEvent,
   type DeployItem,
   type RunEvent,
+  type RunRegistrationSettings,
   type RunSettingsRecord,
 } from './run-events.js';
 import {
@@ -58,6 +59,7 @@ import {
   type PollPolicy,
 } from './stack-deployer.js';
 
+import { connectedResult, RegistrationStep, type RegistrationStepOptions } from './registration-step.js';
 import { deployResourceStackSet, type DeployStackSetInput } from './stackset-deployer.js';
 import { DEFAULT_ROLE_NAMES } from './templates.js';
 import type { PlatformRecord } from '../platform/platform-profile.js';
@@ -87,6 +89,8 @@ export interface RunSettings {
   costAndUsageReportBucket?: string;
   accessMode?: 'access-role' | 'identity-center';
   ssoRoleName?: string;
+  /** Where connections are registered with the platform, or why they are not. */
+  registration?: RunRegistrationSettings;
 }
 
 export interface StackSource {
@@ -124,6 +128,7 @@ interface EngineOptions {
   /** Required when the run's mode is `stacksets`. */
   stackSet?: StackSetEngineOptions;
   journal?: JournalOptions;
+  registration?: RegistrationStepOptions;
 }
 
 export interface StartRunOptions extends EngineOptions {
@@ -179,6 +184,7 @@ export class DeployRun {
   private stopped = false;
   private fatal: unknown;
   private needsResumeEvent: boolean;
+  private readonly registration: RegistrationStep;
 
   /** Use `startRun` or `resumeRun`. */
   constructor(
@@ -197,6 +203,14 @@ export class DeployRun {
       options.concurrency ?? initial.settings.concurrency ?? DEFAULT_CONCURRENCY,
     );
     this.needsResumeEvent = resumed;
+    this.registration = new RegistrationStep({
+      dataDir: options.dataDir,
+      state: () => this.state,
+      externalId: secrets.externalId,
+      clock: this.clock,
+      signal: this.abort.signal,
+      ...(options.registration ? { options: options.registration } : {}),
+    });
     if (options.onEvent) this.listeners.add(options.onEvent);
     if (options.onProgress) this.progressListeners.add(options.onProgress);
   }
@@ -244,6 +258,44 @@ export class DeployRun {
     if (targets.length === 0) return Promise.resolve(this.state);
     this.needsResumeEvent = false;
     return this.execute(targets, { force: true, resumeReason: 'retry-failed' });
+  }
+
+  /**
+   * `orgconnect register`: sends the registrations that failed or never happened for connected accounts (Billing
+   * first), journaled like a deploy's. A finished run is marked finished again afterwards.
+   */
+  registerPending(): Promise<RunState> {
+    this.assertIdle();
+    const candidates = this.state.accounts.filter(
+      (account) => account.state === 'connected' && account.registration?.status !== 'registered',
+    );
+    if (candidates.length === 0 || !this.registration.enabled) return Promise.resolve(this.state);
+    const finishedStatus = this.state.status === 'finished' ? this.state.finishedStatus : undefined;
+    const pass = (async (): Promise<RunState> => {
+      await writeRunSecrets(this.options.dataDir, this.runId, this.secrets);
+      const limit = pLimit(this.concurrency);
+      // A newer run may have registered the same connection since; it is not sent twice.
+      const targets: AccountRunState[] = [];
+      for (const account of candidates)
+        if (await this.registration.needsRegistration(account)) targets.push(account);
+      for (const kind of ['billing', 'resource'] as const) {
+        const batch = targets.filter((account) => account.kind === kind);
+        await Promise.all(
+          batch.map((account) => limit(() => this.recordConnected(account, connectedResult(account)))),
+        );
+      }
+      if (finishedStatus !== undefined && !this.stopped) {
+        await this.record({
+          type: 'run-finished',
+          at: this.now(),
+          status: finishedStatus,
+          counts: this.state.counts,
+        });
+        await deleteRunSecrets(this.options.dataDir, this.runId);
+      }
+      return this.state;
+    })();
+    return this.track(pass);
   }
 
   async pause(): Promise<void> {
@@ -354,6 +406,11 @@ export class DeployRun {
       }
       return this.state;
     })();
+    return this.track(pass);
+  }
+
+  /** The pass in flight: `running` is true and a second pass is refused until it settles. */
+  private track(pass: Promise<RunState>): Promise<RunState> {
     this.active = pass;
     const clear = (): void => {
       if (this.active === pass) this.active = undefined;
@@ -367,7 +424,7 @@ export class DeployRun {
   }
 
   private async runAccount(planned: AccountRunState, force: boolean): Promise<void> {
-    if (!force && planned.attempt === 0 && planned.action === 'skip') {
+    if (await this.skipsAsPlanned(planned, force)) {
       await this.recordAccount(planned, {
         state: 'skipped',
         reason: planned.reason ?? 'already connected as planned',
@@ -440,8 +497,7 @@ export class DeployRun {
       });
       stackId = result.stackId;
       const roleArn = result.outputs['RoleArn'];
-      await this.recordAccount(planned, {
-        state: 'connected',
+      await this.recordConnected(planned, {
         outcome: result.outcome,
         stackId: result.stackId,
         ...(roleArn === undefined ? {} : { roleArn }),
@@ -510,7 +566,10 @@ export class DeployRun {
     const stackSet = this.options.stackSet;
     const targets: AccountRunState[] = [];
     for (const account of resources) {
-      if (!force && account.attempt === 0 && (account.action === 'skip' || account.action === 'blocked')) {
+      if (
+        (await this.skipsAsPlanned(account, force)) ||
+        (!force && account.attempt === 0 && account.action === 'blocked')
+      ) {
         await this.runAccount(account, force); // records skipped / failed exactly as in stacks mode
       } else targets.push(account);
     }
@@ -553,15 +612,16 @@ export class DeployRun {
           const account = planned.get(accountId);
           if (account === undefined || state === 'deploying') return;
           finished.add(accountId);
+          // Registered as soon as its instance is CURRENT, not when the whole StackSet operation ends.
           writes = writes.then(() =>
-            this.recordAccount(account, {
-              state,
-              attempt: account.attempt + 1,
-              ...(state === 'connected' ? { roleArn: roleArnOf(accountId) } : {}),
-              ...(state === 'failed'
-                ? { code: 'STACKSET_INSTANCE_FAILED', reason: reason ?? 'the StackSet instance failed' }
-                : {}),
-            }),
+            state === 'connected'
+              ? this.recordConnected(account, { attempt: account.attempt + 1, roleArn: roleArnOf(accountId) })
+              : this.recordAccount(account, {
+                  state,
+                  attempt: account.attempt + 1,
+                  code: 'STACKSET_INSTANCE_FAILED',
+                  reason: reason ?? 'the StackSet instance failed',
+                }),
           );
         },
       });
@@ -570,14 +630,19 @@ export class DeployRun {
         const account = planned.get(view.accountId);
         if (account === undefined || finished.has(view.accountId) || view.state === 'deploying') continue;
         finished.add(view.accountId);
-        await this.recordAccount(account, {
-          state: view.state,
-          attempt: account.attempt + 1,
-          ...(view.state === 'connected' ? { roleArn: roleArnOf(view.accountId) } : {}),
-          ...(view.state === 'failed'
-            ? { code: 'STACKSET_INSTANCE_FAILED', reason: view.reason ?? 'the StackSet instance failed' }
-            : {}),
-        });
+        if (view.state === 'connected') {
+          await this.recordConnected(account, {
+            attempt: account.attempt + 1,
+            roleArn: roleArnOf(view.accountId),
+          });
+        } else {
+          await this.recordAccount(account, {
+            state: view.state,
+            attempt: account.attempt + 1,
+            code: 'STACKSET_INSTANCE_FAILED',
+            reason: view.reason ?? 'the StackSet instance failed',
+          });
+        }
       }
       for (const account of targets) {
         if (finished.has(account.accountId)) continue;
@@ -616,6 +681,35 @@ export class DeployRun {
         );
       }
     }
+  }
+
+  /** The plan's "already connected" holds only if the platform has heard of it too; else it is deployed (a no-op) and registered. */
+  private async skipsAsPlanned(account: AccountRunState, force: boolean): Promise<boolean> {
+    if (force || account.attempt !== 0 || account.action !== 'skip') return false;
+    return !(await this.registration.needsRegistration(account));
+  }
+
+  /**
+   * The stack is complete: journal `registering`, tell the platform, journal `connected` with its answer. A stop
+   * during the POST leaves the account `registering`, so resume sends it again.
+   */
+  private async recordConnected(
+    account: Pick<DeployItem, 'accountId' | 'kind' | 'connectionName'>,
+    result: Pick<AccountStateEvent, 'outcome' | 'stackId' | 'roleArn' | 'attempt'>,
+  ): Promise<void> {
+    if (this.registration.enabled) {
+      await this.recordAccount(account, { state: 'registering', ...result });
+      const registration = await this.registration.register(account, result.roleArn);
+      if (registration === undefined) return;
+      await this.recordAccount(account, { state: 'connected', ...result, registration });
+      return;
+    }
+    const notSent = this.registration.notSent();
+    await this.recordAccount(account, {
+      state: 'connected',
+      ...result,
+      ...(notSent === undefined ? {} : { registration: notSent }),
+    });
   }
 
   private recordAccount(

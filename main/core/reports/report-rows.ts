@@ -23,6 +23,8 @@ export interface ReportRow {
   lastChecked: string;
   /** `••••abcd`, or the value itself where `revealExternalId` matched this connection. */
   externalId: string;
+  /** The time the platform accepted the connection, or why it has not. */
+  registeredWithPlatform: string;
 }
 
 export const REPORT_COLUMNS: readonly { key: keyof ReportRow; header: string }[] = [
@@ -38,7 +40,17 @@ export const REPORT_COLUMNS: readonly { key: keyof ReportRow; header: string }[]
   { key: 'failingChecks', header: 'Failing checks' },
   { key: 'lastChecked', header: 'Last checked' },
   { key: 'externalId', header: 'External ID' },
+  { key: 'registeredWithPlatform', header: 'Registered with platform' },
 ];
+
+/** "2025-…Z", or why not: the platform's refusal, registration turned off, or never sent. */
+export function registeredWithPlatform(connection: Pick<Connection, 'registration'>): string {
+  const registration = connection.registration;
+  if (registration === undefined) return 'never registered';
+  if (registration.status === 'registered') return registration.at;
+  if (registration.status === 'failed') return `not registered: ${registration.reason}`;
+  return `not registered: ${registration.reason}`;
+}
 
 export interface ReportInput {
   connections: readonly Connection[];
@@ -93,6 +105,7 @@ export function buildReportRows(input: ReportInput): ReportRow[] {
         input.revealExternalId !== undefined
           ? input.revealExternalId
           : maskExternalId(connection.externalIdLast4),
+      registeredWithPlatform: registeredWithPlatform(connection),
     };
   });
 }

@@ -18,6 +18,7 @@ export function ActionStatus({ action }: { action: DeployRow['action'] }) {
 const STATE_TYPES = {
   pending: 'pending',
   deploying: 'in-progress',
+  registering: 'in-progress',
   connected: 'success',
   skipped: 'stopped',
   failed: 'error',
@@ -29,4 +30,19 @@ const STATE_TYPES = {
 export function StateStatus({ state }: { state: AccountState }) {
   const label = state.charAt(0).toUpperCase() + state.slice(1);
   return <StatusIndicator type={STATE_TYPES[state]}>{label}</StatusIndicator>;
+}
+
+/** What the platform said about a connection: registered, refused or failed (with why), or not sent. */
+export function RegistrationStatus({ row }: { row: Pick<DeployRow, 'state' | 'registration'> }) {
+  const registration = row.registration;
+  if (row.state === 'registering') return <StatusIndicator type="in-progress">Registering</StatusIndicator>;
+  if (registration === undefined) return <StatusIndicator type="pending">Not sent</StatusIndicator>;
+  switch (registration.status) {
+    case 'registered':
+      return <StatusIndicator type="success">Registered</StatusIndicator>;
+    case 'failed':
+      return <StatusIndicator type="error">{`Not registered: ${registration.reason}`}</StatusIndicator>;
+    case 'not-sent':
+      return <StatusIndicator type="stopped">{`Not sent: ${registration.reason}`}</StatusIndicator>;
+  }
 }

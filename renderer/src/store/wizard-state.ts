@@ -4,6 +4,7 @@
  */
 import type { HealthSummary, HostEvent, ResponseOf } from '../../../preload/contract.js';
 import { withHealthRow } from './health-rows.js';
+export type RegistrationRecord = NonNullable<ResponseOf<'runs.get'>['accounts'][number]['registration']>;
 
 export type Profiles = ResponseOf<'profiles.list'>;
 export type Identity = ResponseOf<'identity.whoami'>;
@@ -53,6 +54,8 @@ export interface DeployRow {
   reason?: string | undefined;
   fix?: string | undefined;
   roleArn?: string | undefined;
+  /** What the platform said when this connection was registered (absent until it was sent). */
+  registration?: RegistrationRecord | undefined;
   /** The latest progress line (stack step) while deploying. */
   progress?: string | undefined;
 }
@@ -192,6 +195,7 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
               reason: inner.reason ?? (inner.state === 'connected' ? undefined : row.reason),
               fix: inner.fix ?? (inner.state === 'connected' ? undefined : row.fix),
               roleArn: inner.roleArn ?? row.roleArn,
+              registration: inner.state === 'connected' ? inner.registration : undefined,
               progress: inner.state === 'deploying' ? row.progress : undefined,
             },
           };

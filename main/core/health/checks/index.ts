@@ -2,6 +2,7 @@
 import type { HealthCheck } from '../check-context.js';
 import { accountActiveCheck } from './account-active.js';
 import { curCheck } from './cur.js';
+import { platformRegistrationCheck } from './platform-registration.js';
 import { regionsStsCheck } from './regions-sts.js';
 import { roleExistsCheck } from './role-exists.js';
 import { roleLastUsedCheck } from './role-last-used.js';
@@ -19,12 +20,15 @@ export const ALL_CHECKS: readonly HealthCheck[] = [
   rolePoliciesCheck,
   roleLastUsedCheck,
   curCheck,
+  platformRegistrationCheck,
   regionsStsCheck,
+  platformRegistrationCheck,
 ];
 
 export {
   accountActiveCheck,
   curCheck,
+  platformRegistrationCheck,
   regionsStsCheck,
   roleExistsCheck,
   roleLastUsedCheck,

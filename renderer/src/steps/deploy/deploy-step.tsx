@@ -11,7 +11,11 @@ import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { orgconnectApi } from '../../bridge/index.js';
-import { ActionStatus, StateStatus } from '../../components/action-status.js';
+import { ActionStatus, RegistrationStatus, StateStatus } from '../../components/action-status.js';
+import {
+  registrationSentence,
+  summarizeRegistration,
+} from '../../../../main/core/onboarding/registration-summary.js';
 import { ProblemText } from '../../components/problem-text.js';
 import { getState, reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { rowsFromPlan, type DeployRow } from '../../store/wizard-state.js';
@@ -147,10 +151,15 @@ export function DeployStep() {
             value={total === 0 ? 0 : Math.round((done / total) * 100)}
             status={finished ? (counts?.failed ? 'error' : 'success') : 'in-progress'}
             resultText={
-              <span data-testid="run-result">
-                {finishedStatus === 'cancelled' ? 'Cancelled' : 'Finished'}: {counts?.connected ?? 0}{' '}
-                connected, {counts?.failed ?? 0} failed, {counts?.skipped ?? 0} skipped
-              </span>
+              <>
+                <span data-testid="run-result">
+                  {finishedStatus === 'cancelled' ? 'Cancelled' : 'Finished'}: {counts?.connected ?? 0}{' '}
+                  connected, {counts?.failed ?? 0} failed, {counts?.skipped ?? 0} skipped
+                </span>{' '}
+                <span data-testid="run-registration">
+                  {registrationSentence(summarizeRegistration(rows))}
+                </span>
+              </>
             }
             additionalInfo={
               counts
@@ -232,6 +241,20 @@ export function DeployStep() {
                 <StateStatus state={r.state} />
               </span>
             ),
+          },
+          {
+            id: 'platform',
+            minWidth: 150,
+            width: 150,
+            header: 'Platform',
+            cell: (r) =>
+              r.state === 'connected' || r.state === 'registering' ? (
+                <span data-testid={`platform-${r.key}`}>
+                  <RegistrationStatus row={r} />
+                </span>
+              ) : (
+                '—'
+              ),
           },
           {
             id: 'detail',

@@ -222,6 +222,13 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
           sortingField: 'overall',
         },
         {
+          id: 'platform',
+          minWidth: 130,
+          width: 130,
+          header: 'Platform',
+          cell: (r) => <PlatformCell checks={r.checks} />,
+        },
+        {
           id: 'problems',
           header: 'Failing checks',
           cell: (r) => {
@@ -255,4 +262,14 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
       ]}
     />
   );
+}
+
+/** The platform-registration check as a status: registered, refused, or never registered. */
+function PlatformCell({ checks }: { checks: readonly { id: string; status: string; summary: string }[] }) {
+  const check = checks.find((c) => c.id === 'platform-registration');
+  if (check === undefined) return <>—</>;
+  if (check.status === 'pass') return <StatusIndicator type="success">Registered</StatusIndicator>;
+  if (check.status === 'fail') return <StatusIndicator type="error">Refused</StatusIndicator>;
+  if (check.status === 'warn') return <StatusIndicator type="warning">Not registered</StatusIndicator>;
+  return <StatusIndicator type="stopped">{check.status}</StatusIndicator>;
 }

@@ -67,6 +67,13 @@ export function ReviewStep() {
             },
           ]}
         />
+        {planned.registration ? (
+          <Box margin={{ top: 's' }} data-testid="registration-preview">
+            {'off' in planned.registration
+              ? `No connection will be registered with the platform: ${planned.registration.off}.`
+              : `${planned.registration.connections} connection${planned.registration.connections === 1 ? '' : 's'} will be registered with ${planned.registration.endpoint}.`}
+          </Box>
+        ) : null}
       </Container>
       <Table
         {...collectionProps}
