@@ -12,6 +12,7 @@ import { z } from 'zod';
 import {
   runEventSchema,
   runSettingsRecordSchema,
+  ACCOUNT_STATES,
   stateCountsSchema,
 } from '../main/core/onboarding/run-events.js';
 import { externalIdProblem } from '../main/core/onboarding/external-id.js';
@@ -181,7 +182,8 @@ export const runStateSchema = z.object({
   cancelRequested: z.boolean(),
   accounts: z.array(
     planItemSchema.extend({
-      state: z.enum(['pending', 'deploying', 'connected', 'skipped', 'failed', 'cancelled', 'unknown']),
+      action: z.enum(['create', 'update', 'skip', 'blocked', 'delete', 'deregister']),
+      state: z.enum(ACCOUNT_STATES),
       attempt: z.number(),
       updatedAt: z.string(),
     }),

@@ -38,6 +38,8 @@ export type RunLine =
       code?: string;
       reason?: string;
       fix?: string;
+      /** Disconnect runs: what the platform said. */
+      deregistration?: { status: string; message?: string };
     }
   | {
       event: 'run-paused';
@@ -63,6 +65,7 @@ function runEventLine(event: RunEvent, state: RunState): RunLine | undefined {
         ...(event.code ? { code: event.code } : {}),
         ...(event.reason ? { reason: event.reason } : {}),
         ...(event.fix ? { fix: event.fix } : {}),
+        ...(event.deregistration ? { deregistration: event.deregistration } : {}),
       };
     case 'run-paused':
       return {
@@ -109,21 +112,28 @@ export function printRunFinished(io: CliIo, state: RunState, json: boolean): voi
     return;
   }
   const c = state.counts;
-  io.stdout(
-    `\nRun ${state.runId} ${line.event === 'run-finished' ? line.status : ''}: ${c.connected} connected, ` +
-      `${c.skipped} already connected, ${c.failed} failed, ${c.cancelled} cancelled, ${c.unknown} unknown, ` +
-      `${c.pending} pending.\n`,
-  );
+  if (state.settings.operation === 'disconnect') {
+    io.stdout(
+      `\nRun ${state.runId} ${line.event === 'run-finished' ? line.status : ''}: ${c.disconnected ?? 0} disconnected, ` +
+        `${c.skipped} skipped, ${c.failed} failed, ${c.cancelled} cancelled, ${c.unknown} unknown, ` +
+        `${c.pending + (c.deleting ?? 0) + (c.deregistering ?? 0)} unfinished.\n`,
+    );
+  } else
+    io.stdout(
+      `\nRun ${state.runId} ${line.event === 'run-finished' ? line.status : ''}: ${c.connected} connected, ` +
+        `${c.skipped} already connected, ${c.failed} failed, ${c.cancelled} cancelled, ${c.unknown} unknown, ` +
+        `${c.pending} pending.\n`,
+    );
   if (c.failed > 0) io.stdout(`Retry the failed accounts with: orgconnect retry ${state.runId}\n`);
   if (state.status !== 'finished') io.stdout(`Continue with: orgconnect resume ${state.runId}\n`);
 }
 
 /**
- * 0 when every selected account is connected (or already was), 3 otherwise, 4 when the run stopped to wait for
+ * 0 when every selected account is connected (or already was; a disconnect: disconnected or skipped), 3 otherwise, 4 when the run stopped to wait for
  * a sign-in (README, exit codes).
  */
 export function runExitCode(state: RunState): 0 | 3 | 4 {
   if (state.status !== 'finished' && state.pausedFor?.reason === 'sign-in-required') return 4;
   const c = state.counts;
-  return c.total === c.connected + c.skipped ? 0 : 3;
+  return c.total === c.connected + c.skipped + (c.disconnected ?? 0) ? 0 : 3;
 }

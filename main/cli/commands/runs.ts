@@ -3,6 +3,7 @@ import type { CliContext } from './index.js';
 import { formatTable, printJson } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { driveRun } from '../drive-run.js';
+import { deregisterFor } from '../deregister-wiring.js';
 
 export function registerRunCommands(program: Command, context: CliContext): void {
   program
@@ -63,11 +64,16 @@ export function registerRunCommands(program: Command, context: CliContext): void
         ) => {
           const service = serviceForCli(context, { dataDir: flags.dataDir });
           const externalId = flags.externalId ?? context.env['ORGCONNECT_EXTERNAL_ID'];
-          const run = await service.openRun(runId, {
+          const options = {
             ...(flags.profile ? { profile: flags.profile } : {}),
             ...(externalId ? { externalId } : {}),
             ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
-          });
+          };
+          const { settings } = await service.runState(runId);
+          const run =
+            settings.operation === 'disconnect'
+              ? await service.openDisconnectRun(runId, { ...options, deregisterFor })
+              : await service.openRun(runId, options);
           context.exitCode = await driveRun(context, run, {
             json: flags.json === true,
             resumed: true,

@@ -22,6 +22,8 @@ export interface AccountRunState extends DeployItem {
   stateCode?: string;
   stateReason?: string;
   stateFix?: string;
+  /** Disconnect: the platform's answer to the deregistration. */
+  deregistration?: { status: 'deregistered' | 'not-registered' | 'failed'; message?: string };
   /** How many deploy attempts were started (0 before the first). */
   attempt: number;
   updatedAt: string;
@@ -119,6 +121,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       if (event.code !== undefined) updated.stateCode = event.code;
       if (event.reason !== undefined) updated.stateReason = event.reason;
       if (event.fix !== undefined) updated.stateFix = event.fix;
+      if (event.deregistration !== undefined) updated.deregistration = event.deregistration;
       next.accounts = state.accounts.with(index, updated);
       if (state.status === 'finished') next.status = 'running';
       break;
