@@ -147,7 +147,7 @@ export const stateCountsSchema = z.object({
   failed: z.number().int().nonnegative(),
   cancelled: z.number().int().nonnegative(),
   unknown: z.number().int().nonnegative(),
-  // Optional so counts written or built before disconnect existed still parse; countStates always fills them.
+  // Only disconnect runs count these (countStates); a deploy run's counts keep their original shape.
   deleting: z.number().int().nonnegative().optional(),
   deregistering: z.number().int().nonnegative().optional(),
   disconnected: z.number().int().nonnegative().optional(),

@@ -56,12 +56,16 @@ export function accountKey(account: { accountId: string; kind: ConnectionKind })
   return `${account.accountId}/${account.kind}`;
 }
 
-export function countStates(accounts: readonly { state: AccountState }[]): StateCounts {
-  const counts = Object.fromEntries(ACCOUNT_STATES.map((state) => [state, 0])) as Record<
-    AccountState,
-    number
-  >;
-  for (const account of accounts) counts[account.state] += 1;
+/** The states only a disconnect run uses; deploy runs' counts keep their original shape without them. */
+const DISCONNECT_STATES: ReadonlySet<AccountState> = new Set(['deleting', 'deregistering', 'disconnected']);
+
+export function countStates(
+  accounts: readonly { state: AccountState }[],
+  operation: 'deploy' | 'disconnect' = 'deploy',
+): StateCounts {
+  const states = ACCOUNT_STATES.filter((state) => operation === 'disconnect' || !DISCONNECT_STATES.has(state));
+  const counts = Object.fromEntries(states.map((state) => [state, 0])) as Record<AccountState, number>;
+  for (const account of accounts) counts[account.state] = (counts[account.state] ?? 0) + 1;
   return { total: accounts.length, ...counts };
 }
 
@@ -78,7 +82,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       status: 'running',
       cancelRequested: false,
       accounts: [],
-      counts: countStates([]),
+      counts: countStates([], event.settings.operation),
       updatedAt: event.at,
     };
   }
@@ -151,7 +155,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       delete next.pausedFor;
       break;
   }
-  next.counts = countStates(next.accounts);
+  next.counts = countStates(next.accounts, next.settings.operation);
   return next;
 }
 
