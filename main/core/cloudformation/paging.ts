@@ -14,9 +14,11 @@ type Sender = { send: (command: never) => Promise<unknown> };
 export function pagingClient<C extends object>(
   ClientClass: { prototype: C },
   sender: Sender,
-  retry: RetryContext,
+  /** Without it, each page is sent once (for callers whose client already retries). */
+  retry?: RetryContext,
 ): C {
-  const send = (command: never): Promise<unknown> => withRetry(() => sender.send(command), retry);
+  const send = (command: never): Promise<unknown> =>
+    retry === undefined ? sender.send(command) : withRetry(() => sender.send(command), retry);
   return Object.create(ClientClass.prototype, { send: { value: send } }) as C;
 }
 
