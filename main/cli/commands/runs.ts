@@ -30,9 +30,11 @@ export function registerRunCommands(program: Command, context: CliContext): void
           {
             header: 'ACCOUNTS',
             value: (r) =>
-              r.counts
-                ? `${r.counts.connected + r.counts.skipped}/${r.counts.total} connected, ${r.counts.failed} failed`
-                : (r.problem ?? ''),
+              !r.counts
+                ? (r.problem ?? '')
+                : r.counts.disconnected !== undefined // only disconnect runs count it
+                  ? `${r.counts.disconnected + r.counts.skipped}/${r.counts.total} disconnected, ${r.counts.failed} failed`
+                  : `${r.counts.connected + r.counts.skipped}/${r.counts.total} connected, ${r.counts.failed} failed`,
           },
         ]),
       );
