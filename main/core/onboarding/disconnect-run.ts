@@ -14,7 +14,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import { cloudFormationFailure, DEFAULT_POLL_POLICY, stackOutputs } from '../cloudformation/index.js';
+
 import type { PollPolicy, RetryPolicy } from '../cloudformation/index.js';
 import { systemClock, type Clock } from '../clock.js';
 import { OrgConnectError } from '../errors.js';
@@ -24,7 +24,6 @@ import { createJournal, newRunId, openJournal, readRunState, type RunJournal } f
 import {
   isTerminalState,
   type AccountStateEvent,
-  type ConnectionKind,
   type DeployItem,
   type RunEvent,
   type RunSettingsRecord,
@@ -39,28 +38,9 @@ import {
 import { accountKey, applyRunEvent, type AccountRunState, type RunState } from './run-state.js';
 import type { AccountProgress, CloudFormationFor, ProgressListener, RunEventListener } from './runner.js';
 import { DEFAULT_CONCURRENCY } from './runner.js';
-import { ownedStack, removeStack } from './stack-remover.js';
+import { disconnectAccount, type Deregister } from './disconnect-account.js';
 
-/** The connection the platform is told about. */
-export interface DisconnectedConnection {
-  accountId: string;
-  kind: ConnectionKind;
-  connectionName: string;
-  roleArn: string;
-}
-
-export interface DeregisterOutcome {
-  /** not-registered: the platform has no such connection (or no registration client is wired); not a failure. */
-  status: 'deregistered' | 'not-registered' | 'failed';
-  message?: string;
-  code?: string;
-  fix?: string;
-}
-
-export type Deregister = (
-  connection: DisconnectedConnection,
-  signal: AbortSignal,
-) => Promise<DeregisterOutcome>;
+export type { Deregister, DeregisterOutcome, DisconnectedConnection } from './disconnect-account.js';
 
 /** What a disconnect run records; the External ID only as a fingerprint (its secrets file holds it for resume). */
 export interface DisconnectSettings {
@@ -279,134 +259,22 @@ export class DisconnectRun {
     await this.disconnectAccount(planned);
   }
 
-  private async disconnectAccount(planned: AccountRunState): Promise<void> {
-    const { accountId, kind } = planned;
-    const current =
-      this.state.accounts.find((account) => accountKey(account) === accountKey(planned)) ?? planned;
-    const attempt = current.attempt + 1;
-    const keepStacks = this.state.settings.keepStacks === true || planned.action === 'deregister';
-    let stackId = current.stackId;
-    let roleArn = current.roleArn ?? this.planRoleArns.get(accountKey(planned));
-    const progress = (step: AccountProgress['step'], message: string, status?: string): void =>
-      this.emitProgress({
-        accountId,
-        kind,
-        stackName: planned.stackName,
-        step,
-        message,
-        ...(status === undefined ? {} : { status }),
-      });
-    try {
-      await this.options.credentialsFor(accountId);
-      const context = {
-        cloudformation: this.options.cloudFormationFor(accountId, () =>
-          this.options.credentialsFor(accountId),
-        ),
+  private disconnectAccount(planned: AccountRunState): Promise<void> {
+    return disconnectAccount(
+      {
+        options: this.options,
         clock: this.clock,
         signal: this.abort.signal,
-        retry: this.options.deploy?.retry,
-        accountId,
-        onRetry: ({ kind: errorKind, delayMs }: { kind: string; delayMs: number }) =>
-          progress('retry', `${errorKind} — retrying in ${Math.round(delayMs / 100) / 10} s`),
-      };
-      const found = (stack: {
-        StackId?: string | undefined;
-        Outputs?: { OutputKey?: string; OutputValue?: string }[];
-      }) => {
-        stackId = stack.StackId ?? stackId;
-        roleArn = stackOutputs(stack)['RoleArn'] ?? roleArn;
-      };
-      if (keepStacks) {
-        const stack = await ownedStack(context, { stackName: planned.stackName, kind, accountId });
-        if (stack) found(stack);
-      } else {
-        await removeStack(context, {
-          stackName: planned.stackName,
-          kind,
-          accountId,
-          poll: { ...DEFAULT_POLL_POLICY, ...this.options.deploy?.poll },
-          onFound: async (stack) => {
-            found(stack);
-            await this.recordAccount(planned, {
-              state: 'deleting',
-              attempt,
-              ...(stackId === undefined ? {} : { stackId }),
-              ...(roleArn === undefined ? {} : { roleArn }),
-            });
-          },
-          onWait: (status) => progress('wait', `${status}`, status),
-        });
-      }
-      await this.recordAccount(planned, {
-        state: 'deregistering',
-        attempt,
-        ...(stackId === undefined ? {} : { stackId }),
-        ...(roleArn === undefined ? {} : { roleArn }),
-      });
-      const outcome = await this.deregister({
-        accountId,
-        kind,
-        connectionName: planned.connectionName,
-        roleArn: roleArn ?? '',
-      });
-      const deregistration = {
-        status: outcome.status,
-        ...(outcome.message === undefined ? {} : { message: outcome.message }),
-      };
-      if (this.abort.signal.aborted) throw new OrgConnectError('CANCELLED_ABORTED', 'Stopped.');
-      if (outcome.status === 'failed') {
-        await this.recordAccount(planned, {
-          state: 'failed',
-          attempt,
-          code: outcome.code ?? 'DEREGISTER_FAILED',
-          reason: `${keepStacks ? 'the stack was kept' : 'the stack was deleted'}, but the platform did not deregister the connection: ${outcome.message ?? 'no reason given'}`,
-          fix: outcome.fix ?? 'Retry the failed accounts; only the deregistration is repeated.',
-          deregistration,
-        });
-        return;
-      }
-      await this.recordAccount(planned, {
-        state: 'disconnected',
-        attempt,
-        ...(outcome.status === 'not-registered' && outcome.message ? { reason: outcome.message } : {}),
-        deregistration,
-      });
-    } catch (error) {
-      if (this.fatal !== undefined) throw this.fatal;
-      if (this.abort.signal.aborted) {
-        await this.recordAccount(planned, {
-          state: 'unknown',
-          code: 'RUN_STOPPED',
-          reason: 'stopped while disconnecting; checked against CloudFormation on resume',
-          attempt,
-        });
-        return;
-      }
-      const failure = error instanceof OrgConnectError ? error : cloudFormationFailure(error, accountId);
-      await this.recordAccount(planned, {
-        state: 'failed',
-        code: failure.code,
-        reason: failure.message,
-        ...(failure.fix === undefined ? {} : { fix: failure.fix }),
-        attempt,
-      });
-    }
-  }
-
-  /** A deregister that throws is a failed outcome, not a crashed run. */
-  private async deregister(connection: DisconnectedConnection): Promise<DeregisterOutcome> {
-    try {
-      return await this.options.deregister(connection, this.abort.signal);
-    } catch (error) {
-      if (this.abort.signal.aborted) throw error;
-      return {
-        status: 'failed',
-        message: error instanceof Error ? error.message : String(error),
-        ...(error instanceof OrgConnectError
-          ? { code: error.code, ...(error.fix ? { fix: error.fix } : {}) }
-          : {}),
-      };
-    }
+        current:
+          this.state.accounts.find((account) => accountKey(account) === accountKey(planned)) ?? planned,
+        keepStacks: this.state.settings.keepStacks === true || planned.action === 'deregister',
+        planRoleArn: this.planRoleArns.get(accountKey(planned)),
+        record: (change) => this.recordAccount(planned, change),
+        emitProgress: (progress) => this.emitProgress(progress),
+        fatal: () => this.fatal,
+      },
+      planned,
+    );
   }
 
   private recordAccount(
