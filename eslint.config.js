@@ -22,7 +22,11 @@ export default tseslint.config(
         'error',
         coreRestrictions([
           {
-            group: ['**/onboarding/stack-deployer*', '**/onboarding/stackset-deployer*', '**/onboarding/runner*'],
+            group: [
+              '**/onboarding/stack-deployer*',
+              '**/onboarding/stackset-deployer*',
+              '**/onboarding/runner*',
+            ],
             message: 'health must not reach into the deployer; use core/cloudformation.',
           },
         ]),

@@ -63,7 +63,9 @@ export function countStates(
   accounts: readonly { state: AccountState }[],
   operation: 'deploy' | 'disconnect' = 'deploy',
 ): StateCounts {
-  const states = ACCOUNT_STATES.filter((state) => operation === 'disconnect' || !DISCONNECT_STATES.has(state));
+  const states = ACCOUNT_STATES.filter(
+    (state) => operation === 'disconnect' || !DISCONNECT_STATES.has(state),
+  );
   const counts = Object.fromEntries(states.map((state) => [state, 0])) as Record<AccountState, number>;
   for (const account of accounts) counts[account.state] = (counts[account.state] ?? 0) + 1;
   return { total: accounts.length, ...counts };
