@@ -12,17 +12,52 @@ export default tseslint.config(
   },
   {
     files: ['main/core/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', coreRestrictions()] },
+  },
+  // Inside the core: health reads stacks through core/cloudformation, never through the deployers' internals.
+  {
+    files: ['main/core/health/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: [{ name: 'electron', message: 'main/core must stay Electron-free; inject what you need.' }],
-          patterns: [
-            { group: ['electron/*'], message: 'main/core must stay Electron-free; inject what you need.' },
-            { group: ['**/app/*', '**/serve/*', '**/cli/*'], message: 'main/core must not depend on its hosts.' },
-          ],
-        },
+        coreRestrictions([
+          {
+            group: [
+              '**/onboarding/stack-deployer*',
+              '**/onboarding/stackset-deployer*',
+              '**/onboarding/runner*',
+            ],
+            message: 'health must not reach into the deployer; use core/cloudformation.',
+          },
+        ]),
+      ],
+    },
+  },
+  // core/cloudformation is the layer below onboarding and health: it imports neither.
+  {
+    files: ['main/core/cloudformation/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        coreRestrictions([
+          {
+            group: ['**/onboarding/*', '**/health/*'],
+            message: 'core/cloudformation sits below onboarding and health; it must not import them.',
+          },
+        ]),
       ],
     },
   },
 );
+
+/** The core's own restrictions, plus a layer's; one rule entry per file set, because a later entry replaces an earlier one. */
+function coreRestrictions(extra = []) {
+  return {
+    paths: [{ name: 'electron', message: 'main/core must stay Electron-free; inject what you need.' }],
+    patterns: [
+      { group: ['electron/*'], message: 'main/core must stay Electron-free; inject what you need.' },
+      { group: ['**/app/*', '**/serve/*', '**/cli/*'], message: 'main/core must not depend on its hosts.' },
+      ...extra,
+    ],
+  };
+}

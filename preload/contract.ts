@@ -188,6 +188,7 @@ export const runStateSchema = z.object({
   cancelRequested: z.boolean(),
   accounts: z.array(
     planItemSchema.extend({
+      action: z.enum(['create', 'update', 'skip', 'blocked', 'delete', 'deregister']),
       state: z.enum(ACCOUNT_STATES),
       roleArn: z.string().optional(),
       registration: registrationRecordSchema.optional(),

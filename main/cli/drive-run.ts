@@ -1,16 +1,30 @@
-import type { DeployRun } from '../core/onboarding/runner.js';
+import type { RunEventListener } from '../core/onboarding/runner.js';
+import type { RunState } from '../core/onboarding/run-state.js';
 import type { CliContext } from './commands/index.js';
 import { printRunFinished, printRunStarted, runEventPrinter, runExitCode } from './run-output.js';
 
+/** What driveRun needs of a run: a deploy run and a disconnect run are both one. */
+export interface DrivableRun {
+  readonly runId: string;
+  readonly snapshot: RunState;
+  onEvent(listener: RunEventListener): () => void;
+  start(): Promise<RunState>;
+  retryFailed(): Promise<RunState>;
+  /** Deploy runs only (`orgconnect register`): register what the platform does not have yet. */
+  registerPending?(): Promise<RunState>;
+  stop(): Promise<RunState>;
+  close(): Promise<void>;
+}
+
 /**
- * Runs a deploy pass to its end with output. Ctrl-C (or SIGTERM) stops cleanly: stacks in flight are recorded
+ * Runs a deploy (or disconnect) pass to its end with output. Ctrl-C (or SIGTERM) stops cleanly: stacks in flight are recorded
  * as unknown and reconciled by `orgconnect resume`, so the journal never holds a half-known state.
  * When the management session expires mid-run the engine pauses for a sign-in; a CLI cannot sign in inside a
  * running command, so it stops the same clean way and says how to sign in and resume (exit 4).
  */
 export async function driveRun(
   context: CliContext,
-  run: DeployRun,
+  run: DrivableRun,
   options: { json: boolean; resumed: boolean; mode: 'start' | 'retry' | 'register' },
 ): Promise<0 | 3 | 4> {
   const { io } = context;
@@ -37,7 +51,7 @@ export async function driveRun(
   try {
     const state = await (options.mode === 'retry'
       ? run.retryFailed()
-      : options.mode === 'register'
+      : options.mode === 'register' && run.registerPending
         ? run.registerPending()
         : run.start());
     printRunFinished(io, state, options.json);

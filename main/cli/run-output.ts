@@ -45,6 +45,8 @@ export type RunLine =
       fix?: string;
       /** On connected: what the platform said (README, "Registration"). */
       registration?: RegistrationRecord;
+      /** Disconnect runs: what the platform said. */
+      deregistration?: { status: string; message?: string };
     }
   | {
       event: 'run-paused';
@@ -89,6 +91,7 @@ function runEventLine(event: RunEvent, state: RunState): RunLine | undefined {
         ...(event.reason ? { reason: event.reason } : {}),
         ...(event.fix ? { fix: event.fix } : {}),
         ...(event.registration ? { registration: event.registration } : {}),
+        ...(event.deregistration ? { deregistration: event.deregistration } : {}),
       };
     case 'run-paused':
       return {
@@ -136,28 +139,37 @@ export function printRunFinished(io: CliIo, state: RunState, json: boolean): voi
     return;
   }
   const c = state.counts;
-  io.stdout(
-    `\nRun ${state.runId} ${line.event === 'run-finished' ? line.status : ''}: ${c.connected} connected, ` +
-      `${c.skipped} already connected, ${c.failed} failed, ${c.cancelled} cancelled, ${c.unknown} unknown, ` +
-      `${c.pending} pending.\n`,
-  );
   const registration = summarizeRegistration(state.accounts);
-  io.stdout(`${registration.allDone ? 'All done: ' : ''}${registrationSentence(registration)}\n`);
+  if (state.settings.operation === 'disconnect') {
+    io.stdout(
+      `\nRun ${state.runId} ${line.event === 'run-finished' ? line.status : ''}: ${c.disconnected ?? 0} disconnected, ` +
+        `${c.skipped} skipped, ${c.failed} failed, ${c.cancelled} cancelled, ${c.unknown} unknown, ` +
+        `${c.pending + (c.deleting ?? 0) + (c.deregistering ?? 0)} unfinished.\n`,
+    );
+  } else {
+    io.stdout(
+      `\nRun ${state.runId} ${line.event === 'run-finished' ? line.status : ''}: ${c.connected} connected, ` +
+        `${c.skipped} already connected, ${c.failed} failed, ${c.cancelled} cancelled, ${c.unknown} unknown, ` +
+        `${c.pending} pending.\n`,
+    );
+    io.stdout(`${registration.allDone ? 'All done: ' : ''}${registrationSentence(registration)}\n`);
+  }
   if (c.failed > 0) io.stdout(`Retry the failed accounts with: orgconnect retry ${state.runId}\n`);
-  if (registration.registrationFailed > 0 || registration.notSent > 0) {
+  const deploy = state.settings.operation !== 'disconnect';
+  if (deploy && (registration.registrationFailed > 0 || registration.notSent > 0)) {
     io.stdout(`Register what the platform does not have with: orgconnect register --run ${state.runId}\n`);
   }
   if (state.status !== 'finished') io.stdout(`Continue with: orgconnect resume ${state.runId}\n`);
 }
 
 /**
- * 0 when every selected account is connected (or already was) and none was refused or missed by the platform,
- * 3 otherwise, 4 when the run stopped to wait for a sign-in (README, exit codes). A registration turned off
- * (--no-register) is a choice, not a failure.
+ * 0 when every selected account is connected (or already was; a disconnect: disconnected or skipped) and none was
+ * refused or missed by the platform, 3 otherwise, 4 when the run stopped to wait for a sign-in (README, exit codes).
+ * A registration turned off (--no-register) is a choice, not a failure.
  */
 export function runExitCode(state: RunState): 0 | 3 | 4 {
   if (state.status !== 'finished' && state.pausedFor?.reason === 'sign-in-required') return 4;
   const c = state.counts;
   const refused = state.accounts.some((account) => account.registration?.status === 'failed');
-  return c.total === c.connected + c.skipped && !refused ? 0 : 3;
+  return c.total === c.connected + c.skipped + (c.disconnected ?? 0) && !refused ? 0 : 3;
 }

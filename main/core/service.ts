@@ -24,6 +24,16 @@ import {
   type RunHooks,
 } from './onboarding/onboarding.js';
 import type { Plan } from './onboarding/plan.js';
+import {
+  createDisconnectRun,
+  openDisconnectForResume,
+  planDisconnect,
+  type DeregisterFor,
+  type DisconnectPlanResult,
+  type DisconnectRequest,
+} from './onboarding/disconnect.js';
+import type { DisconnectPlan } from './onboarding/disconnect-plan.js';
+import type { DisconnectRun } from './onboarding/disconnect-run.js';
 import type { PreflightResult } from './onboarding/preflight.js';
 import type { DeployRun } from './onboarding/runner.js';
 import { listRuns, readRunState, type RunListing } from './onboarding/journal.js';
@@ -160,19 +170,7 @@ export class OrgConnectService {
     request = this.withPlatformDefaults(request);
     registrationSettingsFor(request); // an insecure --platform-url is refused before anything is read
     const factory = await this.clientFactory(profile);
-    const snapshot = await this.discover(profile, {
-      ...(options.onDiscovery ? { onProgress: options.onDiscovery } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    if (!snapshot.caller.isManagementAccount) {
-      throw new OrgConnectError(
-        'NOT_MANAGEMENT_ACCOUNT',
-        `Profile "${profile}" is account ${snapshot.caller.accountId}, not the management account ${snapshot.organization.managementAccountId}.`,
-        {
-          fix: 'Deploying needs the management account: its Billing stack and its access into member accounts.',
-        },
-      );
-    }
+    const snapshot = await this.managementSnapshot(profile, options);
     let planned = request;
     let costAndUsageReport: CostAndUsageReportStatus | undefined;
     if (options.detectCurBucket && request.costAndUsageReportBucket === undefined) {
@@ -244,6 +242,61 @@ export class OrgConnectService {
     });
   }
 
+  /**
+   * Discover, then read each selected account's orgconnect stack and plan a disconnect: what is deleted where and
+   * what is deregistered. Reads AWS only.
+   */
+  async planDisconnect(
+    profile: string,
+    request: DisconnectRequest,
+    options: {
+      onDiscovery?: (progress: DiscoveryProgress) => void;
+      onPreflight?: (result: PreflightResult) => void;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<DisconnectPlanResult & { snapshot: OrganizationSnapshot }> {
+    const factory = await this.clientFactory(profile);
+    const snapshot = await this.managementSnapshot(profile, options);
+    const result = await planDisconnect(
+      { profile, factory, snapshot, ssoPortal: this.ssoPortalFor(profile) },
+      request,
+      options,
+    );
+    return { ...result, snapshot };
+  }
+
+  /** Journals a disconnect run for a plan the user has confirmed; `deregisterFor` is the host's platform wiring. */
+  async createDisconnectRun(
+    profile: string,
+    request: DisconnectRequest,
+    planned: { plan: DisconnectPlan; snapshot: OrganizationSnapshot },
+    hooks: Omit<RunHooks, 'dataDir'> & { deregisterFor: DeregisterFor },
+  ): Promise<DisconnectRun> {
+    await ensureDataDirWritable(this.dataDir);
+    const factory = await this.clientFactory(profile);
+    const context = { profile, factory, snapshot: planned.snapshot, ssoPortal: this.ssoPortalFor(profile) };
+    return createDisconnectRun(context, request, planned.plan, { ...hooks, dataDir: this.dataDir });
+  }
+
+  /** Re-opens a disconnect run from its journal (after a crash or a stop). */
+  async openDisconnectRun(
+    runId: string,
+    options: Omit<RunHooks, 'dataDir'> & {
+      deregisterFor: DeregisterFor;
+      profile?: string;
+      externalId?: string;
+    },
+  ): Promise<DisconnectRun> {
+    const state = await this.runState(runId);
+    const profile = this.runProfile(runId, options.profile ?? state.profile);
+    const factory = await this.clientFactory(profile);
+    return openDisconnectForResume(factory, runId, {
+      ...options,
+      dataDir: this.dataDir,
+      ssoPortal: this.ssoPortalFor(profile),
+    });
+  }
+
   /** Re-opens a run from its journal (after a crash, kill -9 or a closed window). */
   async openRun(
     runId: string,
@@ -266,12 +319,12 @@ export class OrgConnectService {
       if ('endpoint' in settings)
         options = { ...options, registration: { ...options.registration, settings } };
     }
-    const profile = options.profile ?? state.profile;
-    if (profile === null) {
-      throw new OrgConnectError('USAGE_PROFILE_REQUIRED', `Run ${runId} does not record its profile.`, {
-        fix: 'Pass --profile with the management profile the run was started with.',
+    if (state.settings.operation === 'disconnect') {
+      throw new OrgConnectError('RUN_IS_DISCONNECT', `Run ${runId} is a disconnect run.`, {
+        fix: `Continue it with: orgconnect resume ${runId}`,
       });
     }
+    const profile = this.runProfile(runId, options.profile ?? state.profile);
     const factory = await this.clientFactory(profile);
     // A StackSet run is re-targeted from the Organization as it is now (accounts may have moved).
     const snapshot =
@@ -299,6 +352,36 @@ export class OrgConnectService {
       if (pending) runIds.push(listing.runId);
     }
     return runIds;
+  }
+
+  private runProfile(runId: string, profile: string | null): string {
+    if (profile === null) {
+      throw new OrgConnectError('USAGE_PROFILE_REQUIRED', `Run ${runId} does not record its profile.`, {
+        fix: 'Pass --profile with the management profile the run was started with.',
+      });
+    }
+    return profile;
+  }
+
+  /** Discovers the Organization and checks the profile is its management account (deploy and disconnect need it). */
+  private async managementSnapshot(
+    profile: string,
+    options: { onDiscovery?: (progress: DiscoveryProgress) => void; signal?: AbortSignal },
+  ): Promise<OrganizationSnapshot> {
+    const snapshot = await this.discover(profile, {
+      ...(options.onDiscovery ? { onProgress: options.onDiscovery } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (!snapshot.caller.isManagementAccount) {
+      throw new OrgConnectError(
+        'NOT_MANAGEMENT_ACCOUNT',
+        `Profile "${profile}" is account ${snapshot.caller.accountId}, not the management account ${snapshot.organization.managementAccountId}.`,
+        {
+          fix: 'Deploying and disconnecting need the management account: its Billing stack and its access into member accounts.',
+        },
+      );
+    }
+    return snapshot;
   }
 
   listRuns(): Promise<RunListing[]> {

@@ -28,7 +28,7 @@ import {
   createAccountCredentials,
   type AccountCredentialsSource,
 } from '../../main/core/onboarding/account-credentials.js';
-import { systemClock } from '../../main/core/onboarding/clock.js';
+import { systemClock } from '../../main/core/clock.js';
 import { deployStack } from '../../main/core/onboarding/stack-deployer.js';
 import {
   loadTemplates,

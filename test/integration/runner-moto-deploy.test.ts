@@ -17,7 +17,7 @@ import {
   createAccountCredentials,
   type AccountCredentialsSource,
 } from '../../main/core/onboarding/account-credentials.js';
-import { createVirtualClock } from '../../main/core/onboarding/clock.js';
+import { createVirtualClock } from '../../main/core/clock.js';
 import type { DeployItem } from '../../main/core/onboarding/run-events.js';
 import { startRun, type StartRunOptions } from '../../main/core/onboarding/runner.js';
 import {

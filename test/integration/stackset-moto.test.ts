@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { EnableAWSServiceAccessCommand } from '@aws-sdk/client-organizations';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { createVirtualClock } from '../../main/core/onboarding/clock.js';
+import { createVirtualClock } from '../../main/core/clock.js';
 import { INPUTS_SHA_TAG, stackInputTags } from '../../main/core/onboarding/stack-deployer.js';
 import {
   deployResourceStackSet,

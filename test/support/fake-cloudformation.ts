@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CloudFormationServiceException, type Stack, type StackEvent } from '@aws-sdk/client-cloudformation';
-import type { Clock } from '../../main/core/onboarding/clock.js';
+import type { Clock } from '../../main/core/clock.js';
 import type { CredentialsProvider } from '../../main/core/onboarding/account-credentials.js';
 import type { CloudFormationSender } from '../../main/core/onboarding/stack-deployer.js';
 

@@ -4,7 +4,7 @@ import {
   createAccountCredentials,
   type AccountCredentialsOptions,
 } from '../../main/core/onboarding/account-credentials.js';
-import { createVirtualClock } from '../../main/core/onboarding/clock.js';
+import { createVirtualClock } from '../../main/core/clock.js';
 import { awsError, FakeSts } from '../support/fake-cloudformation.js';
 import type { StsSender } from '../../main/core/onboarding/account-credentials.js';
 

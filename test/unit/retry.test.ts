@@ -1,13 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createVirtualClock } from '../../main/core/onboarding/clock.js';
+import { createVirtualClock } from '../../main/core/clock.js';
 import {
   backoffDelay,
   classifyAwsError,
   cloudFormationFailure,
   withRetry,
-} from '../../main/core/onboarding/retry.js';
+} from '../../main/core/cloudformation/index.js';
 import { awsError } from '../support/fake-cloudformation.js';
 
 function networkError(code: string): Error {

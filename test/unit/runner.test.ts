@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAccountCredentials, type StsSender } from '../../main/core/onboarding/account-credentials.js';
 import { OrgConnectError } from '../../main/core/errors.js';
-import { createVirtualClock, type VirtualClock } from '../../main/core/onboarding/clock.js';
+import { createVirtualClock, type VirtualClock } from '../../main/core/clock.js';
 import { journalPath, readJournal, type JournalFile } from '../../main/core/onboarding/journal.js';
 import type { DeployItem, RunEvent } from '../../main/core/onboarding/run-events.js';
 import { runSecretsPath } from '../../main/core/onboarding/run-secrets.js';

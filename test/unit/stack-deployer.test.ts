@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createVirtualClock, type Clock } from '../../main/core/onboarding/clock.js';
+import { createVirtualClock, type Clock } from '../../main/core/clock.js';
 import {
   deployStack,
   INPUTS_SHA_TAG,

@@ -3,14 +3,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StackInstanceSummary } from '@aws-sdk/client-cloudformation';
-import { createVirtualClock } from '../../main/core/onboarding/clock.js';
+import { createVirtualClock } from '../../main/core/clock.js';
 import { stackInputTags } from '../../main/core/onboarding/stack-deployer.js';
 import {
   deployResourceStackSet,
   STACKSETS_SERVICE_PRINCIPAL,
   type DeployStackSetInput,
 } from '../../main/core/onboarding/stackset-deployer.js';
-import { accountViews, instanceView } from '../../main/core/onboarding/stackset-status.js';
+import { accountViews, instanceView } from '../../main/core/cloudformation/index.js';
 import { isOrgConnectError } from '../../main/core/errors.js';
 import { awsError, throttling } from '../support/fake-cloudformation.js';
 import { FakeStackSetCloudFormation, fakeOrganizations } from '../support/stackset-fake-cloudformation.js';

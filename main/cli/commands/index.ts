@@ -7,6 +7,7 @@ import { registerWhoamiCommand } from './whoami.js';
 import { registerAccountsCommand } from './accounts.js';
 import { registerPlanCommand } from './plan.js';
 import { registerDeployCommand } from './deploy.js';
+import { registerDisconnectCommand } from './disconnect.js';
 import { registerRunCommands } from './runs.js';
 import { registerHealthCommands } from './health.js';
 import { registerServeCommand } from './serve.js';
@@ -26,6 +27,7 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerAccountsCommand(program, context);
   registerPlanCommand(program, context);
   registerDeployCommand(program, context);
+  registerDisconnectCommand(program, context);
   registerRunCommands(program, context);
   registerRegisterCommand(program, context);
   registerHealthCommands(program, context);

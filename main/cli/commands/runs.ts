@@ -3,6 +3,7 @@ import type { CliContext } from './index.js';
 import { formatTable, printJson } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { driveRun } from '../drive-run.js';
+import { deregisterFor } from '../deregister-wiring.js';
 
 export function registerRunCommands(program: Command, context: CliContext): void {
   program
@@ -29,9 +30,11 @@ export function registerRunCommands(program: Command, context: CliContext): void
           {
             header: 'ACCOUNTS',
             value: (r) =>
-              r.counts
-                ? `${r.counts.connected + r.counts.skipped}/${r.counts.total} connected, ${r.counts.failed} failed`
-                : (r.problem ?? ''),
+              !r.counts
+                ? (r.problem ?? '')
+                : r.counts.disconnected !== undefined // only disconnect runs count it
+                  ? `${r.counts.disconnected + r.counts.skipped}/${r.counts.total} disconnected, ${r.counts.failed} failed`
+                  : `${r.counts.connected + r.counts.skipped}/${r.counts.total} connected, ${r.counts.failed} failed`,
           },
         ]),
       );
@@ -65,12 +68,17 @@ export function registerRunCommands(program: Command, context: CliContext): void
         ) => {
           const service = serviceForCli(context, { dataDir: flags.dataDir });
           const externalId = flags.externalId ?? context.env['ORGCONNECT_EXTERNAL_ID'];
-          const run = await service.openRun(runId, {
+          const options = {
             ...(flags.profile ? { profile: flags.profile } : {}),
             ...(externalId ? { externalId } : {}),
             ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
             ...(flags.platformUrl ? { platformUrl: flags.platformUrl } : {}),
-          });
+          };
+          const { settings } = await service.runState(runId);
+          const run =
+            settings.operation === 'disconnect'
+              ? await service.openDisconnectRun(runId, { ...options, deregisterFor })
+              : await service.openRun(runId, options);
           context.exitCode = await driveRun(context, run, {
             json: flags.json === true,
             resumed: true,

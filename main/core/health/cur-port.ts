@@ -6,13 +6,18 @@
  *
  * Both APIs live only in us-east-1 (the billing home Region), whatever Region the stack is in.
  */
-import { BCMDataExportsClient, GetExportCommand, ListExportsCommand } from '@aws-sdk/client-bcm-data-exports';
+import {
+  BCMDataExportsClient,
+  GetExportCommand,
+  paginateListExports,
+} from '@aws-sdk/client-bcm-data-exports';
 import {
   CostAndUsageReportServiceClient,
-  DescribeReportDefinitionsCommand,
+  paginateDescribeReportDefinitions,
 } from '@aws-sdk/client-cost-and-usage-report-service';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { USER_AGENT } from '../app-info.js';
+import { collectPages } from '../cloudformation/index.js';
 
 export type ApiDate = string | Date;
 
@@ -99,24 +104,14 @@ export function createSdkCurPort(options: SdkCurPortOptions): CurPort {
   const exports = new BCMDataExportsClient(config);
   return {
     async describeReportDefinitions() {
-      const out: CurReportDefinition[] = [];
-      let token: string | undefined;
-      do {
-        const page = await cur.send(new DescribeReportDefinitionsCommand({ NextToken: token }));
-        out.push(...((page.ReportDefinitions ?? []) as CurReportDefinition[]));
-        token = page.NextToken;
-      } while (token);
-      return out;
+      const definitions = await collectPages(
+        paginateDescribeReportDefinitions({ client: cur }, {}),
+        (page) => page.ReportDefinitions,
+      );
+      return definitions as CurReportDefinition[];
     },
-    async listExports() {
-      const out: DataExportReference[] = [];
-      let token: string | undefined;
-      do {
-        const page = await exports.send(new ListExportsCommand({ NextToken: token }));
-        out.push(...(page.Exports ?? []));
-        token = page.NextToken;
-      } while (token);
-      return out;
+    listExports() {
+      return collectPages(paginateListExports({ client: exports }, {}), (page) => page.Exports);
     },
     async getExport(exportArn) {
       const out = await exports.send(new GetExportCommand({ ExportArn: exportArn }));

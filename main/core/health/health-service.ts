@@ -25,12 +25,19 @@ export async function loadConnections(
 ): Promise<Connection[]> {
   if (options.runId !== undefined) return connectionsFromRun(await readRunState(dataDir, options.runId));
   const byKey = new Map<string, Connection>();
+  // Newest run first: a connection a newer disconnect run removed is not brought back by an older deploy run.
+  const disconnected = new Set<string>();
   for (const listing of await listRuns(dataDir)) {
     if (listing.status === 'unreadable') continue;
     if (options.managementAccountId && listing.managementAccountId !== options.managementAccountId) continue;
-    for (const connection of connectionsFromRun(await readRunState(dataDir, listing.runId))) {
+    const state = await readRunState(dataDir, listing.runId);
+    for (const connection of connectionsFromRun(state)) {
       const key = connectionKey(connection);
-      if (!byKey.has(key)) byKey.set(key, connection);
+      if (!byKey.has(key) && !disconnected.has(key)) byKey.set(key, connection);
+    }
+    for (const account of state.accounts) {
+      const key = connectionKey(account);
+      if (account.state === 'disconnected' && !byKey.has(key)) disconnected.add(key);
     }
   }
   return [...byKey.values()];

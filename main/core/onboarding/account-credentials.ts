@@ -11,7 +11,7 @@
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { OrgConnectError, awsErrorName, describeError } from '../errors.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { classifyAwsError, withRetry, type RetryPolicy } from './retry.js';
 
 /** Structurally the SDK's AwsCredentialIdentity, so these pass straight to any client. */

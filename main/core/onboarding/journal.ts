@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { OrgConnectError, describeError } from '../errors.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { runEventSchema, type RunEvent } from './run-events.js';
 import { foldRun, type RunState, type RunStatus } from './run-state.js';
 import { syncDirectory } from './sync-directory.js';

@@ -31,7 +31,7 @@ import {
   type Selection,
 } from './selection.js';
 import { INPUTS_SHA_TAG, TEMPLATE_SHA_TAG, stackInputTags, stackMatchesInputs } from './stack-deployer.js';
-import { stackPhase } from './stack-status.js';
+import { stackPhase } from '../cloudformation/index.js';
 import {
   roleNameFor,
   templateParameters,

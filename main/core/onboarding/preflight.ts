@@ -20,7 +20,7 @@ import { GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
 import pLimit from 'p-limit';
 import { OrgConnectError, awsErrorName, describeError } from '../errors.js';
 import { accessRoleMissing, DEFAULT_ACCESS_ROLE_NAME } from './account-credentials.js';
-import { abortedError, systemClock, type Clock } from './clock.js';
+import { abortedError, systemClock, type Clock } from '../clock.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 
 /** Structurally the SDK's AwsCredentialIdentity. */

@@ -18,6 +18,10 @@ export const ACCOUNT_STATES = [
   'failed',
   'cancelled',
   'unknown',
+  // A disconnect run's states: the stack is being deleted, the platform is told, and both are done.
+  'deleting',
+  'deregistering',
+  'disconnected',
 ] as const;
 export type AccountState = (typeof ACCOUNT_STATES)[number];
 
@@ -27,6 +31,7 @@ export const TERMINAL_STATES: ReadonlySet<AccountState> = new Set([
   'skipped',
   'failed',
   'cancelled',
+  'disconnected',
 ]);
 
 export function isTerminalState(state: AccountState): boolean {
@@ -95,6 +100,12 @@ export const runSettingsRecordSchema = z.object({
   costAndUsageReportBucket: z.string().optional(),
   /** Absent in runs journaled before registration existed: those register nothing on resume. */
   registration: runRegistrationSettingsSchema.optional(),
+  /** What the run does; absent in deploy runs journaled before disconnect existed. */
+  operation: z.enum(['deploy', 'disconnect']).optional(),
+  /** Disconnect only: deregister from the platform but leave the stacks (and roles) in place. */
+  keepStacks: z.boolean().optional(),
+  /** Disconnect only: the platform endpoint deregistration goes to (not a secret; resume uses the same one). */
+  platformUrl: z.string().optional(),
 });
 export type RunSettingsRecord = z.infer<typeof runSettingsRecordSchema>;
 
@@ -105,7 +116,8 @@ export const deployItemSchema = z.object({
   kind: connectionKindSchema,
   connectionName: z.string(),
   stackName: z.string().min(1),
-  action: z.enum(['create', 'update', 'skip', 'blocked']),
+  /** delete / deregister: a disconnect run's items (delete the stack, then deregister; or only deregister). */
+  action: z.enum(['create', 'update', 'skip', 'blocked', 'delete', 'deregister']),
   reason: z.string().optional(),
   code: z.string().optional(),
   fix: z.string().optional(),
@@ -141,6 +153,13 @@ export const accountStateSchema = z.object({
   attempt: z.number().int().nonnegative().optional(),
   /** On `connected`: what the platform said about this connection. */
   registration: registrationRecordSchema.optional(),
+  /** Disconnect: what the platform said when the connection was deregistered. */
+  deregistration: z
+    .object({
+      status: z.enum(['deregistered', 'not-registered', 'failed']),
+      message: z.string().optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -175,6 +194,10 @@ export const stateCountsSchema = z.object({
   failed: z.number().int().nonnegative(),
   cancelled: z.number().int().nonnegative(),
   unknown: z.number().int().nonnegative(),
+  // Only disconnect runs count these (countStates); a deploy run's counts keep their original shape.
+  deleting: z.number().int().nonnegative().optional(),
+  deregistering: z.number().int().nonnegative().optional(),
+  disconnected: z.number().int().nonnegative().optional(),
 });
 export type StateCounts = z.infer<typeof stateCountsSchema>;
 

@@ -25,6 +25,8 @@ export interface AccountRunState extends DeployItem {
   stateCode?: string;
   stateReason?: string;
   stateFix?: string;
+  /** Disconnect: the platform's answer to the deregistration. */
+  deregistration?: { status: 'deregistered' | 'not-registered' | 'failed'; message?: string };
   /** How many deploy attempts were started (0 before the first). */
   attempt: number;
   updatedAt: string;
@@ -57,12 +59,18 @@ export function accountKey(account: { accountId: string; kind: ConnectionKind })
   return `${account.accountId}/${account.kind}`;
 }
 
-export function countStates(accounts: readonly { state: AccountState }[]): StateCounts {
-  const counts = Object.fromEntries(ACCOUNT_STATES.map((state) => [state, 0])) as Record<
-    AccountState,
-    number
-  >;
-  for (const account of accounts) counts[account.state] += 1;
+/** The states only a disconnect run uses; deploy runs' counts keep their original shape without them. */
+const DISCONNECT_STATES: ReadonlySet<AccountState> = new Set(['deleting', 'deregistering', 'disconnected']);
+
+export function countStates(
+  accounts: readonly { state: AccountState }[],
+  operation: 'deploy' | 'disconnect' = 'deploy',
+): StateCounts {
+  const states = ACCOUNT_STATES.filter(
+    (state) => operation === 'disconnect' || !DISCONNECT_STATES.has(state),
+  );
+  const counts = Object.fromEntries(states.map((state) => [state, 0])) as Record<AccountState, number>;
+  for (const account of accounts) counts[account.state] = (counts[account.state] ?? 0) + 1;
   return { total: accounts.length, ...counts };
 }
 
@@ -79,7 +87,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       status: 'running',
       cancelRequested: false,
       accounts: [],
-      counts: countStates([]),
+      counts: countStates([], event.settings.operation),
       updatedAt: event.at,
     };
   }
@@ -123,6 +131,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       if (event.code !== undefined) updated.stateCode = event.code;
       if (event.reason !== undefined) updated.stateReason = event.reason;
       if (event.fix !== undefined) updated.stateFix = event.fix;
+      if (event.deregistration !== undefined) updated.deregistration = event.deregistration;
       next.accounts = state.accounts.with(index, updated);
       if (state.status === 'finished') next.status = 'running';
       break;
@@ -152,7 +161,7 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
       delete next.pausedFor;
       break;
   }
-  next.counts = countStates(next.accounts);
+  next.counts = countStates(next.accounts, next.settings.operation);
   return next;
 }
 

@@ -24,7 +24,7 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { OrgConnectError } from '../errors.js';
 import type { AccountCredentials, CredentialsProvider } from './account-credentials.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { ensureDataDirWritable } from './data-dir.js';
 import {
   createJournal,

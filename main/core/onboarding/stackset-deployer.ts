@@ -21,80 +21,65 @@ import { randomUUID } from 'node:crypto';
 import {
   CreateStackInstancesCommand,
   CreateStackSetCommand,
-  DescribeStackSetCommand,
-  DescribeStackSetOperationCommand,
-  ListStackInstancesCommand,
   UpdateStackSetCommand,
-  type StackInstanceSummary,
   type StackSet,
-  type StackSetOperation,
   type StackSetOperationPreferences,
 } from '@aws-sdk/client-cloudformation';
-import {
-  ListAWSServiceAccessForOrganizationCommand,
-  type OrganizationsClient,
-} from '@aws-sdk/client-organizations';
-import { OrgConnectError, awsErrorName } from '../errors.js';
-import type { Clock } from './clock.js';
-import { backoffDelay, cloudFormationFailure, withRetry, type RetryPolicy } from './retry.js';
-import {
-  DEFAULT_POLL_POLICY,
-  stackInputTags,
-  stackMatchesInputs,
-  type CloudFormationSender,
-  type DeployOutcome,
-  type PollPolicy,
-} from './stack-deployer.js';
+import { awsErrorName } from '../errors.js';
+import type { Clock } from '../clock.js';
 import {
   accountViews,
+  callWithRetry,
+  cloudFormationFailure,
+  DEFAULT_POLL_POLICY,
+  DeployError,
+  describeStackSet,
   instanceView,
+  listStackInstances,
+  parameterList,
+  startStackSetOperation,
+  stackInputTags,
+  stackMatchesInputs,
+  tagList,
+  waitForStackSetOperation,
+  type CloudFormationContext,
+  type CloudFormationSender,
+  type PollPolicy,
+  type RetryPolicy,
   type StackSetAccountState,
   type StackSetAccountView,
+  type StackSetCallAs,
   type StackSetInstanceView,
-} from './stackset-status.js';
+} from '../cloudformation/index.js';
+import type { DeployOutcome } from './stack-deployer.js';
 
-export const DEFAULT_STACKSET_NAME = 'orgconnect-resource';
-/** The principal Organizations lists once "trusted access with AWS Organizations" is on for StackSets. */
-export const STACKSETS_SERVICE_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
+export type { StackSetCallAs } from '../cloudformation/index.js';
+/** The one deploy error type, under the name the StackSet deployer's callers know. */
+export { DeployError as StackSetDeployError } from '../cloudformation/index.js';
 
-export type OrganizationsSender = Pick<OrganizationsClient, 'send'>;
-/** SELF: the caller is the management account. DELEGATED_ADMIN: a registered StackSets delegated administrator. */
-export type StackSetCallAs = 'SELF' | 'DELEGATED_ADMIN';
-export type AccountFilterType = 'INTERSECTION' | 'DIFFERENCE' | 'NONE';
+import {
+  checkStackSetsTrustedAccess,
+  checkStackSetTargets,
+  DEFAULT_STACKSET_NAME,
+  DEFAULT_STACKSET_PREFERENCES,
+  operationPreferences,
+  type OrganizationsSender,
+  type StackSetPreferences,
+  type StackSetTargets,
+} from './stackset-inputs.js';
 
-export interface StackSetTargets {
-  /** OU ids (`ou-…`) or the root id (`r-…`); AWS includes every account below them, nested OUs too. */
-  organizationalUnitIds: string[];
-  /** INTERSECTION: only these accounts of the OUs; DIFFERENCE: the OUs without these accounts. */
-  accountFilter?: { type: AccountFilterType; accounts: string[] };
-}
-
-export interface StackSetPreferences {
-  /** At most one of maxConcurrentPercentage / maxConcurrentCount. */
-  maxConcurrentPercentage?: number;
-  maxConcurrentCount?: number;
-  /** At most one of failureTolerancePercentage / failureToleranceCount. */
-  failureTolerancePercentage?: number;
-  failureToleranceCount?: number;
-  regionConcurrencyType?: 'SEQUENTIAL' | 'PARALLEL';
-  /**
-   * STRICT (AWS's default) caps concurrency at failure tolerance + 1 — with tolerance 0 that is one account at a
-   * time. SOFT keeps the asked concurrency, which is what makes StackSets fast for large organizations.
-   */
-  concurrencyMode?: 'STRICT_FAILURE_TOLERANCE' | 'SOFT_FAILURE_TOLERANCE';
-}
-
-/**
- * AWS's own defaults (one account at a time, stop at the first failure) would take hours for a thousand
- * accounts. A quarter in parallel with 10% tolerance finishes in a few waves and still stops a template that
- * fails everywhere early.
- */
-export const DEFAULT_STACKSET_PREFERENCES: Readonly<StackSetPreferences> = {
-  maxConcurrentPercentage: 25,
-  failureTolerancePercentage: 10,
-  regionConcurrencyType: 'PARALLEL',
-  concurrencyMode: 'SOFT_FAILURE_TOLERANCE',
-};
+export {
+  checkStackSetsTrustedAccess,
+  checkStackSetTargets,
+  DEFAULT_STACKSET_NAME,
+  DEFAULT_STACKSET_PREFERENCES,
+  operationPreferences,
+  STACKSETS_SERVICE_PRINCIPAL,
+  type AccountFilterType,
+  type OrganizationsSender,
+  type StackSetPreferences,
+  type StackSetTargets,
+} from './stackset-inputs.js';
 
 export interface StackSetProgress {
   step: 'check' | 'create' | 'update' | 'instances' | 'wait' | 'busy' | 'retry';
@@ -147,454 +132,250 @@ export interface StackSetDeployResult {
   ignoredManagementInstances: number;
 }
 
-export class StackSetDeployError extends OrgConnectError {
-  readonly operationId: string | undefined;
-  constructor(
-    code: string,
-    message: string,
-    options: { fix?: string; operationId?: string; cause?: unknown } = {},
-  ) {
-    super(code, message, options);
-    this.name = 'StackSetDeployError';
-    this.operationId = options.operationId;
-  }
-}
-
-const TERMINAL_OPERATION = new Set(['SUCCEEDED', 'FAILED', 'STOPPED']);
 const MAX_DECISIONS = 4;
 
-function invalid(message: string, fix?: string): OrgConnectError {
-  return new OrgConnectError('STACKSET_INPUT_INVALID', message, fix === undefined ? {} : { fix });
-}
-
-/** The SDK's OperationPreferences, after checking the either/or pairs AWS would reject. */
-export function operationPreferences(preferences: StackSetPreferences): StackSetOperationPreferences {
-  const p = preferences;
-  if (p.maxConcurrentCount !== undefined && p.maxConcurrentPercentage !== undefined)
-    throw invalid('Give either maxConcurrentCount or maxConcurrentPercentage, not both.');
-  if (p.failureToleranceCount !== undefined && p.failureTolerancePercentage !== undefined)
-    throw invalid('Give either failureToleranceCount or failureTolerancePercentage, not both.');
-  for (const [name, value] of [
-    ['maxConcurrentPercentage', p.maxConcurrentPercentage],
-    ['failureTolerancePercentage', p.failureTolerancePercentage],
-  ] as const) {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 100))
-      throw invalid(`${name} must be a whole number from 0 to 100 (got ${value}).`);
-  }
-  if (
-    p.maxConcurrentCount !== undefined &&
-    !(Number.isInteger(p.maxConcurrentCount) && p.maxConcurrentCount >= 1)
-  )
-    throw invalid(`maxConcurrentCount must be a whole number of at least 1 (got ${p.maxConcurrentCount}).`);
-  if (
-    p.failureToleranceCount !== undefined &&
-    !(Number.isInteger(p.failureToleranceCount) && p.failureToleranceCount >= 0)
-  )
-    throw invalid(
-      `failureToleranceCount must be a whole number of at least 0 (got ${p.failureToleranceCount}).`,
-    );
-  const out: StackSetOperationPreferences = {};
-  if (p.maxConcurrentCount !== undefined) out.MaxConcurrentCount = p.maxConcurrentCount;
-  if (p.maxConcurrentPercentage !== undefined) out.MaxConcurrentPercentage = p.maxConcurrentPercentage;
-  if (p.failureToleranceCount !== undefined) out.FailureToleranceCount = p.failureToleranceCount;
-  if (p.failureTolerancePercentage !== undefined)
-    out.FailureTolerancePercentage = p.failureTolerancePercentage;
-  if (p.regionConcurrencyType !== undefined) out.RegionConcurrencyType = p.regionConcurrencyType;
-  if (p.concurrencyMode !== undefined) out.ConcurrencyMode = p.concurrencyMode;
-  return out;
-}
-
-/** Checks targets and regions against the discovered organization; pure, so it runs before any AWS call. */
-export function checkStackSetTargets(
-  targets: StackSetTargets,
-  regions: readonly string[],
-  knownUnits: readonly { id: string }[],
-): void {
-  if (targets.organizationalUnitIds.length === 0) {
-    throw invalid(
-      'A StackSet deploy needs at least one OU (or the root) as a target.',
-      'Select one or more OUs.',
-    );
-  }
-  const known = new Set(knownUnits.map((unit) => unit.id));
-  const unknown = targets.organizationalUnitIds.filter((id) => !known.has(id));
-  if (unknown.length > 0) {
-    throw new OrgConnectError(
-      'SELECTION_UNKNOWN',
-      `Not in the discovered organization: ${unknown.join(', ')}.`,
-      {
-        fix: 'Discover the organization again and choose OUs from it; an OU may have been moved or deleted.',
-      },
-    );
-  }
-  if (regions.length === 0) throw invalid('A StackSet deploy needs at least one Region.');
-  const filter = targets.accountFilter;
-  if (filter !== undefined) {
-    const bad = filter.accounts.filter((id) => !/^\d{12}$/.test(id));
-    if (bad.length > 0) throw invalid(`Not AWS account ids: ${bad.join(', ')}.`);
-    if (filter.type !== 'NONE' && filter.accounts.length === 0)
-      throw invalid(`The ${filter.type} account filter needs at least one account.`);
-  }
-}
-
-/** Throws STACKSETS_TRUSTED_ACCESS_DISABLED unless Organizations lists StackSets as a trusted service. */
-export async function checkStackSetsTrustedAccess(input: {
-  organizations: OrganizationsSender;
-  callAs: StackSetCallAs;
-  clock: Clock;
-  signal?: AbortSignal | undefined;
-  retry?: Partial<RetryPolicy> | undefined;
-}): Promise<void> {
-  const principals: string[] = [];
-  let nextToken: string | undefined;
-  try {
-    do {
-      const token = nextToken;
-      const page = await withRetry(
-        () => input.organizations.send(new ListAWSServiceAccessForOrganizationCommand({ NextToken: token })),
-        { clock: input.clock, signal: input.signal, policy: input.retry },
-      );
-      for (const service of page.EnabledServicePrincipals ?? []) {
-        if (service.ServicePrincipal) principals.push(service.ServicePrincipal);
-      }
-      nextToken = page.NextToken;
-    } while (nextToken);
-  } catch (error) {
-    const name = awsErrorName(error);
-    // Only the management account may list trusted services. A delegated administrator exists only once trusted
-    // access was turned on (registering one requires it), so for it the check is moot; CloudFormation would say so.
-    if (name === 'AccessDeniedException' && input.callAs === 'DELEGATED_ADMIN') return;
-    if (name === 'AWSOrganizationsNotInUseException') {
-      throw new OrgConnectError('ORG_NOT_IN_USE', 'This account is not in an AWS Organization.', {
-        fix: 'StackSets mode needs AWS Organizations; use the management account profile or deploy with mode "stacks".',
-        cause: error,
-      });
-    }
-    if (name === 'AccessDeniedException') {
-      throw new OrgConnectError(
-        'ORG_ACCESS_DENIED',
-        'Cannot check whether StackSets has trusted access (organizations:ListAWSServiceAccessForOrganization was denied).',
-        {
-          fix: 'Use the management account profile, or a StackSets delegated administrator with callAs DELEGATED_ADMIN.',
-          cause: error,
-        },
-      );
-    }
-    throw cloudFormationFailure(error);
-  }
-  if (!principals.includes(STACKSETS_SERVICE_PRINCIPAL)) {
-    throw new OrgConnectError(
-      'STACKSETS_TRUSTED_ACCESS_DISABLED',
-      'CloudFormation StackSets does not have trusted access to AWS Organizations, so service-managed StackSets cannot deploy.',
-      {
-        fix: 'In the management account open CloudFormation > StackSets and choose "Activate trusted access" (or run `aws cloudformation activate-organizations-access`), then retry.',
-      },
-    );
-  }
-}
-
-function isOperationInProgress(error: unknown): boolean {
-  return awsErrorName(error) === 'OperationInProgressException';
-}
-
 export async function deployResourceStackSet(input: DeployStackSetInput): Promise<StackSetDeployResult> {
-  const { cloudformation, clock, signal } = input;
-  const stackSetName = input.stackSetName ?? DEFAULT_STACKSET_NAME;
-  const callAs = input.callAs ?? 'SELF';
-  const poll = { ...DEFAULT_POLL_POLICY, ...input.poll };
-  const preferences = operationPreferences(input.preferences ?? DEFAULT_STACKSET_PREFERENCES);
-  checkStackSetTargets(input.targets, input.regions, input.knownUnits);
+  const deployment = new StackSetDeployment(input);
+  return deployment.run();
+}
 
-  const progress = (
+/** One deploy of the Resource StackSet: the definition first, then the instances for the OU targets. */
+class StackSetDeployment {
+  private readonly context: CloudFormationContext;
+  private readonly ref: { stackSetName: string; callAs: StackSetCallAs };
+  private readonly poll: PollPolicy;
+  private readonly preferences: StackSetOperationPreferences;
+  private readonly desiredTags: Record<string, string>;
+  private readonly operations: StackSetOperationSummary[] = [];
+  // Per-account reporting from ListStackInstances; only changes are told.
+  private readonly told = new Map<string, string>();
+  private ignoredManagementInstances = 0;
+  private lastAccounts: StackSetAccountView[] = [];
+  private stackSetId = '';
+
+  constructor(private readonly input: DeployStackSetInput) {
+    this.ref = { stackSetName: input.stackSetName ?? DEFAULT_STACKSET_NAME, callAs: input.callAs ?? 'SELF' };
+    this.poll = { ...DEFAULT_POLL_POLICY, ...input.poll };
+    this.preferences = operationPreferences(input.preferences ?? DEFAULT_STACKSET_PREFERENCES);
+    this.desiredTags = { ...input.tags, ...stackInputTags(input) };
+    this.context = {
+      cloudformation: input.cloudformation,
+      clock: input.clock,
+      signal: input.signal,
+      retry: input.retry,
+      onRetry: ({ kind, delayMs }) =>
+        this.progress('retry', `${kind} — retrying in ${Math.round(delayMs / 100) / 10} s`),
+    };
+  }
+
+  async run(): Promise<StackSetDeployResult> {
+    const { input } = this;
+    checkStackSetTargets(input.targets, input.regions, input.knownUnits);
+    this.progress('check', 'checking trusted access for StackSets');
+    await checkStackSetsTrustedAccess({
+      organizations: input.organizations,
+      callAs: this.ref.callAs,
+      clock: input.clock,
+      signal: input.signal,
+      retry: input.retry,
+    });
+    const definition = await this.applyDefinition();
+    if (definition.status !== undefined) return this.result(definition.outcome, definition.status);
+    const create = await this.createInstances();
+    return this.result(definition.outcome, create.status);
+  }
+
+  private progress(
     step: StackSetProgress['step'],
     message: string,
     extra: Partial<StackSetProgress> = {},
-  ): void => input.onProgress?.({ step, message, ...extra });
-  const call = <T>(operation: () => Promise<T>): Promise<T> =>
-    withRetry(operation, {
-      clock,
-      signal,
-      policy: input.retry,
-      onRetry: ({ kind, delayMs }) =>
-        progress('retry', `${kind} — retrying in ${Math.round(delayMs / 100) / 10} s`),
-    });
+  ): void {
+    this.input.onProgress?.({ step, message, ...extra });
+  }
 
-  progress('check', 'checking trusted access for StackSets');
-  await checkStackSetsTrustedAccess({
-    organizations: input.organizations,
-    callAs,
-    clock,
-    signal,
-    retry: input.retry,
-  });
+  private result(outcome: DeployOutcome, status: string): StackSetDeployResult {
+    return {
+      stackSetId: this.stackSetId,
+      outcome,
+      status,
+      operations: this.operations,
+      accounts: this.lastAccounts,
+      ignoredManagementInstances: this.ignoredManagementInstances,
+    };
+  }
 
-  const desiredTags = { ...input.tags, ...stackInputTags(input) };
-  const tagList = Object.entries(desiredTags).map(([Key, Value]) => ({ Key, Value }));
-  const parameterList = Object.entries(input.parameters).map(([ParameterKey, ParameterValue]) => ({
-    ParameterKey,
-    ParameterValue,
-  }));
-  const definition = {
-    StackSetName: stackSetName,
-    TemplateBody: input.templateBody,
-    Parameters: parameterList,
-    Capabilities: ['CAPABILITY_NAMED_IAM' as const],
-    Tags: tagList,
-    PermissionModel: 'SERVICE_MANAGED' as const,
-    // Accounts that join a targeted OU get the role; accounts that leave the organization lose it.
-    AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
-    CallAs: callAs,
-  };
-
-  const describe = async (): Promise<StackSet | undefined> => {
-    try {
-      const out = await call(() =>
-        cloudformation.send(new DescribeStackSetCommand({ StackSetName: stackSetName, CallAs: callAs })),
-      );
-      return out.StackSet?.Status === 'DELETED' ? undefined : out.StackSet;
-    } catch (error) {
-      if (awsErrorName(error) === 'StackSetNotFoundException') return undefined;
-      throw cloudFormationFailure(error);
-    }
-  };
+  private definition() {
+    const { input } = this;
+    return {
+      StackSetName: this.ref.stackSetName,
+      TemplateBody: input.templateBody,
+      Parameters: parameterList(input.parameters),
+      Capabilities: ['CAPABILITY_NAMED_IAM' as const],
+      Tags: tagList(this.desiredTags),
+      PermissionModel: 'SERVICE_MANAGED' as const,
+      // Accounts that join a targeted OU get the role; accounts that leave the organization lose it.
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      CallAs: this.ref.callAs,
+    };
+  }
 
   /**
-   * Runs a write that starts an operation. The OperationId is ours and stays the same across retries, so an
-   * answer lost after AWS accepted the request shows up as OperationIdAlreadyExistsException and is adopted
-   * instead of starting a second operation. Another operation on the StackSet (one runs at a time) is waited
-   * out with backoff until the poll deadline.
+   * 1. The StackSet definition: create, update or leave it. `status` is set when an update did not succeed:
+   * the template did not apply, and adding instances with it would only spread the failure.
    */
-  const startOperation = async (
+  private async applyDefinition(): Promise<{ outcome: DeployOutcome; status?: string }> {
+    const { stackSetName } = this.ref;
+    for (let decision = 0; decision < MAX_DECISIONS; decision++) {
+      this.progress('check', `looking for StackSet ${stackSetName}`);
+      const existing = await describeStackSet(this.context, this.ref);
+      if (existing === undefined) {
+        this.progress('create', `creating StackSet ${stackSetName}`);
+        try {
+          const out = await callWithRetry(this.context, () =>
+            this.context.cloudformation.send(
+              new CreateStackSetCommand({ ...this.definition(), ClientRequestToken: randomUUID() }),
+            ),
+          );
+          this.stackSetId = out.StackSetId ?? stackSetName;
+          return { outcome: 'created' };
+        } catch (error) {
+          // Created meanwhile (another run, or our own request whose answer was lost): look again.
+          if (awsErrorName(error) === 'NameAlreadyExistsException') continue;
+          throw cloudFormationFailure(error);
+        }
+      }
+      this.stackSetId = existing.StackSetId ?? stackSetName;
+      assertServiceManaged(existing, stackSetName);
+      if (stackMatchesInputs(existing, this.desiredTags) && !autoDeploymentDrifted(existing)) {
+        return { outcome: 'unchanged' };
+      }
+      this.progress('update', `updating StackSet ${stackSetName} (template or settings changed)`);
+      const operationId = await this.startOperation('the StackSet update', (id) =>
+        this.context.cloudformation.send(
+          new UpdateStackSetCommand({
+            ...this.definition(),
+            OperationPreferences: this.preferences,
+            OperationId: id,
+          }),
+        ),
+      );
+      const update = await this.follow(operationId, 'UPDATE');
+      return update.status === 'SUCCEEDED'
+        ? { outcome: 'updated' }
+        : { outcome: 'updated', status: update.status };
+    }
+    throw new DeployError('STACKSET_DID_NOT_SETTLE', `StackSet ${stackSetName} kept changing under us.`, {
+      fix: 'Another tool may be changing this StackSet; stop it and retry.',
+    });
+  }
+
+  /** 2. Instances for the OU targets. Always asked for: new OUs may be targeted, and AWS skips instances that exist. */
+  private async createInstances(): Promise<StackSetOperationSummary> {
+    const { input } = this;
+    this.progress(
+      'instances',
+      `deploying to ${input.targets.organizationalUnitIds.length} OU(s) in ${input.regions.join(', ')}`,
+    );
+    const filter = input.targets.accountFilter;
+    const operationId = await this.startOperation('adding stack instances', (id) =>
+      this.context.cloudformation.send(
+        new CreateStackInstancesCommand({
+          StackSetName: this.ref.stackSetName,
+          DeploymentTargets: {
+            OrganizationalUnitIds: [...input.targets.organizationalUnitIds],
+            ...(filter === undefined || filter.type === 'NONE'
+              ? {}
+              : { AccountFilterType: filter.type, Accounts: [...filter.accounts] }),
+          },
+          Regions: [...input.regions],
+          OperationPreferences: this.preferences,
+          OperationId: id,
+          CallAs: this.ref.callAs,
+        }),
+      ),
+    );
+    return this.follow(operationId, 'CREATE');
+  }
+
+  private startOperation(
     what: string,
     send: (operationId: string) => Promise<{ OperationId?: string | undefined }>,
-  ): Promise<string> => {
-    const operationId = randomUUID();
-    const deadline = clock.now() + poll.timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const out = await call(() => send(operationId));
-        return out.OperationId ?? operationId;
-      } catch (error) {
-        if (awsErrorName(error) === 'OperationIdAlreadyExistsException') return operationId;
-        if (!isOperationInProgress(error)) throw cloudFormationFailure(error);
-        if (clock.now() >= deadline) {
-          throw new StackSetDeployError(
-            'STACKSET_BUSY',
-            `Another operation on StackSet ${stackSetName} kept running; ${what} did not start.`,
-            {
-              fix: 'Wait for the running StackSet operation to finish (CloudFormation console > StackSets > Operations), then retry.',
-            },
-          );
-        }
-        const delayMs = backoffDelay(attempt, poll, () => clock.random());
-        progress(
+  ): Promise<string> {
+    return startStackSetOperation(this.context, {
+      stackSetName: this.ref.stackSetName,
+      what,
+      poll: this.poll,
+      send,
+      onBusy: (delayMs) =>
+        this.progress(
           'busy',
           `another StackSet operation is running; ${what} waits ${Math.round(delayMs / 100) / 10} s`,
-        );
-        await clock.sleep(delayMs, signal);
-      }
-    }
-  };
-
-  // Per-account reporting from ListStackInstances; only changes are told.
-  const told = new Map<string, string>();
-  let ignoredManagementInstances = 0;
-  let lastAccounts: StackSetAccountView[] = [];
-  const listInstances = async (): Promise<StackInstanceSummary[]> => {
-    const all: StackInstanceSummary[] = [];
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
-      const page = await call(() =>
-        cloudformation.send(
-          new ListStackInstancesCommand({ StackSetName: stackSetName, CallAs: callAs, NextToken: token }),
         ),
-      ).catch((error: unknown) => {
-        throw cloudFormationFailure(error);
-      });
-      all.push(...(page.Summaries ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
-    return all;
-  };
-  const report = async (operationEnded: boolean): Promise<void> => {
-    const summaries = await listInstances();
+    });
+  }
+
+  private async follow(
+    operationId: string,
+    action: StackSetOperationSummary['action'],
+  ): Promise<StackSetOperationSummary> {
+    const operation = await waitForStackSetOperation(this.context, {
+      ...this.ref,
+      operationId,
+      poll: this.poll,
+      onRead: (_operation, ended) => this.report(ended),
+      onWait: (status) => this.progress('wait', `${action} operation ${status}`, { operationId, status }),
+    });
+    const summary: StackSetOperationSummary = {
+      operationId,
+      action,
+      status: operation?.Status ?? 'UNKNOWN',
+      ...(operation?.StatusReason ? { statusReason: operation.StatusReason } : {}),
+    };
+    this.operations.push(summary);
+    return summary;
+  }
+
+  private async report(operationEnded: boolean): Promise<void> {
+    const summaries = await listStackInstances(this.context, this.ref);
     const views: StackSetInstanceView[] = [];
     let management = 0;
     for (const summary of summaries) {
-      if (summary.Account === input.managementAccountId) {
+      if (summary.Account === this.input.managementAccountId) {
         management++;
         continue;
       }
       views.push(instanceView(summary, operationEnded));
     }
-    ignoredManagementInstances = management;
-    lastAccounts = accountViews(views);
-    for (const account of lastAccounts) {
+    this.ignoredManagementInstances = management;
+    this.lastAccounts = accountViews(views);
+    for (const account of this.lastAccounts) {
       const key = `${account.state}\u0000${account.reason ?? ''}`;
-      if (told.get(account.accountId) === key) continue;
-      told.set(account.accountId, key);
-      input.onAccountState?.(
+      if (this.told.get(account.accountId) === key) continue;
+      this.told.set(account.accountId, key);
+      this.input.onAccountState?.(
         account.accountId,
         account.state,
         ...(account.reason === undefined ? [] : [account.reason]),
       );
     }
-  };
-
-  const waitForOperation = async (
-    operationId: string,
-    action: StackSetOperationSummary['action'],
-  ): Promise<StackSetOperationSummary> => {
-    const deadline = clock.now() + poll.timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      let operation: StackSetOperation | undefined;
-      try {
-        const out = await call(() =>
-          cloudformation.send(
-            new DescribeStackSetOperationCommand({
-              StackSetName: stackSetName,
-              OperationId: operationId,
-              CallAs: callAs,
-            }),
-          ),
-        );
-        operation = out.StackSetOperation;
-      } catch (error) {
-        throw cloudFormationFailure(error);
-      }
-      const status = operation?.Status ?? 'UNKNOWN';
-      const ended = TERMINAL_OPERATION.has(status);
-      await report(ended);
-      if (ended) {
-        return {
-          operationId,
-          action,
-          status,
-          ...(operation?.StatusReason ? { statusReason: operation.StatusReason } : {}),
-        };
-      }
-      progress('wait', `${action} operation ${status}`, { operationId, status });
-      if (clock.now() >= deadline) {
-        throw new StackSetDeployError(
-          'STACKSET_WAIT_TIMEOUT',
-          `StackSet ${stackSetName} operation ${operationId} is still ${status}.`,
-          {
-            fix: 'Let CloudFormation finish, then run the deploy again; it picks the StackSet up where it is.',
-            operationId,
-          },
-        );
-      }
-      await clock.sleep(
-        backoffDelay(attempt, poll, () => clock.random()),
-        signal,
-      );
-    }
-  };
-
-  // 1. The StackSet definition: create, update or leave it.
-  const operations: StackSetOperationSummary[] = [];
-  let outcome: DeployOutcome | undefined;
-  let stackSetId = '';
-  for (let decision = 0; decision < MAX_DECISIONS && outcome === undefined; decision++) {
-    progress('check', `looking for StackSet ${stackSetName}`);
-    const existing = await describe();
-    if (existing === undefined) {
-      progress('create', `creating StackSet ${stackSetName}`);
-      try {
-        const out = await call(() =>
-          cloudformation.send(new CreateStackSetCommand({ ...definition, ClientRequestToken: randomUUID() })),
-        );
-        stackSetId = out.StackSetId ?? stackSetName;
-        outcome = 'created';
-      } catch (error) {
-        // Created meanwhile (another run, or our own request whose answer was lost): look again.
-        if (awsErrorName(error) === 'NameAlreadyExistsException') continue;
-        throw cloudFormationFailure(error);
-      }
-      break;
-    }
-    stackSetId = existing.StackSetId ?? stackSetName;
-    if (existing.PermissionModel !== undefined && existing.PermissionModel !== 'SERVICE_MANAGED') {
-      throw new StackSetDeployError(
-        'STACKSET_PERMISSION_MODEL_CONFLICT',
-        `StackSet ${stackSetName} exists with the ${existing.PermissionModel} permission model; orgconnect needs a service-managed one.`,
-        {
-          fix: `Delete the StackSet ${stackSetName} (its instances first), or choose another StackSet name.`,
-        },
-      );
-    }
-    // moto omits AutoDeployment; AWS returns it, and a StackSet with it off would miss new accounts.
-    const autoDeployDrifted =
-      existing.AutoDeployment !== undefined &&
-      (existing.AutoDeployment.Enabled !== true ||
-        existing.AutoDeployment.RetainStacksOnAccountRemoval !== false);
-    if (stackMatchesInputs(existing, desiredTags) && !autoDeployDrifted) {
-      outcome = 'unchanged';
-      break;
-    }
-    progress('update', `updating StackSet ${stackSetName} (template or settings changed)`);
-    const operationId = await startOperation('the StackSet update', (id) =>
-      cloudformation.send(
-        new UpdateStackSetCommand({ ...definition, OperationPreferences: preferences, OperationId: id }),
-      ),
-    );
-    const update = await waitForOperation(operationId, 'UPDATE');
-    operations.push(update);
-    outcome = 'updated';
-    if (update.status !== 'SUCCEEDED') {
-      // The template did not apply; adding instances with it would only spread the failure.
-      return {
-        stackSetId,
-        outcome,
-        status: update.status,
-        operations,
-        accounts: lastAccounts,
-        ignoredManagementInstances,
-      };
-    }
   }
-  if (outcome === undefined) {
-    throw new StackSetDeployError(
-      'STACKSET_DID_NOT_SETTLE',
-      `StackSet ${stackSetName} kept changing under us.`,
-      {
-        fix: 'Another tool may be changing this StackSet; stop it and retry.',
-      },
+}
+
+function assertServiceManaged(existing: StackSet, stackSetName: string): void {
+  if (existing.PermissionModel !== undefined && existing.PermissionModel !== 'SERVICE_MANAGED') {
+    throw new DeployError(
+      'STACKSET_PERMISSION_MODEL_CONFLICT',
+      `StackSet ${stackSetName} exists with the ${existing.PermissionModel} permission model; orgconnect needs a service-managed one.`,
+      { fix: `Delete the StackSet ${stackSetName} (its instances first), or choose another StackSet name.` },
     );
   }
+}
 
-  // 2. Instances for the OU targets. Always asked for: new OUs may be targeted, and AWS skips instances that exist.
-  progress(
-    'instances',
-    `deploying to ${input.targets.organizationalUnitIds.length} OU(s) in ${input.regions.join(', ')}`,
+/** moto omits AutoDeployment; AWS returns it, and a StackSet with it off would miss new accounts. */
+function autoDeploymentDrifted(existing: StackSet): boolean {
+  return (
+    existing.AutoDeployment !== undefined &&
+    (existing.AutoDeployment.Enabled !== true ||
+      existing.AutoDeployment.RetainStacksOnAccountRemoval !== false)
   );
-  const filter = input.targets.accountFilter;
-  const operationId = await startOperation('adding stack instances', (id) =>
-    cloudformation.send(
-      new CreateStackInstancesCommand({
-        StackSetName: stackSetName,
-        DeploymentTargets: {
-          OrganizationalUnitIds: [...input.targets.organizationalUnitIds],
-          ...(filter === undefined || filter.type === 'NONE'
-            ? {}
-            : { AccountFilterType: filter.type, Accounts: [...filter.accounts] }),
-        },
-        Regions: [...input.regions],
-        OperationPreferences: preferences,
-        OperationId: id,
-        CallAs: callAs,
-      }),
-    ),
-  );
-  const create = await waitForOperation(operationId, 'CREATE');
-  operations.push(create);
-  return {
-    stackSetId,
-    outcome,
-    status: create.status,
-    operations,
-    accounts: lastAccounts,
-    ignoredManagementInstances,
-  };
 }

@@ -12,6 +12,10 @@ export function ActionStatus({ action }: { action: DeployRow['action'] }) {
       return <StatusIndicator type="stopped">Skip</StatusIndicator>;
     case 'blocked':
       return <StatusIndicator type="error">Blocked</StatusIndicator>;
+    case 'delete':
+      return <StatusIndicator type="warning">Delete</StatusIndicator>;
+    case 'deregister':
+      return <StatusIndicator type="info">Deregister</StatusIndicator>;
   }
 }
 
@@ -24,6 +28,9 @@ const STATE_TYPES = {
   failed: 'error',
   cancelled: 'stopped',
   unknown: 'warning',
+  deleting: 'in-progress',
+  deregistering: 'in-progress',
+  disconnected: 'stopped',
 } as const;
 
 /** An account's run state as a status. */

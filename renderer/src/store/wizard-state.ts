@@ -47,7 +47,8 @@ export interface DeployRow {
   accountName: string;
   ouPath: string;
   kind: 'billing' | 'resource';
-  action: 'create' | 'update' | 'skip' | 'blocked';
+  /** delete / deregister only in disconnect runs. */
+  action: 'create' | 'update' | 'skip' | 'blocked' | 'delete' | 'deregister';
   state: AccountState;
   attempt: number;
   code?: string | undefined;

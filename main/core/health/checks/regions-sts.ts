@@ -4,7 +4,8 @@
  * it, and then it answers RegionDisabledException. Regions checked: the stack's Region, the caller's list, and
  * every opt-in Region the account has enabled (an account that opted in to a Region usually runs things there).
  */
-import { ListRegionsCommand, type AccountClient } from '@aws-sdk/client-account';
+import { AccountClient, paginateListRegions } from '@aws-sdk/client-account';
+import { collectPages, pagingClient } from '../../cloudformation/index.js';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { awsErrorName } from '../../errors.js';
 import type { HealthCheck, Sender } from '../check-context.js';
@@ -20,14 +21,8 @@ export type StsProbe =
   { region: string; ok: true } | { region: string; ok: false; disabled: boolean; reason: string };
 
 export async function listAccountRegions(account: Sender<AccountClient>): Promise<RegionOptStatus[]> {
-  const out: RegionOptStatus[] = [];
-  let token: string | undefined;
-  do {
-    const page = await account.send(new ListRegionsCommand({ NextToken: token, MaxResults: 50 }));
-    out.push(...(page.Regions ?? []));
-    token = page.NextToken;
-  } while (token);
-  return out;
+  const client = pagingClient(AccountClient, account);
+  return collectPages(paginateListRegions({ client, pageSize: 50 }, {}), (page) => page.Regions);
 }
 
 /** The Regions to probe: used ones plus enabled opt-in ones, in a stable order. */

@@ -6,7 +6,9 @@
 import {
   DescribeStackDriftDetectionStatusCommand,
   DetectStackDriftCommand,
+  type DescribeStackDriftDetectionStatusCommandOutput,
 } from '@aws-sdk/client-cloudformation';
+import { pollUntil } from '../../cloudformation/index.js';
 import type { HealthCheck } from '../check-context.js';
 import { result } from '../check-result.js';
 import { cannotCheck } from '../cannot-check.js';
@@ -35,50 +37,49 @@ export const stackDriftCheck: HealthCheck = {
       return result('stack-drift', 'unknown', cannotCheck(error, 'DetectStackDrift').reason);
     }
     if (!detectionId) return result('stack-drift', 'unknown', 'DetectStackDrift returned no detection id.');
-    const deadline = context.now() + (context.options.driftTimeoutMs ?? 60_000);
-    for (;;) {
-      let status;
-      try {
-        status = await clients.cloudFormation.send(
-          new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
-        );
-      } catch (error) {
-        return result(
-          'stack-drift',
-          'unknown',
-          cannotCheck(error, 'DescribeStackDriftDetectionStatus').reason,
-        );
-      }
-      if (status.DetectionStatus === 'DETECTION_IN_PROGRESS') {
-        if (context.now() >= deadline)
-          return result('stack-drift', 'unknown', 'Drift detection did not finish in time.');
-        await context.sleep(POLL_MS);
-        continue;
-      }
-      if (status.DetectionStatus === 'DETECTION_FAILED') {
-        return result(
-          'stack-drift',
-          'unknown',
-          `Drift detection failed: ${status.DetectionStatusReason ?? 'no reason given'}.`,
-        );
-      }
-      if (status.StackDriftStatus === 'IN_SYNC')
-        return result('stack-drift', 'pass', 'The stack has not drifted.');
-      if (status.StackDriftStatus === 'DRIFTED') {
-        return result(
-          'stack-drift',
-          'warn',
-          `The stack has drifted (${status.DriftedStackResourceCount ?? '?'} resource(s) changed outside CloudFormation).`,
-          {
-            fix: 'Look at the drift details in CloudFormation, then deploy again to restore the role.',
-          },
-        );
-      }
+    type Read = { status: DescribeStackDriftDetectionStatusCommandOutput } | { error: unknown } | 'timeout';
+    const read = await pollUntil<Read>({
+      read: () =>
+        clients.cloudFormation
+          .send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }))
+          .then(
+            (status) => ({ status }),
+            (error: unknown) => ({ error }),
+          ),
+      done: (read) =>
+        read === 'timeout' || !('status' in read) || read.status.DetectionStatus !== 'DETECTION_IN_PROGRESS',
+      clock: { now: context.now, sleep: (ms) => context.sleep(ms), random: () => 0 },
+      policy: { baseMs: POLL_MS, capMs: POLL_MS, timeoutMs: context.options.driftTimeoutMs ?? 60_000 },
+      delayMs: () => POLL_MS,
+      onTimeout: () => 'timeout',
+    });
+    if (read === 'timeout')
+      return result('stack-drift', 'unknown', 'Drift detection did not finish in time.');
+    if ('error' in read) {
       return result(
         'stack-drift',
         'unknown',
-        `Drift status is ${status.StackDriftStatus ?? 'not reported'}.`,
+        cannotCheck(read.error, 'DescribeStackDriftDetectionStatus').reason,
       );
     }
+    const { status } = read;
+    if (status.DetectionStatus === 'DETECTION_FAILED') {
+      return result(
+        'stack-drift',
+        'unknown',
+        `Drift detection failed: ${status.DetectionStatusReason ?? 'no reason given'}.`,
+      );
+    }
+    if (status.StackDriftStatus === 'IN_SYNC')
+      return result('stack-drift', 'pass', 'The stack has not drifted.');
+    if (status.StackDriftStatus === 'DRIFTED') {
+      return result(
+        'stack-drift',
+        'warn',
+        `The stack has drifted (${status.DriftedStackResourceCount ?? '?'} resource(s) changed outside CloudFormation).`,
+        { fix: 'Look at the drift details in CloudFormation, then deploy again to restore the role.' },
+      );
+    }
+    return result('stack-drift', 'unknown', `Drift status is ${status.StackDriftStatus ?? 'not reported'}.`);
   },
 };

@@ -3,8 +3,7 @@
  * as before the failed update) but is a warning; anything rolled back, failed or deleted is a failure. When the
  * connection records the template it was deployed from, a stack tagged with another template is a warning.
  */
-import { TEMPLATE_SHA_TAG } from '../../onboarding/stack-deployer.js';
-import { stackPhase } from '../../onboarding/stack-status.js';
+import { stackPhase, TEMPLATE_SHA_TAG } from '../../cloudformation/index.js';
 import type { HealthCheck } from '../check-context.js';
 import { result } from '../check-result.js';
 import { cannotCheck } from '../cannot-check.js';
