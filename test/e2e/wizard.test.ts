@@ -93,14 +93,20 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await moto?.stop();
   });
 
-  test('a request without the token is refused: the page shows 403', async () => {
+  test('a page opened without the token gets the public app but nothing from the host, and says why', async () => {
     const context = await browser.newContext();
     try {
       const stranger = await context.newPage();
       const response = await stranger.goto(`http://127.0.0.1:${host.port}/`);
-      assert.equal(response?.status(), 403);
-      assert.doesNotMatch(await stranger.content(), /id="root"/);
-      await screenshot(stranger, '0-no-token-403', { accessibility: false });
+      assert.equal(response?.status(), 200);
+      assert.equal(response?.headers()['set-cookie'], undefined);
+      await stranger
+        .getByText(/opened without the token/)
+        .first()
+        .waitFor();
+      assert.equal(await stranger.getByText(seeded.organizationId).count(), 0);
+      assert.deepEqual(await context.cookies(), []);
+      await screenshot(stranger, '0-no-token', { accessibility: false });
     } finally {
       await context.close();
     }
@@ -113,6 +119,8 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     // --- Connect: the profiles from the AWS config with their kind; the Organization after "Check access".
     await page.goto(host.url);
     await page.getByRole('button', { name: /AWS profile/ }).click();
+    // The token has left the address bar (and the history entry) once the app started.
+    assert.equal(page.url(), `http://127.0.0.1:${host.port}/`);
     const option = page.getByRole('option', { name: /emulator/ });
     await option.getByText('Access keys', { exact: true }).waitFor();
     await option.click();

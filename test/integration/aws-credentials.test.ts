@@ -26,6 +26,7 @@ const home = path.join(work, 'home');
 const configFile = path.join(home, '.aws', 'config');
 const credentialsFile = path.join(home, '.aws', 'credentials');
 const tokenFile = path.join(work, 'web-identity-token');
+const printCredentials = path.resolve(import.meta.dirname, '../fixtures/aws-config/print-credentials.mjs');
 mkdirSync(path.join(home, '.aws', 'sso', 'cache'), { recursive: true });
 const env: NodeJS.ProcessEnv = {
   HOME: home,
@@ -105,6 +106,24 @@ source_profile = hop-b
 role_session_name = third-hop
 services = local
 
+[profile proc]
+credential_process = "${process.execPath}" "${printCredentials}" AKIAPROCESSCHAIN0001
+services = local
+
+[profile proc-hop-a]
+role_arn = arn:aws:iam::${ACCOUNT}:role/HopA
+source_profile = proc
+role_session_name = proc-first
+services = local
+
+[profile proc-hop-b]
+role_arn = arn:aws:iam::${ACCOUNT}:role/HopB
+source_profile = proc-hop-a
+external_id = ext-id-must-never-appear
+mfa_serial = arn:aws:iam::${ACCOUNT}:mfa/alice
+duration_seconds = 900
+services = local
+
 [profile web]
 role_arn = arn:aws:iam::${ACCOUNT}:role/WebRole
 web_identity_token_file = ${tokenFile}
@@ -155,6 +174,26 @@ sts =
     assert.equal(await whoAmI(middle), `arn:aws:sts::${ACCOUNT}:assumed-role/HopB/second-hop`);
     const first = await credentialProviderFor('hop-a', { env, roleSessionName: 'first-hop' })();
     assert.equal(await whoAmI(first), `arn:aws:sts::${ACCOUNT}:assumed-role/HopA/first-hop`);
+  });
+
+  test('role chain over credential_process (run without a shell): each hop as fromIni would, the MFA asked last', async () => {
+    const asked: string[] = [];
+    const credentials = await credentialProviderFor('proc-hop-b', {
+      env,
+      roleSessionName: 'fallback-name',
+      mfaCodeProvider: async (serial) => {
+        asked.push(serial);
+        return '123456';
+      },
+    })();
+    assert.deepEqual(asked, [`arn:aws:iam::${ACCOUNT}:mfa/alice`]);
+    assert.equal(await whoAmI(credentials), `arn:aws:sts::${ACCOUNT}:assumed-role/HopB/fallback-name`);
+    const lifetime = (credentials.expiration?.getTime() ?? 0) - Date.now();
+    assert.ok(lifetime > 800_000 && lifetime <= 905_000, `lifetime ${lifetime} ms`);
+    const first = await credentialProviderFor('proc-hop-a', { env })();
+    assert.equal(await whoAmI(first), `arn:aws:sts::${ACCOUNT}:assumed-role/HopA/proc-first`);
+    const base = await credentialProviderFor('proc', { env })();
+    assert.equal(base.accessKeyId, 'AKIAPROCESSCHAIN0001');
   });
 
   test('web identity: the token file is exchanged with AssumeRoleWithWebIdentity', async () => {

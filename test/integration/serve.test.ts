@@ -19,12 +19,7 @@ import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-hos
 import { RENDERER_CSP } from '../../main/serve/security-headers.js';
 import { handshakeProtocols } from '../../preload/ws-handshake.js';
 import { ContractClient } from '../support/contract-client.js';
-import {
-  channels,
-  type HostEvent,
-  type OrgConnectApi,
-  type Result,
-} from '../../preload/contract.js';
+import { channels, type HostEvent, type OrgConnectApi, type Result } from '../../preload/contract.js';
 
 const EXTERNAL_ID = 'cz-serve-test-9b1d';
 const PAGE = '<!doctype html><title>orgconnect test page</title><div id="root"></div>';
