@@ -161,7 +161,8 @@ describe('orgconnect disconnect against a 5-member emulated Organization', () =>
     }
     const deregistered = out.filter((line) => line.deregistration !== undefined);
     assert.deepEqual(deregistered.map((line) => line.accountId).sort(), [...chosen].sort());
-    for (const line of deregistered) assert.equal(line.deregistration?.status, 'deregistered', line.accountId);
+    for (const line of deregistered)
+      assert.equal(line.deregistration?.status, 'deregistered', line.accountId);
     // What the platform received and holds: one deprovisioned message for each chosen member, and only those left.
     const deprovisioned = platform
       .accepted()

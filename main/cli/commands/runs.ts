@@ -3,7 +3,7 @@ import type { CliContext } from './index.js';
 import { formatTable, printJson } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { driveRun } from '../drive-run.js';
-import { deregisterFor } from '../deregister-wiring.js';
+import { deregisterFor, deregisterNothing } from '../deregister-wiring.js';
 
 export function registerRunCommands(program: Command, context: CliContext): void {
   program
@@ -77,7 +77,11 @@ export function registerRunCommands(program: Command, context: CliContext): void
           const { settings } = await service.runState(runId);
           const run =
             settings.operation === 'disconnect'
-              ? await service.openDisconnectRun(runId, { ...options, deregisterFor })
+              ? await service.openDisconnectRun(runId, {
+                  ...options,
+                  deregisterFor:
+                    context.env['ORGCONNECT_NO_REGISTER'] === '1' ? deregisterNothing : deregisterFor,
+                })
               : await service.openRun(runId, options);
           context.exitCode = await driveRun(context, run, {
             json: flags.json === true,
