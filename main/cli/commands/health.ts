@@ -8,6 +8,7 @@ import { requireProfile } from './common.js';
 import { CHECK_IDS, type CheckId } from '../../core/health/check-result.js';
 import { healthSummary } from '../../core/health/health-summary.js';
 import { OrgConnectError } from '../../core/errors.js';
+import type { Coverage } from '../../core/health/coverage.js';
 
 function parseSkip(value: string | undefined): CheckId[] {
   if (!value) return [];
@@ -59,14 +60,17 @@ export function registerHealthCommands(program: Command, context: CliContext): v
           await watchHealth(context, service, profile, flags, checks);
           return;
         }
-        const { connections, health, snapshot } = await service.checkHealth(profile, {
+        const { connections, health, snapshot, coverage } = await service.checkHealth(profile, {
           ...(flags.run ? { runId: flags.run } : {}),
           accessRoleName: flags.accessRole,
           checks,
         });
-        const body = healthSummary(snapshot.organization.id, connections, health);
+        const body = { ...healthSummary(snapshot.organization.id, connections, health), coverage };
         if (flags.json) printJson(io, body);
-        else printHealthTable(context, body);
+        else {
+          printHealthTable(context, body);
+          printCoverageLine(context, coverage);
+        }
         context.exitCode = body.summary.healthy === body.summary.total ? 0 : 3;
       },
     );
@@ -82,6 +86,10 @@ export function registerHealthCommands(program: Command, context: CliContext): v
     .requiredOption('--out <file>', 'where to write the report')
     .option('--run <run-id>', 'only the connections of this run')
     .option('--reveal-external-id <id>', 'show this External ID in full where it matches (masked otherwise)')
+    .option(
+      '--profile <name>',
+      'discover the Organization now, so every account is listed as it is (else: as the last health check saw it)',
+    )
     .option('--data-dir <dir>', 'data directory (default: ORGCONNECT_HOME or the app-data folder)')
     .action(
       async (flags: {
@@ -89,11 +97,13 @@ export function registerHealthCommands(program: Command, context: CliContext): v
         out: string;
         run?: string;
         revealExternalId?: string;
+        profile?: string;
         dataDir?: string;
       }) => {
         const service = serviceForCli(context, { dataDir: flags.dataDir });
         const report = await service.report({
           format: flags.format,
+          ...(flags.profile ? { profile: flags.profile } : {}),
           ...(flags.run ? { runId: flags.run } : {}),
           ...(flags.revealExternalId ? { revealExternalId: flags.revealExternalId } : {}),
         });
@@ -127,6 +137,16 @@ function printHealthTable(context: CliContext, body: ReturnType<typeof healthSum
   const s = body.summary;
   io.stdout(
     `\n${s.healthy}/${s.total} healthy, ${s.degraded} degraded, ${s.unhealthy} unhealthy, ${s.unknown} unknown.\n`,
+  );
+}
+
+function printCoverageLine(context: CliContext, coverage: Coverage): void {
+  const { summary } = coverage;
+  const share = summary.share === null ? 'not known' : `${(summary.share * 100).toFixed(1)}%`;
+  context.io.stdout(
+    `Coverage: ${summary.connectedActive}/${summary.activeAccounts} active accounts connected (${share}); ` +
+      `${summary.counts['not-connected']} not connected (${summary.newNotConnected} new), ` +
+      `${summary.counts['connected-account-closed'] + summary.counts['connected-account-left']} connected but closed or gone.\n`,
   );
 }
 
