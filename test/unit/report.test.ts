@@ -138,36 +138,41 @@ describe('reports', () => {
     assert.ok(csv.startsWith('\uFEFF'));
     assert.ok(csv.includes('\r\n'));
     const rows = await readCsv(csv.slice(1));
-    assert.deepEqual(
-      rows[0],
-      REPORT_COLUMNS.map((c) => c.header),
-    );
+    // Status comes third, after the two columns the platform's bulk import reads.
+    assert.deepEqual(rows[0], [
+      ...REPORT_COLUMNS.slice(0, 2).map((c) => c.header),
+      'Status',
+      ...REPORT_COLUMNS.slice(2).map((c) => c.header),
+    ]);
     assert.deepEqual(rows[0]?.slice(0, 2), ['Connection name', 'Role ARN']);
+    const at = (header: string) => (rows[0] ?? []).indexOf(header);
     assert.equal(rows.length, 4);
     const [, billing, injected, multiline] = rows as [string[], string[], string[], string[]];
-    assert.deepEqual(billing.slice(0, 3), [
+    assert.deepEqual(billing.slice(0, 4), [
       'management-billing',
       'arn:aws:iam::111122223333:role/orgconnect-platform-billing',
+      'Connected',
       'Billing',
     ]);
-    assert.equal(billing[7], 'CREATE_COMPLETE');
-    assert.equal(billing[11], '••••7f2e');
+    assert.equal(billing[at('Stack status')], 'CREATE_COMPLETE');
+    assert.equal(billing[at('External ID')], '••••7f2e');
     assert.equal(injected[0], "'+cmd|calc");
-    assert.equal(injected[5], `'${INJECTION}`);
-    assert.equal(injected[8], 'unhealthy');
-    assert.equal(injected[9], 'role-last-used (warn); role-trust (fail)');
-    assert.equal(multiline[5], 'line one\nline two, "quoted"');
-    assert.equal(multiline[6], `Root/${LONG}`);
+    assert.equal(injected[at('Account name')], `'${INJECTION}`);
+    assert.equal(injected[at('Health')], 'unhealthy');
+    assert.equal(injected[at('Failing checks')], 'role-last-used (warn); role-trust (fail)');
+    assert.equal(multiline[at('Account name')], 'line one\nline two, "quoted"');
+    assert.equal(multiline[at('OU path')], `Root/${LONG}`);
     // No role ARN was recorded: the report builds it the way IAM does.
     assert.equal(multiline[1], 'arn:aws:iam::333344445555:role/orgconnect-platform-resource');
-    assert.equal(multiline[8], 'not checked');
+    assert.equal(multiline[at('Health')], 'not checked');
     assert.doesNotMatch(csv, new RegExp(EXTERNAL_ID));
   });
 
   test('the External ID is shown only where the given value matches the stored sha256', async () => {
     const rows = await readCsv(renderCsvReport({ ...input, revealExternalId: EXTERNAL_ID }, { bom: false }));
-    assert.equal(rows[1]?.[11], EXTERNAL_ID);
-    assert.equal(rows[3]?.[11], '••••zzzz', 'another connection (another External ID) stays masked');
+    const externalId = (rows[0] ?? []).indexOf('External ID');
+    assert.equal(rows[1]?.[externalId], EXTERNAL_ID);
+    assert.equal(rows[3]?.[externalId], '••••zzzz', 'another connection (another External ID) stays masked');
   });
 
   test('neutraliseFormula covers = + - @ tab and CR, and leaves other text alone', () => {
@@ -200,7 +205,7 @@ describe('reports', () => {
     await workbook.xlsx.load((await renderXlsxReport(input)) as never);
     assert.deepEqual(
       workbook.worksheets.map((s) => s.name),
-      ['Summary', 'Connections', 'Problems'],
+      ['Summary', 'Connections', 'Not connected', 'Problems'],
     );
 
     const summary = workbook.getWorksheet('Summary') as ExcelJS.Worksheet;
@@ -218,18 +223,20 @@ describe('reports', () => {
     assert.equal(sheet.getCell('B1').value, 'Role ARN');
     assert.equal(sheet.getCell('A2').value, 'management-billing');
     assert.equal(sheet.getCell('B3').value, 'arn:aws:iam::222233334444:role/orgconnect-platform-resource');
+    const headers = (sheet.getRow(1).values as unknown[]).map(String);
+    const cell = (row: number, header: string) => sheet.getRow(row).getCell(headers.indexOf(header));
     assert.equal(sheet.getCell('A3').value, "'+cmd|calc");
-    assert.equal(sheet.getCell('F3').value, `'${INJECTION}`);
+    assert.equal(cell(3, 'Account name').value, `'${INJECTION}`);
     assert.equal(
-      sheet.getCell('F3').type,
+      cell(3, 'Account name').type,
       ExcelJS.ValueType.String,
       'an injected name is text, not a formula',
     );
-    assert.equal(sheet.getCell('F4').value, 'line one\nline two, "quoted"');
-    const longCell = String(sheet.getCell('G4').value);
+    assert.equal(cell(4, 'Account name').value, 'line one\nline two, "quoted"');
+    const longCell = String(cell(4, 'OU path').value);
     assert.equal(longCell.length, XLSX_MAX_CELL_CHARS);
     assert.ok(longCell.endsWith('…'));
-    assert.equal(sheet.getCell('L2').value, '••••7f2e');
+    assert.equal(cell(2, 'External ID').value, '••••7f2e');
 
     const problems = workbook.getWorksheet('Problems') as ExcelJS.Worksheet;
     assert.equal(problems.rowCount, 3);
