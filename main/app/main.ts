@@ -11,6 +11,7 @@ import { createMfaPrompts } from '../host/mfa-prompts.js';
 import { createServiceHandlers } from '../host/service-handlers.js';
 import type { HostEvent } from '../../preload/contract.js';
 import { installAppMenu } from './app-menu.js';
+import { notifyUnhealthy } from './health-notifications.js';
 import { createExternalLinks } from './external-links.js';
 import { registerIpc, sendEvent } from './ipc-bridge.js';
 import { rendererLocation } from './renderer-location.js';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   });
   const emit = (event: HostEvent) => {
     if (event.type === 'login-prompt') links.allow(event.url);
+    if (event.type === 'health-alert') notifyUnhealthy(event, shown.window);
     if (shown.window) sendEvent(shown.window.webContents, renderer, event);
   };
   const handlers = createServiceHandlers(service, emit, { mfa });

@@ -381,8 +381,7 @@ export class OrgConnectService {
   }): Promise<Buffer> {
     const connections = await this.connections(options.runId ? { runId: options.runId } : {});
     if (connections.length === 0) throw noConnectionsError(this.dataDir);
-    const snapshot =
-      options.snapshot ?? (options.profile ? await this.discover(options.profile) : undefined);
+    const snapshot = options.snapshot ?? (options.profile ? await this.discover(options.profile) : undefined);
     const coverage = await this.reportCoverage(snapshot, connections);
     const input = {
       connections,

@@ -79,7 +79,9 @@ describe('coverage after the Organization changed under a deploy', () => {
 
     const result = await runOrgconnect(['health', '--profile', 'emulator', '--json', ...SKIP], env);
     assert.ok(result.code === 0 || result.code === 3, result.stderr);
-    coverage = coverageSchema.parse((JSON.parse(result.stdout) as { coverage: unknown }).coverage) as Coverage;
+    coverage = coverageSchema.parse(
+      (JSON.parse(result.stdout) as { coverage: unknown }).coverage,
+    ) as Coverage;
   });
   after(async () => moto?.stop());
 
@@ -103,10 +105,7 @@ describe('coverage after the Organization changed under a deploy', () => {
   });
 
   test('the round left one point for today in <dataDir>/coverage/<orgId>.jsonl', () => {
-    const lines = readFileSync(
-      path.join(dataDir, 'coverage', `${seeded.organizationId}.jsonl`),
-      'utf8',
-    )
+    const lines = readFileSync(path.join(dataDir, 'coverage', `${seeded.organizationId}.jsonl`), 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { day: string; activeAccounts: number; share: number });
@@ -155,7 +154,11 @@ describe('coverage after the Organization changed under a deploy', () => {
     const today = byFirstCell.get(new Date().toISOString().slice(0, 10));
     assert.ok(today, 'the Summary carries the series');
     const byHealth = [2, 3, 4, 5].map((c) => Number(today.getCell(c).value));
-    assert.equal(byHealth.reduce((a, b) => a + b, 0), 5, JSON.stringify(byHealth));
+    assert.equal(
+      byHealth.reduce((a, b) => a + b, 0),
+      5,
+      JSON.stringify(byHealth),
+    );
     assert.equal(today.getCell(8).value, 4 / 7);
 
     const notConnected = workbook.getWorksheet('Not connected');

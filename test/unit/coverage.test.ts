@@ -40,7 +40,9 @@ function account(id: string, overrides: Partial<OrgAccount> = {}): OrgAccount {
   };
 }
 
-function snapshot(accounts: OrgAccount[]): Pick<OrganizationSnapshot, 'organization' | 'accounts' | 'discoveredAt'> {
+function snapshot(
+  accounts: OrgAccount[],
+): Pick<OrganizationSnapshot, 'organization' | 'accounts' | 'discoveredAt'> {
   return {
     organization: {
       id: 'o-abcdefghij',
@@ -92,7 +94,12 @@ describe('computeCoverage', () => {
     ],
     attempts: [
       attempt('333333333333', { code: 'STACK_FAILED', reason: 'ROLLBACK_COMPLETE', fix: 'Delete the stack' }),
-      attempt('444444444444', { action: 'blocked', code: 'NO_ACCESS', reason: 'cannot assume', fix: 'Add role' }),
+      attempt('444444444444', {
+        action: 'blocked',
+        code: 'NO_ACCESS',
+        reason: 'cannot assume',
+        fix: 'Add role',
+      }),
       attempt('555555555555', { state: 'skipped', action: 'skip' }),
     ],
     lastLookAt: LAST_LOOK,
@@ -124,7 +131,12 @@ describe('computeCoverage', () => {
       ['666666666666'],
     );
     assert.equal(coverage.summary.newNotConnected, 1);
-    const never = computeCoverage({ snapshot: snapshot(accounts), connections: [], attempts: [], lastLookAt: null });
+    const never = computeCoverage({
+      snapshot: snapshot(accounts),
+      connections: [],
+      attempts: [],
+      lastLookAt: null,
+    });
     assert.equal(never.summary.newNotConnected, 0, 'without a last look nothing is new');
   });
 
@@ -209,9 +221,14 @@ describe('coverage series', () => {
     });
     const counts = { healthy: 1, degraded: 0, unhealthy: 0, unknown: 0 };
     await history.record(coverage, coveragePoint(coverage, counts, new Date('2025-02-01T08:00:00Z')));
-    await history.record(coverage, coveragePoint(coverage, { ...counts, healthy: 0, unhealthy: 1 }, new Date('2025-02-01T20:00:00Z')));
+    await history.record(
+      coverage,
+      coveragePoint(coverage, { ...counts, healthy: 0, unhealthy: 1 }, new Date('2025-02-01T20:00:00Z')),
+    );
     await history.record(coverage, coveragePoint(coverage, counts, new Date('2025-02-02T08:00:00Z')));
-    const lines = readFileSync(path.join(dataDir, 'coverage', 'o-abcdefghij.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(path.join(dataDir, 'coverage', 'o-abcdefghij.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(lines.length, 2);
     const series = await history.series('o-abcdefghij');
     assert.deepEqual(

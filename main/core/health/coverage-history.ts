@@ -7,29 +7,15 @@
  */
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Coverage } from './coverage.js';
 import { OrgConnectError } from '../errors.js';
 import { syncDirectory } from '../onboarding/sync-directory.js';
+import { coveragePointSchema, type CoveragePoint } from './coverage-schema.js';
+
+export { coveragePointSchema, type CoveragePoint };
 
 /** Well over the 90 days the Health chart shows, still bounded. */
 export const DEFAULT_SERIES_DAYS = 180;
-
-export const coveragePointSchema = z.object({
-  /** UTC day, YYYY-MM-DD. */
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  /** ISO 8601 of the write that produced this point (the day's last). */
-  at: z.iso.datetime(),
-  healthy: z.number().int().nonnegative(),
-  degraded: z.number().int().nonnegative(),
-  unhealthy: z.number().int().nonnegative(),
-  unknown: z.number().int().nonnegative(),
-  activeAccounts: z.number().int().nonnegative(),
-  connectedActive: z.number().int().nonnegative(),
-  /** 0..1; null for an Organization without active accounts. */
-  share: z.number().min(0).max(1).nullable(),
-});
-export type CoveragePoint = z.infer<typeof coveragePointSchema>;
 
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 

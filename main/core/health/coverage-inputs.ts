@@ -47,7 +47,10 @@ export async function loadCoverageRecords(
 }
 
 /** Coverage of one discovered Organization against what this data directory recorded for it. */
-export async function coverageFromDataDir(dataDir: string, snapshot: OrganizationSnapshot): Promise<Coverage> {
+export async function coverageFromDataDir(
+  dataDir: string,
+  snapshot: OrganizationSnapshot,
+): Promise<Coverage> {
   const managementAccountId = snapshot.organization.managementAccountId;
   const [connections, records] = await Promise.all([
     loadConnections(dataDir, { managementAccountId }),

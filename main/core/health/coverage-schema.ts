@@ -39,6 +39,22 @@ export const coverageSchema = z.object({
   accounts: z.array(coverageAccountSchema),
 });
 
+export const coveragePointSchema = z.object({
+  /** UTC day, YYYY-MM-DD. */
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** ISO 8601 of the write that produced this point (the day's last). */
+  at: z.iso.datetime(),
+  healthy: z.number().int().nonnegative(),
+  degraded: z.number().int().nonnegative(),
+  unhealthy: z.number().int().nonnegative(),
+  unknown: z.number().int().nonnegative(),
+  activeAccounts: z.number().int().nonnegative(),
+  connectedActive: z.number().int().nonnegative(),
+  /** 0..1; null for an Organization without active accounts. */
+  share: z.number().min(0).max(1).nullable(),
+});
+export type CoveragePoint = z.infer<typeof coveragePointSchema>;
+
 // Compile-time: the schema and the model's type describe the same value.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape: Same<z.infer<typeof coverageSchema>, Coverage> = true;

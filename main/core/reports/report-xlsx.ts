@@ -94,7 +94,11 @@ export async function renderXlsxReport(input: ReportInput): Promise<Buffer> {
   addSeriesTable(sheet, input.series ?? []);
 
   addTable(workbook.addWorksheet('Connections'), ACCOUNT_REPORT_COLUMNS, buildAccountRows(input));
-  addTable(workbook.addWorksheet('Not connected'), NOT_CONNECTED_COLUMNS, buildNotConnectedRows(input.coverage));
+  addTable(
+    workbook.addWorksheet('Not connected'),
+    NOT_CONNECTED_COLUMNS,
+    buildNotConnectedRows(input.coverage),
+  );
   addTable(workbook.addWorksheet('Problems'), PROBLEM_COLUMNS, buildProblemRows(input));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
