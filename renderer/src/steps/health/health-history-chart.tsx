@@ -44,6 +44,8 @@ export function HealthHistoryChart({ series }: { series: readonly CoveragePoint[
       </Box>
     </Box>
   );
+  // From zero, so a dip reads as the share of the connections it is.
+  const mostConnections = Math.max(1, ...points.map((p) => p.healthy + p.degraded + p.unhealthy + p.unknown));
   const common = {
     xScaleType: 'time' as const,
     height: 160,
@@ -66,6 +68,7 @@ export function HealthHistoryChart({ series }: { series: readonly CoveragePoint[
           ariaLabel="Connections by health, per day"
           xTitle="Day"
           yTitle="Connections"
+          yDomain={[0, mostConnections]}
           series={HEALTH_SERIES.map(({ key, title }) => ({
             title,
             type: 'area' as const,

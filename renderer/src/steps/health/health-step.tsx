@@ -135,7 +135,11 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
         onSelectionChange={({ detail }) => focus.select(detail.selectedItems[0])}
         variant="container"
         wrapLines
-        ariaLabels={{ tableLabel: 'Connection health' }}
+        ariaLabels={{
+          tableLabel: 'Connection health',
+          selectionGroupLabel: 'Connection whose timeline shows',
+          itemSelectionLabel: (_selection, r) => `Show the timeline of ${r.accountName} ${r.kind}`,
+        }}
         trackBy={(r) => `${r.accountId}/${r.kind}`}
         items={items}
         pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
