@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Connection, ConnectionHealth } from '../../main/core/health/index.js';
 import type { OrganizationSnapshot } from '../../main/core/org/types.js';
+import { computeCoverage } from '../../main/core/health/coverage.js';
 import {
   REPORT_COLUMNS,
   XLSX_MAX_CELL_CHARS,
@@ -247,5 +248,96 @@ describe('reports', () => {
       [problems.getCell('D3').value, problems.getCell('E3').value],
       ['role-last-used', 'warn'],
     );
+  });
+
+  test('with coverage: every account of the Organization, a Status for each, Not connected with reason and fix', async () => {
+    const orgAccounts = [
+      ['111122223333', 'management', 'ACTIVE'],
+      ['222233334444', INJECTION, 'ACTIVE'],
+      ['333344445555', 'multi', 'ACTIVE'],
+      ['444455556666', '@SUM(A1:A9)', 'ACTIVE'],
+      ['555566667777', 'closed-one', 'SUSPENDED'],
+    ].map(([id, name, status]) => ({
+      id,
+      name,
+      status,
+      state: status,
+      ouPath: 'Root',
+      joinedTimestamp: '2025-01-01T00:00:00.000Z',
+      isManagement: id === '111122223333',
+    }));
+    const coverage = computeCoverage({
+      snapshot: { ...snapshot, accounts: orgAccounts, discoveredAt: at } as unknown as OrganizationSnapshot,
+      connections,
+      attempts: [
+        {
+          accountId: '444455556666',
+          kind: 'resource',
+          state: 'failed',
+          action: 'create',
+          code: 'STACK_ROLLBACK',
+          reason: 'The stack rolled back',
+          fix: 'Delete the stack and deploy again',
+          at,
+        },
+      ],
+      lastLookAt: at,
+    });
+    const series = [
+      {
+        day: '2025-02-28',
+        at: '2025-02-28T10:00:00.000Z',
+        healthy: 2,
+        degraded: 0,
+        unhealthy: 1,
+        unknown: 0,
+        activeAccounts: 4,
+        connectedActive: 3,
+        share: 0.75,
+      },
+    ];
+    const withCoverage: ReportInput = { ...input, coverage, series };
+
+    const rows = await readCsv(renderCsvReport(withCoverage, { bom: false }));
+    const col = (header: string) => (rows[0] ?? []).indexOf(header);
+    const statusOf = new Map(rows.slice(1).map((row) => [row[col('Account ID')], row[col('Status')]]));
+    assert.deepEqual(Object.fromEntries(statusOf), {
+      '111122223333': 'Connected',
+      '222233334444': 'Connected',
+      '333344445555': 'Connected',
+      '444455556666': 'Not connected',
+      '555566667777': 'Not connectable',
+    });
+    const failedRow = rows.find((row) => row[col('Account ID')] === '444455556666') ?? [];
+    assert.equal(failedRow[col('Account name')], "'@SUM(A1:A9)", 'a not-connected name is neutralised too');
+    assert.equal(failedRow[col('Connection name')], '');
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderXlsxReport(withCoverage)) as never);
+    const notConnected = workbook.getWorksheet('Not connected') as ExcelJS.Worksheet;
+    const header = (notConnected.getRow(1).values as unknown[]).map(String);
+    const cell = (r: number, h: string) => notConnected.getRow(r).getCell(header.indexOf(h)).value;
+    assert.equal(notConnected.rowCount, 3);
+    assert.equal(cell(2, 'Account ID'), '444455556666');
+    assert.equal(cell(2, 'Reason'), 'failed');
+    assert.equal(cell(2, 'Fix'), 'Delete the stack and deploy again');
+    assert.equal(cell(2, 'Account name'), "'@SUM(A1:A9)");
+    assert.equal(cell(3, 'Status'), 'Not connectable');
+    const summary = workbook.getWorksheet('Summary') as ExcelJS.Worksheet;
+    const byItem = new Map<string, ExcelJS.Row>();
+    summary.eachRow((row) => byItem.set(String(row.getCell(1).value), row));
+    assert.equal(byItem.get('Share of the Organization connected')?.getCell(2).value, 0.75);
+    assert.equal(byItem.get('Active accounts not connected')?.getCell(2).value, 1);
+    assert.deepEqual((byItem.get('2025-02-28')?.values as unknown[]).slice(1), [
+      '2025-02-28',
+      2,
+      0,
+      1,
+      0,
+      4,
+      3,
+      0.75,
+    ]);
+    assert.equal(buildJsonReport(withCoverage).coverage?.summary.counts['not-connected'], 1);
   });
 });
