@@ -165,6 +165,11 @@ async function watchHealth(
   const { monitor, snapshot } = await service.healthMonitor(profile, {
     accessRoleName: flags.accessRole,
     checks,
+    // Each round writes the Organization's point for the day (from a fresh discovery: accounts come and go).
+    onRound: async (results) => {
+      const fresh = await service.discover(profile).catch(() => snapshot);
+      await service.recordCoverage(fresh, results);
+    },
     onEvent: (event) => {
       if (flags.json) printJsonLine(io, event);
       else
