@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Coverage } from './coverage.js';
 import { OrgConnectError } from '../errors.js';
 import { syncDirectory } from '../onboarding/sync-directory.js';
-import { coveragePointSchema, type CoveragePoint } from './coverage-schema.js';
+import { coveragePointSchema, coverageSchema, type CoveragePoint } from './coverage-schema.js';
 
 export { coveragePointSchema, type CoveragePoint };
 
@@ -139,7 +139,10 @@ export function createCoverageHistory(dataDir: string, keepDays = DEFAULT_SERIES
       const out: Coverage[] = [];
       for (const name of names.filter((n) => n.endsWith('.latest.json'))) {
         try {
-          out.push(JSON.parse(await readFile(path.join(coverageDir(dataDir), name), 'utf8')) as Coverage);
+          const parsed = coverageSchema.safeParse(
+            JSON.parse(await readFile(path.join(coverageDir(dataDir), name), 'utf8')),
+          );
+          if (parsed.success) out.push(parsed.data);
         } catch {
           // torn or foreign file: no saved coverage for that Organization
         }
