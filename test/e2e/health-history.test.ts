@@ -223,4 +223,22 @@ describe('Health history, coverage and notifications', () => {
     assert.equal(await page.getByText(/turned unhealthy/).count(), 1, 'one Flashbar item');
     await screenshot(page, 'health-history-alert');
   });
+
+  test('"Connect them" opens Choose accounts with exactly the new accounts selected', async () => {
+    await page.getByRole('button', { name: 'Connect them' }).click();
+    await page.getByRole('heading', { name: 'Choose accounts' }).first().waitFor();
+    await page.getByText(`(2/${seeded.accounts.length + joined.length})`).waitFor();
+    for (const [index, name] of ['vended-analytics', 'vended-sandbox'].entries()) {
+      assert.ok(
+        await page.getByRole('checkbox', { name: `Select ${name} (${joined[index]})` }).isChecked(),
+        `${name} is selected`,
+      );
+    }
+    assert.equal(
+      await page
+        .getByRole('checkbox', { name: new RegExp(`^Select .*\\(${seeded.managementAccountId}\\)$`) })
+        .isChecked(),
+      false,
+    );
+  });
 });
