@@ -23,6 +23,7 @@ import {
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
 import { runOrgconnect } from '../support/run-cli.js';
+import { streamOrgconnect } from '../support/cli-stream.js';
 import { coverageSchema } from '../../main/core/health/coverage-schema.js';
 import type { Coverage } from '../../main/core/health/coverage.js';
 
@@ -182,5 +183,38 @@ describe('coverage after the Organization changed under a deploy', () => {
     }
     const connections = workbook.getWorksheet('Connections');
     assert.equal((connections?.rowCount ?? 0) - 1, seeded.accounts.length + joined.length);
+  });
+
+  test("health --watch writes the day's point each round, from a fresh discovery (one more account joined)", async () => {
+    const organizations = motoOrganizationsClient(moto.url, MOTO_DEFAULT_CREDENTIALS);
+    await organizations.send(
+      new CreateAccountCommand({ AccountName: 'joined-late', Email: 'late@example.com' }),
+    );
+    const latestFile = path.join(dataDir, 'coverage', `${seeded.organizationId}.latest.json`);
+    const latest = () => JSON.parse(readFileSync(latestFile, 'utf8')) as Coverage;
+    assert.equal(latest().summary.activeAccounts, 7, 'before the watch: as the last health run saw it');
+    const watch = streamOrgconnect(
+      ['health', '--profile', 'emulator', '--watch', '--interval', '600', '--json', ...SKIP],
+      env,
+      () => undefined,
+    );
+    try {
+      const deadline = Date.now() + 90_000;
+      while (latest().summary.activeAccounts !== 8 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    } finally {
+      watch.child.kill('SIGTERM');
+      await watch.done;
+    }
+    assert.equal(latest().summary.activeAccounts, 8);
+    assert.equal(latest().summary.newNotConnected, 4);
+    const points = readFileSync(path.join(dataDir, 'coverage', `${seeded.organizationId}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { activeAccounts: number; share: number });
+    assert.equal(points.length, 1, "still one point for today: the day's last round wins");
+    assert.equal(points[0]?.activeAccounts, 8);
+    assert.equal(points[0]?.share, 4 / 8);
   });
 });

@@ -43,7 +43,9 @@ export interface HealthCheckRequest {
   accessRoleName: string;
   options?: CheckOptions;
   onEvent?: (event: HealthEvent) => void;
-  onChecked?: (current: ConnectionHealth, changed: boolean) => void;
+  onChecked?: (current: ConnectionHealth, changed: boolean, previous?: ConnectionHealth) => void;
+  /** After each interval round (not after checkNow), with its results. */
+  onRound?: (results: ConnectionHealth[]) => void | Promise<void>;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function createMonitorFor(request: HealthCheckRequest): Promise<Hea
     ...(request.options ? { options: request.options } : {}),
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),
     ...(request.onChecked ? { onChecked: request.onChecked } : {}),
+    ...(request.onRound ? { onRound: request.onRound } : {}),
   });
 }
 
