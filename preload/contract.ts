@@ -19,6 +19,7 @@ import {
 import { externalIdProblem } from '../main/core/onboarding/external-id.js';
 import { managedPolicyArnSchema } from '../main/core/platform/platform-profile.js';
 import { CHECK_IDS } from '../main/core/health/check-result.js';
+import { coveragePointSchema, coverageSchema } from '../main/core/health/coverage-schema.js';
 
 // ---------------------------------------------------------------------------------------------- shared pieces
 
@@ -242,8 +243,23 @@ export const healthSummarySchema = z.object({
     unknown: z.number(),
   }),
   connections: z.array(healthRowSchema),
+  /** Every account of the Organization with its status (core: health/coverage.ts). */
+  coverage: coverageSchema.optional(),
+  /** The Organization's daily health and coverage, oldest first (the Health chart). */
+  series: z.array(coveragePointSchema).optional(),
 });
 export type HealthSummary = z.infer<typeof healthSummarySchema>;
+export type Coverage = z.infer<typeof coverageSchema>;
+export type CoveragePoint = z.infer<typeof coveragePointSchema>;
+
+/** One kept result of a connection: its timeline in the Health split panel. */
+export const healthTimelineEntrySchema = z.object({
+  checkedAt: z.string(),
+  overall: z.enum(['healthy', 'degraded', 'unhealthy', 'unknown']),
+  /** Checks that did not pass, as `id (status)`. */
+  failing: z.array(z.string()),
+});
+export type HealthTimelineEntry = z.infer<typeof healthTimelineEntrySchema>;
 
 const runControlResponse = z.object({ runId: z.string(), status: runStatusSchema });
 const emptyRequest = z.strictObject({});
@@ -323,8 +339,25 @@ export const channels = {
     }),
     response: z.object({ profile: z.string(), everyMinutes: z.number().nullable() }),
   },
+  'health.series': {
+    /** The Organization's daily points (healthy / degraded / unhealthy / unknown, share connected). */
+    request: z.strictObject({
+      organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'not an Organization id'),
+    }),
+    response: z.object({ series: z.array(coveragePointSchema) }),
+  },
+  'health.timeline': {
+    /** One connection's kept results, oldest first. */
+    request: z.strictObject({ accountId, kind: z.enum(['billing', 'resource']) }),
+    response: z.object({ entries: z.array(healthTimelineEntrySchema) }),
+  },
   'report.export': {
-    request: z.strictObject({ format: z.enum(['csv', 'json', 'xlsx']), runId: runIdSchema.optional() }),
+    request: z.strictObject({
+      format: z.enum(['csv', 'json', 'xlsx']),
+      runId: runIdSchema.optional(),
+      /** Discover the Organization with this profile first, so the report lists every account as it is now. */
+      profile: profileNameSchema.optional(),
+    }),
     /** The file itself (base64): the browser host has no file system to write to on the user's side. */
     response: z.object({ filename: z.string(), mimeType: z.string(), base64: z.string() }),
   },
@@ -419,6 +452,25 @@ export const hostEventSchema = z.discriminatedUnion('type', [
     connection: healthRowSchema,
     changed: z.boolean(),
   }),
+  /**
+   * A connection turned unhealthy (its previous result was not unhealthy): the desktop notification and the
+   * Flashbar item. A connection that stays unhealthy round after round raises this once.
+   */
+  z.object({
+    type: z.literal('health-alert'),
+    profile: z.string(),
+    organizationId: z.string(),
+    connection: healthRowSchema,
+    previousOverall: z.enum(['healthy', 'degraded', 'unknown']),
+  }),
+  /** A round of automatic checks recorded the Organization's coverage and today's point of its series. */
+  z.object({
+    type: z.literal('coverage-recorded'),
+    profile: z.string(),
+    organizationId: z.string(),
+    coverage: coverageSchema,
+    series: z.array(coveragePointSchema),
+  }),
   /** A profile's role chain needs a code from this MFA device; answer on `mfa.answer`. */
   z.object({ type: z.literal('mfa-prompt'), promptId: z.string(), mfaSerial: z.string() }),
   z.object({
@@ -466,7 +518,12 @@ export interface OrgConnectApi {
     cancel: Method<'deploy.cancel'>;
     retryFailed: Method<'deploy.retryFailed'>;
   };
-  health: { check: Method<'health.check'>; watch: Method<'health.watch'> };
+  health: {
+    check: Method<'health.check'>;
+    watch: Method<'health.watch'>;
+    series: Method<'health.series'>;
+    timeline: Method<'health.timeline'>;
+  };
   report: { export: Method<'report.export'> };
   templates: { get: Method<'templates.get'> };
   cur: { status: Method<'cur.status'> };

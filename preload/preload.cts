@@ -45,7 +45,12 @@ const api: OrgConnectApi = {
     cancel: call('deploy.cancel'),
     retryFailed: call('deploy.retryFailed'),
   },
-  health: { check: call('health.check'), watch: call('health.watch') },
+  health: {
+    check: call('health.check'),
+    watch: call('health.watch'),
+    series: call('health.series'),
+    timeline: call('health.timeline'),
+  },
   report: { export: call('report.export') },
   templates: { get: call('templates.get') },
   cur: { status: call('cur.status') },

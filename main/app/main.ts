@@ -12,6 +12,7 @@ import { createServiceHandlers } from '../host/service-handlers.js';
 import type { HostEvent } from '../../preload/contract.js';
 import { installAppMenu } from './app-menu.js';
 import { allowLoginPromptLinks, createExternalLinks } from './external-links.js';
+import { notifyUnhealthy } from './health-notifications.js';
 import { registerIpc, sendEvent } from './ipc-bridge.js';
 import { rendererLocation } from './renderer-location.js';
 import { createSecureWindow, guardWebContents, hardenSession } from './secure-window.js';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   });
   const emit = (event: HostEvent) => {
     if (event.type === 'login-prompt') allowLoginPromptLinks(links, event);
+    if (event.type === 'health-alert') notifyUnhealthy(event, shown.window);
     if (shown.window) sendEvent(shown.window.webContents, renderer, event);
   };
   const handlers = createServiceHandlers(service, emit, { mfa });

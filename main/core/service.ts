@@ -54,6 +54,11 @@ import type { CheckOptions } from './health/check-context.js';
 import type { HealthEvent, HealthMonitor } from './health/monitor.js';
 import { DEFAULT_ACCESS_ROLE_NAME } from './onboarding/account-credentials.js';
 import { renderCsvReport, renderJsonReport, renderXlsxReport } from './reports/index.js';
+import type { Coverage } from './health/coverage.js';
+import { coverageFromDataDir } from './health/coverage-inputs.js';
+import { coveragePoint, createCoverageHistory, type CoveragePoint } from './health/coverage-history.js';
+import { healthCounts } from './health/health-counts.js';
+import { createHealthHistory } from './health/history.js';
 import { detectCostAndUsageReport, type CostAndUsageReportStatus } from './onboarding/cur-detection.js';
 import { registrationSettingsFor } from './onboarding/onboarding.js';
 import { registeredConnections } from './onboarding/registration-step.js';
@@ -407,7 +412,8 @@ export class OrgConnectService {
       accessRoleName?: string;
       checks?: CheckOptions;
       onEvent?: (event: HealthEvent) => void;
-      onChecked?: (current: ConnectionHealth, changed: boolean) => void;
+      onChecked?: (current: ConnectionHealth, changed: boolean, previous?: ConnectionHealth) => void;
+      onRound?: (results: ConnectionHealth[]) => void | Promise<void>;
     } = {},
   ): Promise<{ monitor: HealthMonitor; snapshot: OrganizationSnapshot }> {
     const factory = await this.clientFactory(profile);
@@ -420,6 +426,7 @@ export class OrgConnectService {
       ...(options.checks ? { options: options.checks } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.onChecked ? { onChecked: options.onChecked } : {}),
+      ...(options.onRound ? { onRound: options.onRound } : {}),
     });
     return { monitor, snapshot };
   }
@@ -431,7 +438,13 @@ export class OrgConnectService {
   async checkHealth(
     profile: string,
     options: HealthCheckOptions & { onResult?: (result: HealthRowResult) => void } = {},
-  ): Promise<{ connections: Connection[]; health: ConnectionHealth[]; snapshot: OrganizationSnapshot }> {
+  ): Promise<{
+    connections: Connection[];
+    health: ConnectionHealth[];
+    snapshot: OrganizationSnapshot;
+    coverage: Coverage;
+    series: CoveragePoint[];
+  }> {
     const byKey = new Map<string, Connection>();
     const { monitor, snapshot } = await this.healthMonitor(profile, {
       ...options,
@@ -443,7 +456,46 @@ export class OrgConnectService {
     });
     if (connections.length === 0) throw noConnectionsError(this.dataDir);
     for (const connection of connections) byKey.set(connectionKey(connection), connection);
-    return { connections, health: await monitor.checkNow(connections), snapshot };
+    const health = await monitor.checkNow(connections);
+    const { coverage, series } = await this.recordCoverage(snapshot, health);
+    return { connections, health, snapshot, coverage, series };
+  }
+
+  /**
+   * Coverage of the Organization against the recorded connections, and — after a round of checks — the day's
+   * point of its series (connections by health, share connected). Reads local files only.
+   */
+  async recordCoverage(
+    snapshot: OrganizationSnapshot,
+    health: readonly ConnectionHealth[],
+  ): Promise<{ coverage: Coverage; series: CoveragePoint[] }> {
+    const coverage = await coverageFromDataDir(this.dataDir, snapshot);
+    const connected = new Set(
+      (await this.connections({ managementAccountId: snapshot.organization.managementAccountId })).map(
+        connectionKey,
+      ),
+    );
+    const counts = healthCounts(health.filter((h) => connected.has(h.connectionKey)));
+    const series = await createCoverageHistory(this.dataDir).record(
+      coverage,
+      coveragePoint(coverage, counts, new Date()),
+    );
+    return { coverage, series };
+  }
+
+  /** The Organization's coverage now: discovery plus the recorded connections and deploy attempts. */
+  async coverage(profile: string): Promise<Coverage> {
+    return coverageFromDataDir(this.dataDir, await this.discover(profile));
+  }
+
+  /** The Organization's daily series (oldest first), as recorded by rounds of checks. */
+  coverageSeries(organizationId: string): Promise<CoveragePoint[]> {
+    return createCoverageHistory(this.dataDir).series(organizationId);
+  }
+
+  /** One connection's kept results, oldest first (the timeline of its checks). */
+  connectionHistory(key: string): Promise<ConnectionHealth[]> {
+    return createHealthHistory(this.dataDir).read(key);
   }
 
   /**
@@ -453,12 +505,22 @@ export class OrgConnectService {
    */
   async watchHealth(
     profile: string,
-    options: HealthCheckOptions & { intervalMs: number; onResult: (result: HealthRowResult) => void },
+    options: HealthCheckOptions & {
+      intervalMs: number;
+      onResult: (result: HealthRowResult) => void;
+      onRound?: (recorded: { coverage: Coverage; series: CoveragePoint[] }) => void;
+    },
   ): Promise<() => void> {
     const byKey = new Map<string, Connection>();
     const { monitor, snapshot } = await this.healthMonitor(profile, {
       ...options,
       onChecked: rowResultListener(byKey, () => snapshot, options.onResult),
+      // Accounts join and leave between rounds: coverage is taken from a fresh discovery each time.
+      onRound: async (results) => {
+        const fresh = await this.discover(profile).catch(() => snapshot);
+        const recorded = await this.recordCoverage(fresh, results);
+        options.onRound?.(recorded);
+      },
     });
     monitor.start(async () => {
       const connections = await this.connections({
@@ -477,18 +539,37 @@ export class OrgConnectService {
     runId?: string;
     revealExternalId?: string;
     snapshot?: OrganizationSnapshot;
+    /** Discover the Organization with this profile, so the report lists every account as it is now. */
+    profile?: string;
   }): Promise<Buffer> {
     const connections = await this.connections(options.runId ? { runId: options.runId } : {});
     if (connections.length === 0) throw noConnectionsError(this.dataDir);
+    const snapshot = options.snapshot ?? (options.profile ? await this.discover(options.profile) : undefined);
+    const coverage = await this.reportCoverage(snapshot, connections);
     const input = {
       connections,
       health: await latestHealth(this.dataDir, connections),
-      ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+      ...(snapshot ? { snapshot } : {}),
+      ...(coverage ? { coverage, series: await this.coverageSeries(coverage.organizationId) } : {}),
       ...(options.revealExternalId ? { revealExternalId: options.revealExternalId } : {}),
     };
     if (options.format === 'xlsx') return renderXlsxReport(input);
     if (options.format === 'csv') return Buffer.from(renderCsvReport(input), 'utf8');
     return Buffer.from(renderJsonReport(input), 'utf8');
+  }
+
+  /**
+   * A report's coverage: from a discovery when there is one, else the newest coverage a round of checks saved for
+   * the reported connections' Organization (so a report needs no AWS call to list every account).
+   */
+  private async reportCoverage(
+    snapshot: OrganizationSnapshot | undefined,
+    connections: readonly Connection[],
+  ): Promise<Coverage | undefined> {
+    if (snapshot) return coverageFromDataDir(this.dataDir, snapshot);
+    const managementIds = new Set(connections.map((c) => c.managementAccountId));
+    const saved = await createCoverageHistory(this.dataDir).latestCoverages();
+    return saved.find((coverage) => managementIds.has(coverage.managementAccountId));
   }
 
   /** The IAM Identity Center portal of an SSO profile, built on first use (for the identity-center access mode). */
@@ -544,16 +625,23 @@ export interface HealthRowResult {
   row: HealthRow;
   /** The overall health or a check's status differs from the connection's previous result. */
   changed: boolean;
+  /** The previous result's overall health; undefined the first time a connection is checked. */
+  previousOverall?: ConnectionHealth['overall'];
 }
 
 function rowResultListener(
   connections: ReadonlyMap<string, Connection>,
   snapshot: () => OrganizationSnapshot,
   onResult: (result: HealthRowResult) => void,
-): (current: ConnectionHealth, changed: boolean) => void {
-  return (current, changed) => {
+): (current: ConnectionHealth, changed: boolean, previous?: ConnectionHealth) => void {
+  return (current, changed, previous) => {
     const connection = connections.get(current.connectionKey);
     if (connection === undefined) return;
-    onResult({ organizationId: snapshot().organization.id, row: healthRow(connection, current), changed });
+    onResult({
+      organizationId: snapshot().organization.id,
+      row: healthRow(connection, current),
+      changed,
+      ...(previous === undefined ? {} : { previousOverall: previous.overall }),
+    });
   };
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HostEvent, OnboardingRequestPayload, ResponseOf } from '../../preload/contract.js';
 import { healthSummary } from '../core/health/health-summary.js';
+import { timelineEntry } from '../core/health/health-timeline.js';
 import { OrgConnectError } from '../core/errors.js';
 import type { HealthRowResult, OrgConnectService } from '../core/service.js';
 import type { DiscoveryProgress, OrganizationSnapshot } from '../core/org/index.js';
@@ -94,8 +95,13 @@ export function createServiceHandlers(
   const healthWatches = new Map<string, () => void>();
   const healthEmitter =
     (profile: string) =>
-    ({ organizationId, row, changed }: HealthRowResult) =>
+    ({ organizationId, row, changed, previousOverall }: HealthRowResult) => {
       emit({ type: 'health-checked', profile, organizationId, connection: row, changed });
+      // Only the turn to unhealthy alerts: a connection failing round after round is not news.
+      if (row.overall === 'unhealthy' && previousOverall !== undefined && previousOverall !== 'unhealthy') {
+        emit({ type: 'health-alert', profile, organizationId, connection: row, previousOverall });
+      }
+    };
 
   const discoveryEmitter = (profile: string) => (progress: DiscoveryProgress) =>
     emit({ type: 'discovery-progress', profile, ...progress });
@@ -189,12 +195,12 @@ export function createServiceHandlers(
       return control(run);
     },
     'health.check': async ({ profile, runId, skip }) => {
-      const { connections, health, snapshot } = await service.checkHealth(profile, {
+      const { connections, health, snapshot, coverage, series } = await service.checkHealth(profile, {
         ...(runId === undefined ? {} : { runId }),
         ...(skip === undefined ? {} : { checks: { skip } }),
         onResult: healthEmitter(profile),
       });
-      return healthSummary(snapshot.organization.id, connections, health);
+      return { ...healthSummary(snapshot.organization.id, connections, health), coverage, series };
     },
     'health.watch': async ({ profile, everyMinutes, runId, skip }) => {
       healthWatches.get(profile)?.();
@@ -205,14 +211,32 @@ export function createServiceHandlers(
           ...(runId === undefined ? {} : { runId }),
           ...(skip === undefined ? {} : { checks: { skip } }),
           onResult: healthEmitter(profile),
+          onRound: ({ coverage, series }) =>
+            emit({
+              type: 'coverage-recorded',
+              profile,
+              organizationId: coverage.organizationId,
+              coverage,
+              series,
+            }),
         });
         healthWatches.get(profile)?.(); // a second watch request raced this one: the newest wins
         healthWatches.set(profile, stop);
       }
       return { profile, everyMinutes: everyMinutes ?? null };
     },
-    'report.export': async ({ format, runId }) => {
-      const body = await service.report({ format, ...(runId === undefined ? {} : { runId }) });
+    'health.series': async ({ organizationId }) => ({
+      series: await service.coverageSeries(organizationId),
+    }),
+    'health.timeline': async ({ accountId, kind }) => ({
+      entries: (await service.connectionHistory(`${accountId}/${kind}`)).map(timelineEntry),
+    }),
+    'report.export': async ({ format, runId, profile }) => {
+      const body = await service.report({
+        format,
+        ...(runId === undefined ? {} : { runId }),
+        ...(profile === undefined ? {} : { profile }),
+      });
       const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '').replace('T', '-');
       return {
         filename: `orgconnect-connections-${stamp}.${format}`,

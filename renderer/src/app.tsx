@@ -31,6 +31,7 @@ import {
 } from './store/wizard-store.js';
 import { selectionSpec, withFlash } from './store/wizard-state.js';
 import { finalMessage } from './store/final-message.js';
+import { connectHealthNotifications, openHealthRow } from './steps/health/health-notifications.js';
 
 const NO_ERRORS: SettingsErrors = {};
 
@@ -144,6 +145,7 @@ export function App() {
   const errors = showSettingsErrors ? settingsErrors(settings) : NO_ERRORS;
 
   useEffect(connectHostEvents, []);
+  useEffect(connectHealthNotifications, []);
 
   const navigate = async (requested: number, reason: string) => {
     if (reason !== 'next' || requested <= step) {
@@ -191,6 +193,7 @@ export function App() {
             onDismiss: () => dismissFlash(f.id),
             header: f.code ? `${f.code}: ${f.message}` : f.message,
             content: f.fix ? `Fix: ${f.fix}` : undefined,
+            ...(f.openRow ? { buttonText: 'Open', onButtonClick: () => openHealthRow(f.openRow!) } : {}),
           }))}
         />
       }

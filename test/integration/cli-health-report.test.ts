@@ -174,7 +174,7 @@ describe('orgconnect health and report after a deploy', () => {
     assert.match(human.stdout, /\d+\/\d+ healthy/);
   });
 
-  test('report --format xlsx: Summary, Connections and Problems sheets with the right rows', async () => {
+  test('report --format xlsx: Summary, Connections, Not connected and Problems sheets with the right rows', async () => {
     const out = path.join(outDir, 'connections.xlsx');
     const result = await runOrgconnect(['report', '--format', 'xlsx', '--out', out], env);
     assert.equal(result.code, 0, result.stderr);
@@ -182,7 +182,7 @@ describe('orgconnect health and report after a deploy', () => {
     await workbook.xlsx.readFile(out);
     assert.deepEqual(
       workbook.worksheets.map((sheet) => sheet.name),
-      ['Summary', 'Connections', 'Problems'],
+      ['Summary', 'Connections', 'Not connected', 'Problems'],
     );
     const connections = workbook.getWorksheet('Connections');
     assert.equal(

@@ -40,7 +40,9 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'deploy.retryFailed': { runId: 'run-1' },
   'health.check': { profile: 'emulator', runId: 'run-1', skip: ['stack-drift', 'cur'] },
   'health.watch': { profile: 'emulator', everyMinutes: 15, skip: ['cur'] },
-  'report.export': { format: 'csv' },
+  'health.series': { organizationId: 'o-abcdefghij' },
+  'health.timeline': { accountId: '111122223333', kind: 'resource' },
+  'report.export': { format: 'csv', profile: 'emulator' },
   'templates.get': {},
   'cur.status': { profile: 'prod-mgmt' },
   'mfa.answer': { promptId: 'a'.repeat(32), code: '123456' },
@@ -85,7 +87,17 @@ const BAD: { [C in Channel]: unknown[] } = {
     { profile: 'p', everyMinutes: 1441 },
     { profile: 'p', everyMinutes: '15' },
   ],
-  'report.export': [{}, { format: 'pdf' }, { format: 'csv', path: '/etc/passwd' }],
+  'health.series': [{}, { organizationId: '../../etc/passwd' }, { organizationId: 'o-abc', extra: 1 }],
+  'health.timeline': [
+    { accountId: '1', kind: 'resource' },
+    { accountId: '111122223333', kind: 'x' },
+  ],
+  'report.export': [
+    {},
+    { format: 'pdf' },
+    { format: 'csv', path: '/etc/passwd' },
+    { format: 'csv', profile: 'a b' },
+  ],
   'templates.get': [{ kind: 'billing' }],
   'cur.status': [{}, { profile: 'p', bucket: 'b' }, { profile: 42 }],
   'mfa.answer': [
@@ -118,7 +130,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 18);
+    assert.equal(CHANNELS.length, 20);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

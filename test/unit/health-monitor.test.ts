@@ -203,4 +203,33 @@ describe('health monitor', () => {
     assert.equal(cleared, 1);
     assert.equal(monitor.latest('100000000001/resource')?.overall, 'healthy');
   });
+
+  test('onChecked hears the previous result; onRound hears each interval round once it is done', async () => {
+    let status: CheckStatus = 'pass';
+    const controlled: HealthCheck = {
+      id: 'account-active',
+      needsAws: false,
+      run: async () => result('account-active', status, 'x'),
+    };
+    const previous: (string | undefined)[] = [];
+    const rounds: string[][] = [];
+    let tick: (() => void) | undefined;
+    const monitor = createHealthMonitor(
+      options(await tempDir(), controlled, {
+        onChecked: (_current, _changed, before) => previous.push(before?.overall),
+        onRound: (results) => void rounds.push(results.map((r) => r.overall)),
+        timers: { setInterval: (cb) => ((tick = cb), 'h'), clearInterval: () => undefined },
+      }),
+    );
+    await monitor.checkNow([connection(1)]);
+    assert.deepEqual(rounds, [], 'checkNow is not an interval round');
+    status = 'fail';
+    monitor.start(() => [connection(1)], 60_000);
+    await monitor.idle();
+    tick?.();
+    await monitor.idle();
+    monitor.stop();
+    assert.deepEqual(previous, [undefined, 'healthy', 'unhealthy']);
+    assert.deepEqual(rounds, [['unhealthy'], ['unhealthy']]);
+  });
 });

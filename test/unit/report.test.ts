@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Connection, ConnectionHealth } from '../../main/core/health/index.js';
 import type { OrganizationSnapshot } from '../../main/core/org/types.js';
+import { computeCoverage } from '../../main/core/health/coverage.js';
 import {
   REPORT_COLUMNS,
   XLSX_MAX_CELL_CHARS,
@@ -138,36 +139,41 @@ describe('reports', () => {
     assert.ok(csv.startsWith('\uFEFF'));
     assert.ok(csv.includes('\r\n'));
     const rows = await readCsv(csv.slice(1));
-    assert.deepEqual(
-      rows[0],
-      REPORT_COLUMNS.map((c) => c.header),
-    );
+    // Status comes third, after the two columns the platform's bulk import reads.
+    assert.deepEqual(rows[0], [
+      ...REPORT_COLUMNS.slice(0, 2).map((c) => c.header),
+      'Status',
+      ...REPORT_COLUMNS.slice(2).map((c) => c.header),
+    ]);
     assert.deepEqual(rows[0]?.slice(0, 2), ['Connection name', 'Role ARN']);
+    const at = (header: string) => (rows[0] ?? []).indexOf(header);
     assert.equal(rows.length, 4);
     const [, billing, injected, multiline] = rows as [string[], string[], string[], string[]];
-    assert.deepEqual(billing.slice(0, 3), [
+    assert.deepEqual(billing.slice(0, 4), [
       'management-billing',
       'arn:aws:iam::111122223333:role/orgconnect-platform-billing',
+      'Connected',
       'Billing',
     ]);
-    assert.equal(billing[7], 'CREATE_COMPLETE');
-    assert.equal(billing[11], '••••7f2e');
+    assert.equal(billing[at('Stack status')], 'CREATE_COMPLETE');
+    assert.equal(billing[at('External ID')], '••••7f2e');
     assert.equal(injected[0], "'+cmd|calc");
-    assert.equal(injected[5], `'${INJECTION}`);
-    assert.equal(injected[8], 'unhealthy');
-    assert.equal(injected[9], 'role-last-used (warn); role-trust (fail)');
-    assert.equal(multiline[5], 'line one\nline two, "quoted"');
-    assert.equal(multiline[6], `Root/${LONG}`);
+    assert.equal(injected[at('Account name')], `'${INJECTION}`);
+    assert.equal(injected[at('Health')], 'unhealthy');
+    assert.equal(injected[at('Failing checks')], 'role-last-used (warn); role-trust (fail)');
+    assert.equal(multiline[at('Account name')], 'line one\nline two, "quoted"');
+    assert.equal(multiline[at('OU path')], `Root/${LONG}`);
     // No role ARN was recorded: the report builds it the way IAM does.
     assert.equal(multiline[1], 'arn:aws:iam::333344445555:role/orgconnect-platform-resource');
-    assert.equal(multiline[8], 'not checked');
+    assert.equal(multiline[at('Health')], 'not checked');
     assert.doesNotMatch(csv, new RegExp(EXTERNAL_ID));
   });
 
   test('the External ID is shown only where the given value matches the stored sha256', async () => {
     const rows = await readCsv(renderCsvReport({ ...input, revealExternalId: EXTERNAL_ID }, { bom: false }));
-    assert.equal(rows[1]?.[11], EXTERNAL_ID);
-    assert.equal(rows[3]?.[11], '••••zzzz', 'another connection (another External ID) stays masked');
+    const externalId = (rows[0] ?? []).indexOf('External ID');
+    assert.equal(rows[1]?.[externalId], EXTERNAL_ID);
+    assert.equal(rows[3]?.[externalId], '••••zzzz', 'another connection (another External ID) stays masked');
   });
 
   test('neutraliseFormula covers = + - @ tab and CR, and leaves other text alone', () => {
@@ -200,7 +206,7 @@ describe('reports', () => {
     await workbook.xlsx.load((await renderXlsxReport(input)) as never);
     assert.deepEqual(
       workbook.worksheets.map((s) => s.name),
-      ['Summary', 'Connections', 'Problems'],
+      ['Summary', 'Connections', 'Not connected', 'Problems'],
     );
 
     const summary = workbook.getWorksheet('Summary') as ExcelJS.Worksheet;
@@ -218,18 +224,20 @@ describe('reports', () => {
     assert.equal(sheet.getCell('B1').value, 'Role ARN');
     assert.equal(sheet.getCell('A2').value, 'management-billing');
     assert.equal(sheet.getCell('B3').value, 'arn:aws:iam::222233334444:role/orgconnect-platform-resource');
+    const headers = (sheet.getRow(1).values as unknown[]).map(String);
+    const cell = (row: number, header: string) => sheet.getRow(row).getCell(headers.indexOf(header));
     assert.equal(sheet.getCell('A3').value, "'+cmd|calc");
-    assert.equal(sheet.getCell('F3').value, `'${INJECTION}`);
+    assert.equal(cell(3, 'Account name').value, `'${INJECTION}`);
     assert.equal(
-      sheet.getCell('F3').type,
+      cell(3, 'Account name').type,
       ExcelJS.ValueType.String,
       'an injected name is text, not a formula',
     );
-    assert.equal(sheet.getCell('F4').value, 'line one\nline two, "quoted"');
-    const longCell = String(sheet.getCell('G4').value);
+    assert.equal(cell(4, 'Account name').value, 'line one\nline two, "quoted"');
+    const longCell = String(cell(4, 'OU path').value);
     assert.equal(longCell.length, XLSX_MAX_CELL_CHARS);
     assert.ok(longCell.endsWith('…'));
-    assert.equal(sheet.getCell('L2').value, '••••7f2e');
+    assert.equal(cell(2, 'External ID').value, '••••7f2e');
 
     const problems = workbook.getWorksheet('Problems') as ExcelJS.Worksheet;
     assert.equal(problems.rowCount, 3);
@@ -240,5 +248,96 @@ describe('reports', () => {
       [problems.getCell('D3').value, problems.getCell('E3').value],
       ['role-last-used', 'warn'],
     );
+  });
+
+  test('with coverage: every account of the Organization, a Status for each, Not connected with reason and fix', async () => {
+    const orgAccounts = [
+      ['111122223333', 'management', 'ACTIVE'],
+      ['222233334444', INJECTION, 'ACTIVE'],
+      ['333344445555', 'multi', 'ACTIVE'],
+      ['444455556666', '@SUM(A1:A9)', 'ACTIVE'],
+      ['555566667777', 'closed-one', 'SUSPENDED'],
+    ].map(([id, name, status]) => ({
+      id,
+      name,
+      status,
+      state: status,
+      ouPath: 'Root',
+      joinedTimestamp: '2025-01-01T00:00:00.000Z',
+      isManagement: id === '111122223333',
+    }));
+    const coverage = computeCoverage({
+      snapshot: { ...snapshot, accounts: orgAccounts, discoveredAt: at } as unknown as OrganizationSnapshot,
+      connections,
+      attempts: [
+        {
+          accountId: '444455556666',
+          kind: 'resource',
+          state: 'failed',
+          action: 'create',
+          code: 'STACK_ROLLBACK',
+          reason: 'The stack rolled back',
+          fix: 'Delete the stack and deploy again',
+          at,
+        },
+      ],
+      lastLookAt: at,
+    });
+    const series = [
+      {
+        day: '2025-02-28',
+        at: '2025-02-28T10:00:00.000Z',
+        healthy: 2,
+        degraded: 0,
+        unhealthy: 1,
+        unknown: 0,
+        activeAccounts: 4,
+        connectedActive: 3,
+        share: 0.75,
+      },
+    ];
+    const withCoverage: ReportInput = { ...input, coverage, series };
+
+    const rows = await readCsv(renderCsvReport(withCoverage, { bom: false }));
+    const col = (header: string) => (rows[0] ?? []).indexOf(header);
+    const statusOf = new Map(rows.slice(1).map((row) => [row[col('Account ID')], row[col('Status')]]));
+    assert.deepEqual(Object.fromEntries(statusOf), {
+      '111122223333': 'Connected',
+      '222233334444': 'Connected',
+      '333344445555': 'Connected',
+      '444455556666': 'Not connected',
+      '555566667777': 'Not connectable',
+    });
+    const failedRow = rows.find((row) => row[col('Account ID')] === '444455556666') ?? [];
+    assert.equal(failedRow[col('Account name')], "'@SUM(A1:A9)", 'a not-connected name is neutralised too');
+    assert.equal(failedRow[col('Connection name')], '');
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderXlsxReport(withCoverage)) as never);
+    const notConnected = workbook.getWorksheet('Not connected') as ExcelJS.Worksheet;
+    const header = (notConnected.getRow(1).values as unknown[]).map(String);
+    const cell = (r: number, h: string) => notConnected.getRow(r).getCell(header.indexOf(h)).value;
+    assert.equal(notConnected.rowCount, 3);
+    assert.equal(cell(2, 'Account ID'), '444455556666');
+    assert.equal(cell(2, 'Reason'), 'failed');
+    assert.equal(cell(2, 'Fix'), 'Delete the stack and deploy again');
+    assert.equal(cell(2, 'Account name'), "'@SUM(A1:A9)");
+    assert.equal(cell(3, 'Status'), 'Not connectable');
+    const summary = workbook.getWorksheet('Summary') as ExcelJS.Worksheet;
+    const byItem = new Map<string, ExcelJS.Row>();
+    summary.eachRow((row) => byItem.set(String(row.getCell(1).value), row));
+    assert.equal(byItem.get('Share of the Organization connected')?.getCell(2).value, 0.75);
+    assert.equal(byItem.get('Active accounts not connected')?.getCell(2).value, 1);
+    assert.deepEqual((byItem.get('2025-02-28')?.values as unknown[]).slice(1), [
+      '2025-02-28',
+      2,
+      0,
+      1,
+      0,
+      4,
+      3,
+      0.75,
+    ]);
+    assert.equal(buildJsonReport(withCoverage).coverage?.summary.counts['not-connected'], 1);
   });
 });

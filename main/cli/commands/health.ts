@@ -8,6 +8,7 @@ import { requireProfile } from './common.js';
 import { CHECK_IDS, type CheckId } from '../../core/health/check-result.js';
 import { healthSummary } from '../../core/health/health-summary.js';
 import { OrgConnectError } from '../../core/errors.js';
+import type { Coverage } from '../../core/health/coverage.js';
 
 function parseSkip(value: string | undefined): CheckId[] {
   if (!value) return [];
@@ -61,14 +62,17 @@ export function registerHealthCommands(program: Command, context: CliContext): v
           await watchHealth(context, service, profile, flags, checks);
           return;
         }
-        const { connections, health, snapshot } = await service.checkHealth(profile, {
+        const { connections, health, snapshot, coverage } = await service.checkHealth(profile, {
           ...(flags.run ? { runId: flags.run } : {}),
           accessRoleName: flags.accessRole,
           checks,
         });
-        const body = healthSummary(snapshot.organization.id, connections, health);
+        const body = { ...healthSummary(snapshot.organization.id, connections, health), coverage };
         if (flags.json) printJson(io, body);
-        else printHealthTable(context, body);
+        else {
+          printHealthTable(context, body);
+          printCoverageLine(context, coverage);
+        }
         context.exitCode = body.summary.healthy === body.summary.total ? 0 : 3;
       },
     );
@@ -76,7 +80,7 @@ export function registerHealthCommands(program: Command, context: CliContext): v
   program
     .command('report')
     .description(
-      'Write a connection report (CSV and XLSX can be bulk-imported by the platform: name + role ARN).',
+      'Write a report of the whole Organization: every connection with its health and registration, and every account not connected.',
     )
     .addOption(
       new Option('--format <format>', 'report format').choices(['csv', 'json', 'xlsx']).makeOptionMandatory(),
@@ -87,6 +91,10 @@ export function registerHealthCommands(program: Command, context: CliContext): v
       '--reveal-external-id <id>',
       'show this External ID in full where it matches, masked otherwise (or ORGCONNECT_REVEAL_EXTERNAL_ID)',
     )
+    .option(
+      '--profile <name>',
+      'discover the Organization now, so every account is listed as it is (else: as the last health check saw it)',
+    )
     .option('--data-dir <dir>', 'data directory (default: ORGCONNECT_HOME or the app-data folder)')
     .action(
       async (flags: {
@@ -94,6 +102,7 @@ export function registerHealthCommands(program: Command, context: CliContext): v
         out: string;
         run?: string;
         revealExternalId?: string;
+        profile?: string;
         dataDir?: string;
       }) => {
         const service = serviceForCli(context, { dataDir: flags.dataDir });
@@ -101,6 +110,7 @@ export function registerHealthCommands(program: Command, context: CliContext): v
         const revealExternalId = flags.revealExternalId ?? context.env['ORGCONNECT_REVEAL_EXTERNAL_ID'];
         const report = await service.report({
           format: flags.format,
+          ...(flags.profile ? { profile: flags.profile } : {}),
           ...(flags.run ? { runId: flags.run } : {}),
           ...(revealExternalId ? { revealExternalId } : {}),
         });
@@ -150,6 +160,16 @@ function printHealthTable(context: CliContext, body: ReturnType<typeof healthSum
   );
 }
 
+function printCoverageLine(context: CliContext, coverage: Coverage): void {
+  const { summary } = coverage;
+  const share = summary.share === null ? 'not known' : `${(summary.share * 100).toFixed(1)}%`;
+  context.io.stdout(
+    `Coverage: ${summary.connectedActive}/${summary.activeAccounts} active accounts connected (${share}); ` +
+      `${summary.counts['not-connected']} not connected (${summary.newNotConnected} new), ` +
+      `${summary.counts['connected-account-closed'] + summary.counts['connected-account-left']} connected but closed or gone.\n`,
+  );
+}
+
 async function watchHealth(
   context: CliContext,
   service: ReturnType<typeof serviceForCli>,
@@ -165,6 +185,11 @@ async function watchHealth(
   const { monitor, snapshot } = await service.healthMonitor(profile, {
     accessRoleName: flags.accessRole,
     checks,
+    // Each round writes the Organization's point for the day (from a fresh discovery: accounts come and go).
+    onRound: async (results) => {
+      const fresh = await service.discover(profile).catch(() => snapshot);
+      await service.recordCoverage(fresh, results);
+    },
     onEvent: (event) => {
       if (flags.json) printJsonLine(io, event);
       else

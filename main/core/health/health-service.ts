@@ -50,7 +50,9 @@ export interface HealthCheckRequest {
   accessRoleName: string;
   options?: CheckOptions;
   onEvent?: (event: HealthEvent) => void;
-  onChecked?: (current: ConnectionHealth, changed: boolean) => void;
+  onChecked?: (current: ConnectionHealth, changed: boolean, previous?: ConnectionHealth) => void;
+  /** After each interval round (not after checkNow), with its results. */
+  onRound?: (results: ConnectionHealth[]) => void | Promise<void>;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function createMonitorFor(request: HealthCheckRequest): Promise<Hea
     ...(request.options ? { options: request.options } : {}),
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),
     ...(request.onChecked ? { onChecked: request.onChecked } : {}),
+    ...(request.onRound ? { onRound: request.onRound } : {}),
   });
 }
 

@@ -41,7 +41,9 @@ export interface HealthMonitorOptions extends Omit<ConnectionCheckDeps, 'snapsho
   historyLimit?: number;
   onEvent?: (event: HealthEvent) => void;
   /** Every result as it comes, changed or not (a live table keeps its "last checked" times current). */
-  onChecked?: (current: ConnectionHealth, changed: boolean) => void;
+  onChecked?: (current: ConnectionHealth, changed: boolean, previous?: ConnectionHealth) => void;
+  /** After each interval round, with its results (the Organization's daily coverage point is written here). */
+  onRound?: (results: ConnectionHealth[]) => void | Promise<void>;
   timers?: IntervalTimers;
 }
 
@@ -107,7 +109,7 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
           const changed = previous === undefined || healthSignature(previous) !== healthSignature(current);
           if (changed) emit({ type: 'health-changed', connectionKey: key, previous, current });
           try {
-            options.onChecked?.(current, changed);
+            options.onChecked?.(current, changed, previous);
           } catch {
             // As for listeners: a consumer's bug must not stop the round.
           }
@@ -120,7 +122,10 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   const tick = (connections: () => readonly Connection[] | Promise<readonly Connection[]>): void => {
     if (running) return;
     running = true;
-    round = (async () => checkNow(await connections()))()
+    round = (async () => {
+      const results = await checkNow(await connections());
+      await options.onRound?.(results);
+    })()
       .catch(() => undefined)
       .finally(() => {
         running = false;

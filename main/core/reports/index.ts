@@ -21,3 +21,13 @@ export {
 } from './report-json.js';
 export { renderCsvReport } from './report-csv.js';
 export { renderXlsxReport } from './report-xlsx.js';
+export {
+  ACCOUNT_REPORT_COLUMNS,
+  COVERAGE_STATUS_LABELS,
+  NOT_CONNECTED_COLUMNS,
+  buildAccountRows,
+  buildNotConnectedRows,
+  uncoveredAccounts,
+  type AccountReportRow,
+  type NotConnectedRow,
+} from './report-accounts.js';

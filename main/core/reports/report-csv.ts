@@ -5,13 +5,15 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from './cell-safety.js';
-import { REPORT_COLUMNS, buildReportRows, type ReportInput } from './report-rows.js';
+import type { ReportInput } from './report-rows.js';
+import { ACCOUNT_REPORT_COLUMNS, buildAccountRows } from './report-accounts.js';
 
+/** Every account of the Organization when coverage is known (accounts without a connection after the connections). */
 export function renderCsvReport(input: ReportInput, options: { bom?: boolean } = {}): string {
-  const rows = buildReportRows(input).map((row) =>
-    REPORT_COLUMNS.map((column) => neutraliseFormula(String(row[column.key]))),
+  const rows = buildAccountRows(input).map((row) =>
+    ACCOUNT_REPORT_COLUMNS.map((column) => neutraliseFormula(row[column.key])),
   );
-  return stringify([REPORT_COLUMNS.map((column) => column.header), ...rows], {
+  return stringify([ACCOUNT_REPORT_COLUMNS.map((column) => column.header), ...rows], {
     bom: options.bom ?? true,
     record_delimiter: 'windows',
     quoted_match: /[\r\n]/,

@@ -20,13 +20,17 @@
  *     "stackStatus": "CREATE_COMPLETE", "health": "healthy", "failingChecks": "", "lastChecked": "…",
  *     "externalId": "••••abcd",
  *     "checks": [{ "id": "role-trust", "status": "pass", "summary": "…", "fix"?: "…" }]
- *   }]
+ *   }],
+ *   "coverage"?: { … },                          // core/health/coverage-schema.ts: every account and its status
+ *   "series"?: [{ "day": "2025-03-01", "healthy": 40, …, "share": 0.95 }]
  * }
  * ```
  * Version 1 only ever gains optional fields; anything else is schemaVersion 2.
  */
 import { z } from 'zod';
 import { checkResultSchema } from '../health/check-result.js';
+import { coverageSchema } from '../health/coverage-schema.js';
+import { coveragePointSchema } from '../health/coverage-history.js';
 import { connectionKey } from '../health/connection.js';
 import { buildReportRows, buildSummary, generatedAtIso, healthFor, type ReportInput } from './report-rows.js';
 
@@ -64,6 +68,10 @@ export const connectionReportSchema = z.object({
     health: z.record(healthValue, z.number().int().nonnegative()),
   }),
   connections: z.array(reportConnectionSchema),
+  /** Every account of the Organization with its status (absent when no discovery was recorded). */
+  coverage: coverageSchema.optional(),
+  /** One point per day: connections by health and the share connected, oldest first. */
+  series: z.array(coveragePointSchema).optional(),
 });
 export type ConnectionReport = z.infer<typeof connectionReportSchema>;
 
@@ -99,6 +107,8 @@ export function buildJsonReport(input: ReportInput): ConnectionReport {
         })),
       };
     }),
+    ...(input.coverage ? { coverage: input.coverage } : {}),
+    ...(input.series ? { series: [...input.series] } : {}),
   };
   // Parse what we produce: a report that does not match its own published schema is a bug, caught here.
   return connectionReportSchema.parse(report);

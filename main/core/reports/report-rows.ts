@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import type { ConnectionHealth, OverallHealth } from '../health/check-result.js';
 import { connectionKey, expectedRoleArn, type Connection } from '../health/connection.js';
 import type { OrganizationSnapshot } from '../org/types.js';
+import type { Coverage } from '../health/coverage.js';
+import type { CoveragePoint } from '../health/coverage-history.js';
 
 export interface ReportRow {
   connectionName: string;
@@ -59,6 +61,10 @@ export interface ReportInput {
   /** The Organization, for its id and the share of accounts connected. */
   snapshot?: OrganizationSnapshot | undefined;
   generatedAt?: Date | string;
+  /** Every account of the Organization with its status (core/health/coverage.ts); wins over `snapshot`. */
+  coverage?: Coverage | undefined;
+  /** The Organization's daily health and coverage, oldest first (the XLSX Summary carries it). */
+  series?: readonly CoveragePoint[] | undefined;
   /**
    * The External ID itself, given by the person asking for the report. It is shown only for connections whose
    * stored sha256 matches it; everything else stays masked.
@@ -177,13 +183,17 @@ export function buildSummary(
     'not checked': 0,
   };
   for (const row of rows) health[row.health] += 1;
+  const coverage = input.coverage?.summary;
   return {
-    organizationId: input.snapshot?.organization.id ?? null,
+    organizationId: input.coverage?.organizationId ?? input.snapshot?.organization.id ?? null,
     managementAccountIds: [...new Set(input.connections.map((c) => c.managementAccountId))].sort(),
-    activeAccounts: active?.length ?? null,
+    activeAccounts: coverage?.activeAccounts ?? active?.length ?? null,
     connectedAccounts: connected.size,
-    connectedShare:
-      active === undefined || active.length === 0 ? null : (activeConnected ?? 0) / active.length,
+    connectedShare: coverage
+      ? coverage.share
+      : active === undefined || active.length === 0
+        ? null
+        : (activeConnected ?? 0) / active.length,
     billingConnections: input.connections.filter((c) => c.kind === 'billing').length,
     resourceConnections: input.connections.filter((c) => c.kind === 'resource').length,
     health,

@@ -1,13 +1,20 @@
 /**
- * The XLSX connection report, three sheets: Summary (counts and the share of the Organization connected),
- * Connections (the same columns as the CSV, connection name and role ARN first, ready for bulk import), and
- * Problems (one row per check that did not pass). Text cells are neutralised and cut to Excel's cell limit.
+ * The XLSX connection report, four sheets: Summary (counts, the share of the Organization connected and the daily
+ * series of health and coverage), Connections (the same columns as the CSV — every account, connection name and
+ * role ARN first, ready for bulk import), Not connected (each account's reason and fix), and Problems (one row per
+ * check that did not pass). Text cells are neutralised and cut to Excel's cell limit.
  */
 import ExcelJS from 'exceljs';
 import { safeXlsxText } from './cell-safety.js';
 import {
+  ACCOUNT_REPORT_COLUMNS,
+  NOT_CONNECTED_COLUMNS,
+  buildAccountRows,
+  buildNotConnectedRows,
+} from './report-accounts.js';
+import { addSeriesTable } from './report-series.js';
+import {
   PROBLEM_COLUMNS,
-  REPORT_COLUMNS,
   buildProblemRows,
   buildReportRows,
   buildSummary,
@@ -37,6 +44,11 @@ function addTable<T extends object>(
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
 }
 
+function closedOrGone(input: ReportInput): number | null {
+  const counts = input.coverage?.summary.counts;
+  return counts ? counts['connected-account-closed'] + counts['connected-account-left'] : null;
+}
+
 export async function renderXlsxReport(input: ReportInput): Promise<Buffer> {
   const rows = buildReportRows(input);
   const summary = buildSummary(input, rows);
@@ -53,9 +65,14 @@ export async function renderXlsxReport(input: ReportInput): Promise<Buffer> {
   const lines: [string, string | number | null][] = [
     ['Generated at', generatedAt],
     ['Organization', summary.organizationId],
+    ['Accounts in the Organization (any state)', input.coverage?.summary.accounts ?? null],
     ['Management account(s)', summary.managementAccountIds.join(', ')],
     ['Active accounts in the Organization', summary.activeAccounts],
     ['Accounts connected', summary.connectedAccounts],
+    ['Active accounts not connected', input.coverage?.summary.counts['not-connected'] ?? null],
+    ['… of them new since the last look', input.coverage?.summary.newNotConnected ?? null],
+    ['Connected accounts closed or gone', closedOrGone(input)],
+    ['Organization discovered at', input.coverage?.discoveredAt ?? null],
     ['Share of the Organization connected', summary.connectedShare],
     ['Billing connections', summary.billingConnections],
     ['Resource connections', summary.resourceConnections],
@@ -74,8 +91,14 @@ export async function renderXlsxReport(input: ReportInput): Promise<Buffer> {
       row.getCell('value').numFmt = '0.0%';
   }
   sheet.getRow(1).font = { bold: true };
+  addSeriesTable(sheet, input.series ?? []);
 
-  addTable(workbook.addWorksheet('Connections'), REPORT_COLUMNS, rows);
+  addTable(workbook.addWorksheet('Connections'), ACCOUNT_REPORT_COLUMNS, buildAccountRows(input));
+  addTable(
+    workbook.addWorksheet('Not connected'),
+    NOT_CONNECTED_COLUMNS,
+    buildNotConnectedRows(input.coverage),
+  );
   addTable(workbook.addWorksheet('Problems'), PROBLEM_COLUMNS, buildProblemRows(input));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -18,5 +18,7 @@ export function withHealthRow(
   const index = previous.findIndex((existing) => sameConnection(existing, row));
   const connections =
     index === -1 ? [...previous, row] : previous.map((existing, i) => (i === index ? row : existing));
-  return { organizationId, summary: healthCounts(connections), connections };
+  // Coverage and the series belong to the Organization, not to a row: they stay until the next round's arrive.
+  const kept = summary?.organizationId === organizationId ? summary : undefined;
+  return { ...kept, organizationId, summary: healthCounts(connections), connections };
 }

@@ -67,6 +67,8 @@ export interface Flash {
   code?: string | undefined;
   message: string;
   fix?: string | undefined;
+  /** A Health row (`<accountId>/<kind>`) the message is about: its button opens that row. */
+  openRow?: string | undefined;
 }
 
 export interface WizardState {
@@ -87,6 +89,8 @@ export interface WizardState {
   counts?: StateCounts;
   deploy: Record<string, DeployRow>;
   health?: HealthSummary;
+  /** The Health row whose timeline the Health step shows (`<accountId>/<kind>`). */
+  healthFocus?: string;
   /** The management account's Cost and Usage Reports, as read on Connect. */
   costAndUsageReport?: ResponseOf<'cur.status'>;
   /** How often the host re-checks the connections on its own (minutes); null or absent: only on "Check now". */
@@ -211,6 +215,18 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
     case 'health-checked':
       if (event.profile !== state.profile) return state;
       return { ...state, health: withHealthRow(state.health, event.organizationId, event.connection) };
+    case 'health-alert':
+      if (event.profile !== state.profile) return state;
+      return withFlash(state, {
+        type: 'warning',
+        message: `${event.connection.accountName} (${event.connection.accountId}) turned unhealthy`,
+        fix: event.connection.checks.find((c) => c.status === 'fail')?.fix,
+        openRow: rowKey(event.connection.accountId, event.connection.kind),
+      });
+    case 'coverage-recorded':
+      if (event.profile !== state.profile || state.health?.organizationId !== event.organizationId)
+        return state;
+      return { ...state, health: { ...state.health, coverage: event.coverage, series: event.series } };
     case 'mfa-prompt':
       return { ...state, mfaPrompt: { promptId: event.promptId, mfaSerial: event.mfaSerial } };
     case 'login-prompt':

@@ -16,6 +16,8 @@ import type { HealthSummary } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
 import { reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { downloadBase64 } from './download.js';
+import { HealthStepExtras, useHealthFocus } from './health-step-extras.js';
+import { askToNotify } from './health-notifications.js';
 
 type Row = HealthSummary['connections'][number];
 const NO_ROWS: Row[] = [];
@@ -85,6 +87,7 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
   const autoCheck = async (minutes: number | null) => {
     if (!profile) return;
     const update = workspaceUpdater();
+    if (minutes !== null) void askToNotify();
     try {
       await orgconnectApi().health.watch({
         profile,
@@ -101,7 +104,12 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
 
   const exportReport = async (format: 'csv' | 'json' | 'xlsx') => {
     try {
-      const file = await orgconnectApi().report.export({ format, ...(runId ? { runId } : {}) });
+      const file = await orgconnectApi().report.export({
+        format,
+        ...(runId ? { runId } : {}),
+        // A fresh discovery, so the report lists every account of the Organization as it is now.
+        ...(profile ? { profile } : {}),
+      });
       downloadBase64(file.filename, file.mimeType, file.base64);
     } catch (error) {
       reportError(error);
@@ -117,150 +125,170 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
   }, [checkOnOpen, profile]);
 
   const summary = health?.summary;
+  const focus = useHealthFocus(rows);
   return (
-    <Table
-      {...collectionProps}
-      variant="container"
-      wrapLines
-      ariaLabels={{ tableLabel: 'Connection health' }}
-      trackBy={(r) => `${r.accountId}/${r.kind}`}
-      items={items}
-      pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
-      // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
-      loading={checking && (health?.connections.length ?? 0) === 0}
-      loadingText="Checking every connection"
-      header={
-        <Header
-          variant="h2"
-          counter={summary ? `(${summary.healthy}/${summary.total} healthy)` : undefined}
-          description={
-            skip
-              ? `Skipped (shown as skipped, not passed): ${SKIPPABLE.join(', ')}.`
-              : 'Every check runs, including drift, Regions and CUR.'
-          }
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              {onStartOnboarding ? <Button onClick={onStartOnboarding}>Connect more accounts</Button> : null}
-              <Button
-                variant="primary"
-                onClick={() => void checkNow()}
-                // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
-                loading={checking && (health?.connections.length ?? 0) === 0}
-                disabled={!profile}
-              >
-                Check now
-              </Button>
-              <ButtonDropdown
-                ariaLabel="Export report"
-                items={[
-                  { id: 'csv', text: 'CSV' },
-                  { id: 'json', text: 'JSON' },
-                  { id: 'xlsx', text: 'Excel (XLSX)' },
-                ]}
-                onItemClick={({ detail }) => void exportReport(detail.id as 'csv' | 'json' | 'xlsx')}
-              >
-                Export
-              </ButtonDropdown>
-            </SpaceBetween>
-          }
-        >
-          Connections
-        </Header>
-      }
-      filter={
-        <SpaceBetween direction="horizontal" size="l" alignItems="center">
-          <TextFilter
-            {...filterProps}
-            filteringAriaLabel="Filter connections"
-            filteringPlaceholder="Find by account or connection"
-            countText={`${filteredItemsCount ?? 0} matches`}
-          />
-          <Toggle checked={problemsOnly} onChange={({ detail }) => setProblemsOnly(detail.checked)}>
-            Problems only
-          </Toggle>
-          <Toggle checked={skip} onChange={({ detail }) => setSkip(detail.checked)}>
-            Skip drift, Regions and CUR checks
-          </Toggle>
-          <Select
-            ariaLabel="Automatic checks"
-            disabled={!profile}
-            options={AUTO_CHECK_OPTIONS}
-            selectedOption={
-              AUTO_CHECK_OPTIONS.find((o) => o.value === String(everyMinutes ?? 'off')) ??
-              AUTO_CHECK_OPTIONS[0]!
+    <HealthStepExtras health={health} focused={focus.row}>
+      <Table
+        {...collectionProps}
+        selectionType="single"
+        selectedItems={focus.row ? [focus.row] : []}
+        onSelectionChange={({ detail }) => focus.select(detail.selectedItems[0])}
+        variant="container"
+        wrapLines
+        ariaLabels={{
+          tableLabel: 'Connection health',
+          selectionGroupLabel: 'Connection whose timeline shows',
+          itemSelectionLabel: (_selection, r) => `Show the timeline of ${r.accountName} ${r.kind}`,
+        }}
+        trackBy={(r) => `${r.accountId}/${r.kind}`}
+        items={items}
+        pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
+        // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
+        loading={checking && (health?.connections.length ?? 0) === 0}
+        loadingText="Checking every connection"
+        header={
+          <Header
+            variant="h2"
+            counter={summary ? `(${summary.healthy}/${summary.total} healthy)` : undefined}
+            description={
+              skip
+                ? `Skipped (shown as skipped, not passed): ${SKIPPABLE.join(', ')}.`
+                : 'Every check runs, including drift, Regions and CUR.'
             }
-            onChange={({ detail }) => {
-              const value = detail.selectedOption.value;
-              void autoCheck(value === undefined || value === 'off' ? null : Number(value));
-            }}
-          />
-        </SpaceBetween>
-      }
-      columnDefinitions={[
-        {
-          id: 'account',
-          minWidth: 240,
-          width: 240,
-          header: 'Account',
-          cell: (r) => `${r.accountName} (${r.accountId})`,
-          sortingField: 'accountName',
-        },
-        { id: 'connection', minWidth: 160, width: 160, header: 'Connection', cell: (r) => r.connectionName },
-        {
-          id: 'kind',
-          minWidth: 110,
-          width: 110,
-          header: 'Stack',
-          cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
-        },
-        {
-          id: 'overall',
-          minWidth: 130,
-          width: 130,
-          header: 'Health',
-          cell: (r) => <Overall overall={r.overall} />,
-          sortingField: 'overall',
-        },
-        {
-          id: 'platform',
-          minWidth: 130,
-          width: 130,
-          header: 'Platform',
-          cell: (r) => <PlatformCell checks={r.checks} />,
-        },
-        {
-          id: 'problems',
-          header: 'Failing checks',
-          cell: (r) => {
-            const failing = r.checks.filter(
-              (c) => c.status === 'fail' || c.status === 'warn' || c.status === 'unknown',
-            );
-            if (failing.length === 0) {
-              const skipped = r.checks.filter((c) => c.status === 'skipped').length;
-              return `${r.checks.length - skipped} passed${skipped ? `, ${skipped} skipped` : ''}`;
-            }
-            return (
-              <SpaceBetween size="xxs">
-                {failing.map((c) => (
-                  <Box key={c.id} variant="small">
-                    <StatusIndicator type={c.status === 'fail' ? 'error' : 'warning'}>{c.id}</StatusIndicator>{' '}
-                    {c.summary}
-                    {c.fix ? ` Fix: ${c.fix}` : ''}
-                  </Box>
-                ))}
+            actions={
+              <SpaceBetween direction="horizontal" size="xs">
+                {onStartOnboarding ? (
+                  <Button onClick={onStartOnboarding}>Connect more accounts</Button>
+                ) : null}
+                <Button
+                  variant="primary"
+                  onClick={() => void checkNow()}
+                  // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
+                  loading={checking && (health?.connections.length ?? 0) === 0}
+                  disabled={!profile}
+                >
+                  Check now
+                </Button>
+                <ButtonDropdown
+                  ariaLabel="Export report"
+                  items={[
+                    { id: 'csv', text: 'CSV' },
+                    { id: 'json', text: 'JSON' },
+                    { id: 'xlsx', text: 'Excel (XLSX)' },
+                  ]}
+                  onItemClick={({ detail }) => void exportReport(detail.id as 'csv' | 'json' | 'xlsx')}
+                >
+                  Export
+                </ButtonDropdown>
               </SpaceBetween>
-            );
+            }
+          >
+            Connections
+          </Header>
+        }
+        filter={
+          <SpaceBetween direction="horizontal" size="l" alignItems="center">
+            <TextFilter
+              {...filterProps}
+              filteringAriaLabel="Filter connections"
+              filteringPlaceholder="Find by account or connection"
+              countText={`${filteredItemsCount ?? 0} matches`}
+            />
+            <Toggle checked={problemsOnly} onChange={({ detail }) => setProblemsOnly(detail.checked)}>
+              Problems only
+            </Toggle>
+            <Toggle checked={skip} onChange={({ detail }) => setSkip(detail.checked)}>
+              Skip drift, Regions and CUR checks
+            </Toggle>
+            <Select
+              ariaLabel="Automatic checks"
+              disabled={!profile}
+              options={AUTO_CHECK_OPTIONS}
+              selectedOption={
+                AUTO_CHECK_OPTIONS.find((o) => o.value === String(everyMinutes ?? 'off')) ??
+                AUTO_CHECK_OPTIONS[0]!
+              }
+              onChange={({ detail }) => {
+                const value = detail.selectedOption.value;
+                void autoCheck(value === undefined || value === 'off' ? null : Number(value));
+              }}
+            />
+          </SpaceBetween>
+        }
+        columnDefinitions={[
+          {
+            id: 'account',
+            minWidth: 240,
+            width: 240,
+            header: 'Account',
+            cell: (r) => `${r.accountName} (${r.accountId})`,
+            sortingField: 'accountName',
           },
-        },
-        {
-          id: 'checked',
-          minWidth: 120,
-          width: 120,
-          header: 'Checked',
-          cell: (r) => (r.checkedAt ? new Date(r.checkedAt).toLocaleTimeString() : '—'),
-        },
-      ]}
-    />
+          {
+            id: 'connection',
+            minWidth: 160,
+            width: 160,
+            header: 'Connection',
+            cell: (r) => r.connectionName,
+          },
+          {
+            id: 'kind',
+            minWidth: 110,
+            width: 110,
+            header: 'Stack',
+            cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
+          },
+          {
+            id: 'overall',
+            minWidth: 130,
+            width: 130,
+            header: 'Health',
+            cell: (r) => <Overall overall={r.overall} />,
+            sortingField: 'overall',
+          },
+          {
+            id: 'platform',
+            minWidth: 130,
+            width: 130,
+            header: 'Platform',
+            cell: (r) => <PlatformCell checks={r.checks} />,
+          },
+          {
+            id: 'problems',
+            header: 'Failing checks',
+            cell: (r) => {
+              const failing = r.checks.filter(
+                (c) => c.status === 'fail' || c.status === 'warn' || c.status === 'unknown',
+              );
+              if (failing.length === 0) {
+                const skipped = r.checks.filter((c) => c.status === 'skipped').length;
+                return `${r.checks.length - skipped} passed${skipped ? `, ${skipped} skipped` : ''}`;
+              }
+              return (
+                <SpaceBetween size="xxs">
+                  {failing.map((c) => (
+                    <Box key={c.id} variant="small">
+                      <StatusIndicator type={c.status === 'fail' ? 'error' : 'warning'}>
+                        {c.id}
+                      </StatusIndicator>{' '}
+                      {c.summary}
+                      {c.fix ? ` Fix: ${c.fix}` : ''}
+                    </Box>
+                  ))}
+                </SpaceBetween>
+              );
+            },
+          },
+          {
+            id: 'checked',
+            minWidth: 120,
+            width: 120,
+            header: 'Checked',
+            cell: (r) => (r.checkedAt ? new Date(r.checkedAt).toLocaleTimeString() : '—'),
+          },
+        ]}
+      />
+    </HealthStepExtras>
   );
 }
 

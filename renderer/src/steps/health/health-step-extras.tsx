@@ -1,0 +1,89 @@
+/**
+ * What the Health step shows around its table: the coverage banners, the history chart and the focused
+ * connection's timeline. One wrapper, so the step itself changes by a few lines.
+ */
+import type { ReactNode } from 'react';
+import { useEffect, useState } from 'react';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import type { CoveragePoint, HealthSummary } from '../../../../preload/contract.js';
+import { orgconnectApi } from '../../bridge/index.js';
+import { reportError, setStep, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
+import { rowKey } from '../../store/wizard-state.js';
+import { ConnectionTimeline } from './connection-timeline.js';
+import { CoverageBanner } from './coverage-banner.js';
+import { HealthHistoryChart } from './health-history-chart.js';
+
+type Row = HealthSummary['connections'][number];
+/** The wizard's Choose accounts step (Connect, Settings, Choose accounts, …). */
+const ACCOUNTS_STEP = 2;
+
+/** The row whose timeline shows (from a click, or from a notification's "Open"). */
+export function useHealthFocus(rows: readonly Row[]) {
+  const focus = useWizard((s) => s.healthFocus);
+  const row = rows.find((r) => rowKey(r.accountId, r.kind) === focus);
+  return {
+    row,
+    select: (selected: Row | undefined) =>
+      update((s) => ({
+        ...s,
+        healthFocus: selected ? rowKey(selected.accountId, selected.kind) : undefined,
+      })),
+  };
+}
+
+/** Choose accounts with these accounts selected (discovering first when the app opened on Health). */
+async function connectAccounts(profile: string | undefined, accountIds: string[]): Promise<void> {
+  const updateWorkspace = workspaceUpdater();
+  try {
+    const snapshot = profile ? await orgconnectApi().org.discover({ profile }) : undefined;
+    updateWorkspace((s) => ({ ...s, ...(snapshot ? { snapshot } : {}), selected: accountIds }));
+    setStep(ACCOUNTS_STEP);
+  } catch (error) {
+    reportError(error);
+  }
+}
+
+export function HealthStepExtras({
+  health,
+  focused,
+  children,
+}: {
+  health: HealthSummary | undefined;
+  focused: Row | undefined;
+  children: ReactNode;
+}) {
+  const profile = useWizard((s) => s.profile);
+  const discoveredId = useWizard((s) => s.snapshot?.organization.id);
+  const organizationId = health?.organizationId ?? discoveredId;
+  const [stored, setStored] = useState<CoveragePoint[] | undefined>();
+  // Before the first check of this session, the chart draws what earlier rounds recorded.
+  useEffect(() => {
+    if (!organizationId || health?.series) return;
+    let live = true;
+    orgconnectApi()
+      .health.series({ organizationId })
+      .then((result) => live && setStored(result.series))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [organizationId, health?.series]);
+  const series = health?.series ?? stored;
+  return (
+    <SpaceBetween size="l">
+      {health?.coverage ? (
+        <CoverageBanner coverage={health.coverage} onConnect={(ids) => void connectAccounts(profile, ids)} />
+      ) : null}
+      {series ? <HealthHistoryChart series={series} /> : null}
+      {children}
+      {focused ? (
+        <ConnectionTimeline
+          accountId={focused.accountId}
+          kind={focused.kind}
+          title={`${focused.accountName} (${focused.accountId})`}
+          checkedAt={focused.checkedAt}
+        />
+      ) : null}
+    </SpaceBetween>
+  );
+}
