@@ -28,16 +28,16 @@ export async function loadCoverageRecords(
       lastLookAt = listing.createdAt;
     }
     const run = await readRunState(dataDir, listing.runId);
-    // A disconnect run is no attempt to connect: its accounts are judged by the connections it left.
-    if (run.settings.operation === 'disconnect') continue;
     for (const account of run.accounts) {
       const key = `${account.accountId}/${account.kind}`;
-      if (byKey.has(key)) continue;
+      const { action } = account;
+      // A disconnect run is no attempt to connect: its accounts are judged by the connections it left.
+      if (byKey.has(key) || action === 'delete' || action === 'deregister') continue;
       byKey.set(key, {
         accountId: account.accountId,
         kind: account.kind,
         state: account.state,
-        action: account.action,
+        action,
         ...(account.stateCode === undefined ? {} : { code: account.stateCode }),
         ...(account.stateReason === undefined ? {} : { reason: account.stateReason }),
         ...(account.stateFix === undefined ? {} : { fix: account.stateFix }),
