@@ -20,7 +20,6 @@ export const ALL_CHECKS: readonly HealthCheck[] = [
   rolePoliciesCheck,
   roleLastUsedCheck,
   curCheck,
-  platformRegistrationCheck,
   regionsStsCheck,
   platformRegistrationCheck,
 ];
