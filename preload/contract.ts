@@ -217,6 +217,8 @@ export const healthRowSchema = z.object({
       status: z.enum(['pass', 'warn', 'fail', 'unknown', 'skipped']),
       summary: z.string(),
       fix: z.string().optional(),
+      /** With `unknown`: this endpoint lacks the API (e.g. the sandbox's emulator); not counted against health. */
+      notAvailableHere: z.boolean().optional(),
     }),
   ),
 });

@@ -6,24 +6,13 @@
  * `--check` builds the sandbox, verifies the app answers, and exits (used by the test suite).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  DeleteRoleCommand,
-  DetachRolePolicyCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-} from '@aws-sdk/client-iam';
-import { startMoto } from '../test/support/moto.js';
-import { assumeRoleCredentials, seedOrganization } from '../test/support/seed-org.js';
-import { writeTestAwsConfig } from '../test/support/aws-test-config.js';
+import { SANDBOX_EXTERNAL_ID, SANDBOX_PROFILE, startSandbox } from './sandbox.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
-const PROFILE = 'emulator';
-const SAMPLE_EXTERNAL_ID = 'sandbox-external-id-1234';
 
 function ensureBuilt(): void {
   if (!existsSync(path.join(root, '.venv/bin/moto_server'))) {
@@ -33,17 +22,6 @@ function ensureBuilt(): void {
     const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
-}
-
-async function removeAccessRole(endpoint: string, accountId: string): Promise<void> {
-  const roleName = 'OrganizationAccountAccessRole';
-  const credentials = await assumeRoleCredentials(endpoint, `arn:aws:iam::${accountId}:role/${roleName}`);
-  const iam = new IAMClient({ region: 'us-east-1', endpoint, credentials });
-  for (const policy of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })))
-    .AttachedPolicies ?? []) {
-    await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.PolicyArn }));
-  }
-  await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
 }
 
 function electronBinary(): string | undefined {
@@ -56,31 +34,9 @@ function electronBinary(): string | undefined {
 
 async function main(): Promise<void> {
   ensureBuilt();
-  const moto = await startMoto();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-sandbox-data-'));
-  const cleanup = async () => {
-    await moto.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  const sandbox = await startSandbox();
+  const { org, noAccessRoleId: noAccessRole, env } = sandbox;
   try {
-    const org = await seedOrganization({
-      endpoint: moto.url,
-      accounts: 40,
-      depth: 2,
-      branching: 3,
-      suspended: 1,
-      seed: 42,
-    });
-    const noAccessRole = org.memberAccountIds.find((id) => !org.suspendedIds.includes(id));
-    if (noAccessRole) await removeAccessRole(moto.url, noAccessRole);
-    const { env: awsEnv } = writeTestAwsConfig(moto.url);
-    const env = {
-      ...process.env,
-      ...awsEnv,
-      HOME: process.env['HOME'],
-      ORGCONNECT_HOME: dataDir,
-      AWS_PROFILE: PROFILE,
-    };
     process.stderr.write(
       [
         '',
@@ -88,7 +44,7 @@ async function main(): Promise<void> {
         '  │ A local AWS emulator, not AWS. Nothing you do here touches AWS. │',
         '  └─────────────────────────────────────────────────────────────────┘',
         `  Organization ${org.organizationId}: ${org.accounts.length} accounts, ${org.ous.length} OUs`,
-        `  Profile to choose: ${PROFILE}   External ID to try: ${SAMPLE_EXTERNAL_ID}`,
+        `  Profile to choose: ${SANDBOX_PROFILE}   External ID to try: ${SANDBOX_EXTERNAL_ID}`,
         `  Suspended account: ${org.suspendedIds.join(', ') || '-'}   Access role missing in: ${noAccessRole ?? '-'}`,
         '',
       ].join('\n') + '\n',
@@ -126,7 +82,7 @@ async function main(): Promise<void> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal));
     await new Promise((resolve) => child.once('exit', resolve));
   } finally {
-    await cleanup();
+    await sandbox.stop();
   }
 }
 

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { HealthCheck } from '../check-context.js';
 import { result } from '../check-result.js';
-import { cannotCheck } from '../cannot-check.js';
+import { cannotCheck, cannotCheckResult } from '../cannot-check.js';
 
 const POLL_MS = 2000;
 
@@ -32,7 +32,7 @@ export const stackDriftCheck: HealthCheck = {
         await clients.cloudFormation.send(new DetectStackDriftCommand({ StackName: connection.stackName }))
       ).StackDriftDetectionId;
     } catch (error) {
-      return result('stack-drift', 'unknown', cannotCheck(error, 'DetectStackDrift').reason);
+      return cannotCheckResult('stack-drift', cannotCheck(error, 'DetectStackDrift'));
     }
     if (!detectionId) return result('stack-drift', 'unknown', 'DetectStackDrift returned no detection id.');
     const deadline = context.now() + (context.options.driftTimeoutMs ?? 60_000);
@@ -43,11 +43,7 @@ export const stackDriftCheck: HealthCheck = {
           new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
         );
       } catch (error) {
-        return result(
-          'stack-drift',
-          'unknown',
-          cannotCheck(error, 'DescribeStackDriftDetectionStatus').reason,
-        );
+        return cannotCheckResult('stack-drift', cannotCheck(error, 'DescribeStackDriftDetectionStatus'));
       }
       if (status.DetectionStatus === 'DETECTION_IN_PROGRESS') {
         if (context.now() >= deadline)

@@ -1,0 +1,81 @@
+/**
+ * The demo's sandbox: the AWS emulator (moto with the fidelity layer) holding a sample Organization — a few OUs,
+ * 41 accounts, one suspended, one whose access role is missing (the two things the sandbox breaks on purpose) —
+ * and an AWS profile pointing at it. Used by `npm run demo` and by the test that deploys into it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  DeleteRoleCommand,
+  DetachRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+} from '@aws-sdk/client-iam';
+import { startMoto, type MotoServer } from '../test/support/moto.js';
+import {
+  assumeRoleCredentials,
+  seedOrganization,
+  type SeededOrganization,
+} from '../test/support/seed-org.js';
+import { writeTestAwsConfig } from '../test/support/aws-test-config.js';
+
+export const SANDBOX_PROFILE = 'emulator';
+export const SANDBOX_EXTERNAL_ID = 'sandbox-external-id-1234';
+/** Set in the app's environment so the host can tell the UI it runs against the emulator. */
+export const SANDBOX_ENV = 'ORGCONNECT_SANDBOX';
+
+export interface Sandbox {
+  moto: MotoServer;
+  org: SeededOrganization;
+  /** The member account whose OrganizationAccountAccessRole was deleted. */
+  noAccessRoleId: string | undefined;
+  /** The environment the app runs with: the sandbox profile, a fresh data directory, the sandbox flag. */
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+async function removeAccessRole(endpoint: string, accountId: string): Promise<void> {
+  const roleName = 'OrganizationAccountAccessRole';
+  const credentials = await assumeRoleCredentials(endpoint, `arn:aws:iam::${accountId}:role/${roleName}`);
+  const iam = new IAMClient({ region: 'us-east-1', endpoint, credentials });
+  for (const policy of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })))
+    .AttachedPolicies ?? []) {
+    await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.PolicyArn }));
+  }
+  await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
+}
+
+export async function startSandbox(): Promise<Sandbox> {
+  const moto = await startMoto();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-sandbox-data-'));
+  const stop = async () => {
+    await moto.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const org = await seedOrganization({
+      endpoint: moto.url,
+      accounts: 40,
+      depth: 2,
+      branching: 3,
+      suspended: 1,
+      seed: 42,
+    });
+    const noAccessRoleId = org.memberAccountIds.find((id) => !org.suspendedIds.includes(id));
+    if (noAccessRoleId) await removeAccessRole(moto.url, noAccessRoleId);
+    const { env: awsEnv } = writeTestAwsConfig(moto.url);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...awsEnv,
+      HOME: process.env['HOME'],
+      ORGCONNECT_HOME: dataDir,
+      AWS_PROFILE: SANDBOX_PROFILE,
+      [SANDBOX_ENV]: '1',
+    };
+    return { moto, org, noAccessRoleId, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
