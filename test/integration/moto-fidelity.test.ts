@@ -70,9 +70,7 @@ function roleTemplate(spec: RoleSpec): string {
               Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }],
             },
           })),
-          ...(spec.tags
-            ? { Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })) }
-            : {}),
+          ...(spec.tags ? { Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
         },
       },
     },
