@@ -61,9 +61,15 @@ export const onboardingRequestSchema = z.strictObject({
 export type OnboardingRequestPayload = z.infer<typeof onboardingRequestSchema>;
 
 export const errorPayloadSchema = z.object({
+  /** Stable, for support and scripts: show it small and copyable, after the words. */
   code: z.string(),
+  /** What went wrong in plain words ("Cannot reach AWS"): the banner's header. Hosts always send it. */
+  title: z.string().optional(),
+  /** The reason, one line. */
   message: z.string(),
   fix: z.string().optional(),
+  /** Only with INTERNAL_ERROR: name, message and stack for a bug report ("Copy details"). */
+  details: z.string().optional(),
 });
 export type ErrorPayload = z.infer<typeof errorPayloadSchema>;
 
@@ -472,15 +478,19 @@ export function ipcChannel(channel: Channel): string {
 }
 export const IPC_EVENT_CHANNEL = 'orgconnect:event';
 
-/** An error as the renderer sees it: the host's code, one-line message and fix. */
+/** An error as the renderer sees it: the host's code, title, one-line message, fix and (bugs only) details. */
 export class OrgConnectUiError extends Error {
   readonly code: string;
+  readonly title: string | undefined;
   readonly fix: string | undefined;
+  readonly details: string | undefined;
   constructor(payload: ErrorPayload) {
     super(payload.message);
     this.name = 'OrgConnectUiError';
     this.code = payload.code;
+    this.title = payload.title;
     this.fix = payload.fix;
+    this.details = payload.details;
   }
 }
 
