@@ -104,6 +104,8 @@ export const localAwsConfigSchema = z.object({
   profiles: z.array(profileSummarySchema),
   ssoSessions: z.array(z.object({ name: z.string(), startUrl: z.string(), region: z.string() })),
   warnings: z.array(z.object({ code: z.string(), file: z.string(), line: z.number(), message: z.string() })),
+  /** True when the host runs against the local AWS emulator (`npm run demo`): the UI shows a sandbox label. */
+  sandbox: z.boolean().optional(),
 });
 
 export const identitySchema = z.object({

@@ -23,7 +23,8 @@ import { writeTestAwsConfig } from '../test/support/aws-test-config.js';
 export const SANDBOX_PROFILE = 'emulator';
 export const SANDBOX_EXTERNAL_ID = 'sandbox-external-id-1234';
 /** Set in the app's environment so the host can tell the UI it runs against the emulator. */
-export const SANDBOX_ENV = 'ORGCONNECT_SANDBOX';
+export { SANDBOX_ENV } from '../main/host/service-handlers.js';
+import { SANDBOX_ENV } from '../main/host/service-handlers.js';
 
 export interface Sandbox {
   moto: MotoServer;

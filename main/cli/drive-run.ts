@@ -1,6 +1,7 @@
 import type { DeployRun } from '../core/onboarding/runner.js';
 import type { CliContext } from './commands/index.js';
 import { printRunFinished, printRunStarted, runEventPrinter, runExitCode } from './run-output.js';
+import { createRunProgress } from './run-progress.js';
 
 /**
  * Runs a deploy pass to its end with output. Ctrl-C (or SIGTERM) stops cleanly: stacks in flight are recorded
@@ -15,7 +16,8 @@ export async function driveRun(
 ): Promise<0 | 3 | 4> {
   const { io } = context;
   let stopping = false;
-  run.onEvent(runEventPrinter(io, options.json));
+  const progress = options.json ? undefined : createRunProgress(io);
+  run.onEvent(runEventPrinter(io, options.json, progress));
   run.onEvent((event) => {
     if (event.type !== 'run-paused' || event.reason !== 'sign-in-required' || stopping) return;
     stopping = true;
@@ -36,9 +38,11 @@ export async function driveRun(
   process.once('SIGTERM', onSignal);
   try {
     const state = await (options.mode === 'retry' ? run.retryFailed() : run.start());
+    progress?.finish();
     printRunFinished(io, state, options.json);
     return runExitCode(state);
   } finally {
+    progress?.finish();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await run.close();

@@ -16,6 +16,8 @@ export function nodeIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isInteractive: interactive,
+    ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
     prompt: interactive
       ? async (question) => {
           const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -19,6 +19,7 @@ export interface OnboardingFlags {
   curBucket?: string | false;
   dataDir?: string;
   json?: boolean;
+  wide?: boolean;
 }
 
 /** The flags `plan` and `deploy` share (README, "CLI"). */
@@ -61,7 +62,11 @@ export function addOnboardingOptions(command: Command): Command {
     )
     .option('--no-cur-bucket', 'let the Billing role read no CUR bucket (and do not look for a report)')
     .option('--data-dir <dir>', 'where runs are journaled (default: ORGCONNECT_HOME or the app-data folder)')
-    .option('--json', 'machine-readable output (see README)');
+    .option('--json', 'machine-readable output (see README)')
+    .option(
+      '--wide',
+      'show the plan table uncut (by default it fits the terminal, cutting long cells with …)',
+    );
 }
 
 export function onboardingRequest(flags: OnboardingFlags, env: NodeJS.ProcessEnv): OnboardingRequest {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './index.js';
-import { formatTable, printJson } from '../output.js';
+import { formatTable, printJson, tableOptions } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { driveRun } from '../drive-run.js';
 
@@ -10,7 +10,8 @@ export function registerRunCommands(program: Command, context: CliContext): void
     .description('List deploy runs journaled in the data directory, newest first.')
     .option('--data-dir <dir>', 'data directory (default: ORGCONNECT_HOME or the app-data folder)')
     .option('--json', 'print JSON (see README)')
-    .action(async (flags: { dataDir?: string; json?: boolean }) => {
+    .option('--wide', 'show the table uncut (by default it fits the terminal, cutting long cells with …)')
+    .action(async (flags: { dataDir?: string; json?: boolean; wide?: boolean }) => {
       const service = serviceForCli(context, { dataDir: flags.dataDir });
       const runs = await service.listRuns();
       if (flags.json) {
@@ -21,19 +22,23 @@ export function registerRunCommands(program: Command, context: CliContext): void
         return;
       }
       context.io.stdout(
-        formatTable(runs, [
-          { header: 'RUN', value: (r) => r.runId },
-          { header: 'CREATED', value: (r) => r.createdAt ?? '' },
-          { header: 'STATUS', value: (r) => r.status },
-          { header: 'MANAGEMENT', value: (r) => r.managementAccountId ?? '' },
-          {
-            header: 'ACCOUNTS',
-            value: (r) =>
-              r.counts
-                ? `${r.counts.connected + r.counts.skipped}/${r.counts.total} connected, ${r.counts.failed} failed`
-                : (r.problem ?? ''),
-          },
-        ]),
+        formatTable(
+          runs,
+          [
+            { header: 'RUN', value: (r) => r.runId },
+            { header: 'CREATED', value: (r) => r.createdAt ?? '' },
+            { header: 'STATUS', value: (r) => r.status },
+            { header: 'MANAGEMENT', value: (r) => r.managementAccountId ?? '' },
+            {
+              header: 'ACCOUNTS',
+              value: (r) =>
+                r.counts
+                  ? `${r.counts.connected + r.counts.skipped}/${r.counts.total} connected, ${r.counts.failed} failed`
+                  : (r.problem ?? ''),
+            },
+          ],
+          tableOptions(context.io, flags.wide),
+        ),
       );
     });
 
