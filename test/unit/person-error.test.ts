@@ -94,3 +94,21 @@ test('the CLI line: title — reason. Fix: … [CODE]; every code has words, nev
     assert.ok(titleForCode(code).length > 0);
   }
 });
+
+test("a deploy's CloudFormation call that never reached the endpoint fails its account as ENDPOINT_UNREACHABLE", async () => {
+  const { cloudFormationFailure } = await import('../../main/core/onboarding/retry.js');
+  const refused = nodeError('ECONNREFUSED', { address: '10.0.0.5', port: 443 });
+  tagEndpointContext(refused, {
+    profile: 'mgmt',
+    endpoint: 'https://cloudformation.vpce.example',
+    service: 'CloudFormation',
+  });
+  const failure = cloudFormationFailure(refused, '444455556666');
+  assert.equal(failure.code, 'ENDPOINT_UNREACHABLE');
+  assert.match(
+    failure.message,
+    /Profile "mgmt" could not reach https:\/\/cloudformation\.vpce\.example \(CloudFormation\)/,
+  );
+  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+  assert.equal(cloudFormationFailure(throttled).code, 'AWS_THROTTLED');
+});
