@@ -69,9 +69,15 @@ export const onboardingRequestSchema = z.strictObject({
 export type OnboardingRequestPayload = z.infer<typeof onboardingRequestSchema>;
 
 export const errorPayloadSchema = z.object({
+  /** Stable, for support and scripts: show it small and copyable, after the words. */
   code: z.string(),
+  /** What went wrong in plain words ("Cannot reach AWS"): the banner's header. Hosts always send it. */
+  title: z.string().optional(),
+  /** The reason, one line. */
   message: z.string(),
   fix: z.string().optional(),
+  /** Only with INTERNAL_ERROR: name, message and stack for a bug report ("Copy details"). */
+  details: z.string().optional(),
 });
 export type ErrorPayload = z.infer<typeof errorPayloadSchema>;
 
@@ -106,6 +112,8 @@ export const localAwsConfigSchema = z.object({
   profiles: z.array(profileSummarySchema),
   ssoSessions: z.array(z.object({ name: z.string(), startUrl: z.string(), region: z.string() })),
   warnings: z.array(z.object({ code: z.string(), file: z.string(), line: z.number(), message: z.string() })),
+  /** True when the host runs against the local AWS emulator (`npm run demo`): the UI shows a sandbox label. */
+  sandbox: z.boolean().optional(),
 });
 
 export const identitySchema = z.object({
@@ -228,6 +236,8 @@ export const healthRowSchema = z.object({
       status: z.enum(['pass', 'warn', 'fail', 'unknown', 'skipped']),
       summary: z.string(),
       fix: z.string().optional(),
+      /** With `unknown`: this endpoint lacks the API (e.g. the sandbox's emulator); not counted against health. */
+      notAvailableHere: z.boolean().optional(),
     }),
   ),
 });
@@ -544,15 +554,19 @@ export function ipcChannel(channel: Channel): string {
 }
 export const IPC_EVENT_CHANNEL = 'orgconnect:event';
 
-/** An error as the renderer sees it: the host's code, one-line message and fix. */
+/** An error as the renderer sees it: the host's code, title, one-line message, fix and (bugs only) details. */
 export class OrgConnectUiError extends Error {
   readonly code: string;
+  readonly title: string | undefined;
   readonly fix: string | undefined;
+  readonly details: string | undefined;
   constructor(payload: ErrorPayload) {
     super(payload.message);
     this.name = 'OrgConnectUiError';
     this.code = payload.code;
+    this.title = payload.title;
     this.fix = payload.fix;
+    this.details = payload.details;
   }
 }
 

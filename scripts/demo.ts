@@ -10,26 +10,15 @@
  * that the sandbox platform's page lists every connected account, then exits (used by the test suite).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import {
-  DeleteRoleCommand,
-  DetachRolePolicyCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-} from '@aws-sdk/client-iam';
-import { startMoto } from '../test/support/moto.js';
-import { assumeRoleCredentials, seedOrganization } from '../test/support/seed-org.js';
-import { writeTestAwsConfig } from '../test/support/aws-test-config.js';
+import type { SandboxPlatform } from '../test/support/sandbox-platform-server.js';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { ensureElectronBinary } from './install-missing.mjs';
-import { startSandboxPlatform, type SandboxPlatform } from '../test/support/sandbox-platform-server.js';
+import { SANDBOX_EXTERNAL_ID, SANDBOX_PROFILE, startSandbox } from './sandbox.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
-const PROFILE = 'emulator';
-const SAMPLE_EXTERNAL_ID = 'sandbox-external-id-1234';
 
 function ensureBuilt(): void {
   if (!existsSync(path.join(root, '.venv/bin/moto_server'))) {
@@ -39,17 +28,6 @@ function ensureBuilt(): void {
     const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
-}
-
-async function removeAccessRole(endpoint: string, accountId: string): Promise<void> {
-  const roleName = 'OrganizationAccountAccessRole';
-  const credentials = await assumeRoleCredentials(endpoint, `arn:aws:iam::${accountId}:role/${roleName}`);
-  const iam = new IAMClient({ region: 'us-east-1', endpoint, credentials });
-  for (const policy of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName })))
-    .AttachedPolicies ?? []) {
-    await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.PolicyArn }));
-  }
-  await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
 }
 
 /** Electron's binary, downloaded on first use; undefined (said once) where it cannot be downloaded. */
@@ -63,7 +41,7 @@ async function deployAndCountListed(env: NodeJS.ProcessEnv, platform: SandboxPla
   // Not spawnSync: the sandbox platform answers from this process's event loop.
   const child = spawn(
     process.execPath,
-    [path.join(root, 'bin/orgconnect.js'), 'deploy', '--external-id', SAMPLE_EXTERNAL_ID, '--yes', '--json'],
+    [path.join(root, 'bin/orgconnect.js'), 'deploy', '--external-id', SANDBOX_EXTERNAL_ID, '--yes', '--json'],
     { env, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let stdout = '';
@@ -86,35 +64,9 @@ async function deployAndCountListed(env: NodeJS.ProcessEnv, platform: SandboxPla
 
 async function main(): Promise<void> {
   ensureBuilt();
-  const moto = await startMoto();
-  const platform = await startSandboxPlatform();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-sandbox-data-'));
-  const cleanup = async () => {
-    await platform.stop();
-    await moto.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  const sandbox = await startSandbox();
+  const { org, platform, noAccessRoleId: noAccessRole, env } = sandbox;
   try {
-    const org = await seedOrganization({
-      endpoint: moto.url,
-      accounts: 40,
-      depth: 2,
-      branching: 3,
-      suspended: 1,
-      seed: 42,
-    });
-    const noAccessRole = org.memberAccountIds.find((id) => !org.suspendedIds.includes(id));
-    if (noAccessRole) await removeAccessRole(moto.url, noAccessRole);
-    // The test config turns registration off; the demo registers, with the sandbox platform.
-    const { ORGCONNECT_NO_REGISTER: _off, ...awsEnv } = writeTestAwsConfig(moto.url).env;
-    const env = {
-      ...process.env,
-      ...awsEnv,
-      HOME: process.env['HOME'],
-      ORGCONNECT_HOME: dataDir,
-      AWS_PROFILE: PROFILE,
-      ORGCONNECT_PLATFORM_URL: platform.linkUrl,
-    };
     process.stderr.write(
       [
         '',
@@ -122,7 +74,7 @@ async function main(): Promise<void> {
         '  │ A local AWS emulator, not AWS. Nothing you do here touches AWS. │',
         '  └─────────────────────────────────────────────────────────────────┘',
         `  Organization ${org.organizationId}: ${org.accounts.length} accounts, ${org.ous.length} OUs`,
-        `  Profile to choose: ${PROFILE}   External ID to try: ${SAMPLE_EXTERNAL_ID}`,
+        `  Profile to choose: ${SANDBOX_PROFILE}   External ID to try: ${SANDBOX_EXTERNAL_ID}`,
         `  Suspended account: ${org.suspendedIds.join(', ') || '-'}   Access role missing in: ${noAccessRole ?? '-'}`,
         `  Sandbox platform (connections are registered here, not with CloudZero): ${platform.pageUrl}`,
         '',
@@ -162,7 +114,7 @@ async function main(): Promise<void> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => child.kill(signal));
     await new Promise((resolve) => child.once('exit', resolve));
   } finally {
-    await cleanup();
+    await sandbox.stop();
   }
 }
 

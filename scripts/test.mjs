@@ -45,7 +45,7 @@ ensureDependencies();
 if (
   tiers.includes('integration') &&
   !existsSync(path.join(root, '.venv/bin/moto_server')) &&
-  !process.env.MOTO_SERVER_BIN
+  !process.env.MOTO_PYTHON
 ) {
   run('moto venv', 'bash', ['scripts/setup-moto.sh']);
 }

@@ -2,6 +2,7 @@ import type { RunEventListener } from '../core/onboarding/runner.js';
 import type { RunState } from '../core/onboarding/run-state.js';
 import type { CliContext } from './commands/index.js';
 import { printRunFinished, printRunStarted, runEventPrinter, runExitCode } from './run-output.js';
+import { createRunProgress } from './run-progress.js';
 
 /** What driveRun needs of a run: a deploy run and a disconnect run are both one. */
 export interface DrivableRun {
@@ -29,7 +30,8 @@ export async function driveRun(
 ): Promise<0 | 3 | 4> {
   const { io } = context;
   let stopping = false;
-  run.onEvent(runEventPrinter(io, options.json));
+  const progress = options.json ? undefined : createRunProgress(io);
+  run.onEvent(runEventPrinter(io, options.json, progress));
   run.onEvent((event) => {
     if (event.type !== 'run-paused' || event.reason !== 'sign-in-required' || stopping) return;
     stopping = true;
@@ -54,9 +56,11 @@ export async function driveRun(
       : options.mode === 'register' && run.registerPending
         ? run.registerPending()
         : run.start());
+    progress?.finish();
     printRunFinished(io, state, options.json);
     return runExitCode(state);
   } finally {
+    progress?.finish();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await run.close();

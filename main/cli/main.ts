@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { describeError, isOrgConnectError } from '../core/errors.js';
+import { toPersonError, oneLine } from '../core/person-error.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './output.js';
 import { registerCommands, type CliContext } from './commands/index.js';
@@ -16,6 +16,8 @@ export function nodeIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isInteractive: interactive,
+    ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
     prompt: interactive
       ? async (question) => {
           const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -51,14 +53,25 @@ export async function runCli(
       if (error.exitCode === 0) return ExitCode.ok;
       return ExitCode.usage;
     }
-    if (isOrgConnectError(error) && error.code.startsWith('USAGE_')) {
-      io.stderr(`orgconnect: ${describeError(error)}\n`);
-      return ExitCode.usage;
-    }
-    io.stderr(`orgconnect: ${describeError(error)}\n`);
-    if (env['ORGCONNECT_DEBUG'] && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    const person = toPersonError(error, { profile: profileNamed(argv, env) });
+    io.stderr(`orgconnect: ${oneLine(person)}\n`);
+    if (person.code.startsWith('USAGE_')) return ExitCode.usage;
+    if (person.details !== undefined) io.stderr(`Details for a bug report:\n${person.details}\n`);
+    else if (env['ORGCONNECT_DEBUG'] && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return ExitCode.awsOrConfig;
   }
+}
+
+/** The profile the command ran with, for errors that did not record one. */
+function profileNamed(argv: readonly string[], env: NodeJS.ProcessEnv): string {
+  const index = argv.indexOf('--profile');
+  const inline = argv.find((arg) => arg.startsWith('--profile='));
+  return (
+    (index >= 0 ? argv[index + 1] : undefined) ??
+    inline?.slice('--profile='.length) ??
+    env['AWS_PROFILE'] ??
+    'default'
+  );
 }
 
 function packageVersion(): string {

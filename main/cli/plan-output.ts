@@ -2,7 +2,7 @@ import type { Plan } from '../core/onboarding/plan.js';
 import type { CostAndUsageReportStatus } from '../core/onboarding/cur-detection.js';
 import type { OnboardingRequest, PlannedPlatform } from '../core/onboarding/onboarding.js';
 import type { RegistrationPreview } from '../core/service.js';
-import { formatTable, type CliIo } from './output.js';
+import { formatTable, type CliIo, type TableOptions } from './output.js';
 
 export interface PlannedForOutput {
   plan: Plan;
@@ -75,17 +75,21 @@ export function curLine({ request, costAndUsageReport: found }: PlannedForOutput
   return `Billing role reads no CUR bucket. ${found.summary}${fix}`;
 }
 
-export function printPlan(io: CliIo, planned: PlannedForOutput): void {
+export function printPlan(io: CliIo, planned: PlannedForOutput, options: TableOptions = {}): void {
   const { plan } = planned;
   io.stdout(
-    formatTable(plan.items, [
-      { header: 'ACCOUNT', value: (i) => i.accountId },
-      { header: 'NAME', value: (i) => i.accountName },
-      { header: 'KIND', value: (i) => i.kind },
-      { header: 'CONNECTION', value: (i) => i.connectionName },
-      { header: 'ACTION', value: (i) => i.action },
-      { header: 'WHY', value: (i) => [i.reason, i.fix ? `Fix: ${i.fix}` : ''].filter(Boolean).join(' ') },
-    ]),
+    formatTable(
+      plan.items,
+      [
+        { header: 'ACCOUNT', value: (i) => i.accountId },
+        { header: 'NAME', value: (i) => i.accountName },
+        { header: 'KIND', value: (i) => i.kind },
+        { header: 'CONNECTION', value: (i) => i.connectionName },
+        { header: 'ACTION', value: (i) => i.action },
+        { header: 'WHY', value: (i) => [i.reason, i.fix ? `Fix: ${i.fix}` : ''].filter(Boolean).join(' ') },
+      ],
+      options,
+    ),
   );
   const c = plan.counts;
   io.stdout(

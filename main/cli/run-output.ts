@@ -1,16 +1,26 @@
 /**
  * How a deploy run is shown: with --json, one JSON object per line and nothing else on stdout (README, "deploy
- * --json events"); otherwise a line per account state change for people.
+ * --json events"); otherwise the live progress line (run-progress.ts), a line for each account that failed or
+ * was left unknown, and the summary at the end.
  */
 import type { RunEvent } from '../core/onboarding/run-events.js';
 import type { RunState } from '../core/onboarding/run-state.js';
 import type { RegistrationRecord } from '../core/onboarding/run-events.js';
 import { registrationSentence, summarizeRegistration } from '../core/onboarding/registration-summary.js';
 import { printJsonLine, type CliIo } from './output.js';
+import type { RunProgress } from './run-progress.js';
 
-export function runEventPrinter(io: CliIo, json: boolean): (event: RunEvent, state: RunState) => void {
+/** Account states a person must see one by one; the rest are counted on the progress line. */
+const SHOWN_ONE_BY_ONE = new Set(['failed', 'unknown']);
+
+export function runEventPrinter(
+  io: CliIo,
+  json: boolean,
+  progress?: RunProgress,
+): (event: RunEvent, state: RunState) => void {
   return (event, state) => {
     const line = runEventLine(event, state);
+    if (!json) progress?.update(state);
     if (line === undefined) return;
     if (json) {
       printJsonLine(io, line);
@@ -20,12 +30,15 @@ export function runEventPrinter(io: CliIo, json: boolean): (event: RunEvent, sta
       io.stderr(`\n${line.message ?? 'The management session expired.'}\n`);
       return;
     }
-    if (line.event === 'account') {
-      const why = [line.reason, line.fix ? `Fix: ${line.fix}` : undefined].filter(Boolean).join(' ');
+    const registrationFailed = line.event === 'account' && line.registration?.status === 'failed';
+    if (line.event === 'account' && (SHOWN_ONE_BY_ONE.has(line.state) || registrationFailed)) {
+      const why = [line.reason, line.fix ? `Fix: ${line.fix}` : undefined, line.code ? `[${line.code}]` : '']
+        .filter(Boolean)
+        .join(' ');
       const platform = line.registration ? `  ${registrationText(line.registration)}` : '';
-      io.stdout(
-        `${line.accountId}  ${line.kind.padEnd(8)}  ${line.state}${why ? `  ${why}` : ''}${platform}\n`,
-      );
+      const text = `${line.accountId}  ${line.kind.padEnd(8)}  ${line.state}${why ? `  ${why}` : ''}${platform}`;
+      if (progress) progress.print(text);
+      else io.stdout(`${text}\n`);
     }
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The one request path both hosts share: check the channel, parse the payload with the contract, then call the
  * handler. Anything malformed is answered with INVALID_REQUEST and never reaches a handler; every failure
- * crosses as `{ ok: false, error: { code, message, fix? } }` (no stack traces, no echoed payloads — a payload may
+ * crosses as `{ ok: false, error: { code, title, message, fix?, details? } }` (no stack traces, no echoed payloads — a payload may
  * hold an External ID).
  */
 import type { z } from 'zod';
@@ -14,7 +14,7 @@ import {
   type ResponseOf,
   type Result,
 } from '../../preload/contract.js';
-import { awsErrorName, describeError, isOrgConnectError } from '../core/errors.js';
+import { toPersonError } from '../core/person-error.js';
 
 export type Handlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
 
@@ -59,7 +59,5 @@ function issueSummary(error: z.ZodError): string {
 }
 
 export function toErrorPayload(error: unknown): ErrorPayload {
-  if (isOrgConnectError(error)) return error.toJSON();
-  const name = awsErrorName(error);
-  return { code: name && name !== 'Error' ? name : 'INTERNAL_ERROR', message: describeError(error) };
+  return toPersonError(error).toJSON();
 }

@@ -17,6 +17,13 @@ import type { Handlers } from './dispatch.js';
 import type { MfaPrompts } from './mfa-prompts.js';
 import { toErrorPayload } from './dispatch.js';
 
+/** `npm run demo` (scripts/sandbox.ts) sets this for the app it starts against the emulator. */
+export const SANDBOX_ENV = 'ORGCONNECT_SANDBOX';
+
+function isSandbox(): boolean {
+  return process.env[SANDBOX_ENV] === '1';
+}
+
 /** Plans are kept for the Review → Deploy step only; a handful is plenty and bounds memory (they hold secrets). */
 const MAX_KEPT_PLANS = 16;
 
@@ -108,7 +115,7 @@ export function createServiceHandlers(
 
   const handlers: Handlers = {
     'mfa.answer': async (request) => options.mfa?.answer(request) ?? { accepted: false },
-    'profiles.list': () => service.listProfiles(),
+    'profiles.list': async () => ({ ...(await service.listProfiles()), sandbox: isSandbox() }),
     'identity.whoami': ({ profile }) => service.whoAmI(profile),
     'org.discover': ({ profile }) => service.discover(profile, { onProgress: discoveryEmitter(profile) }),
     'sso.login': ({ profile, deviceCode }) =>

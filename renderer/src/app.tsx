@@ -5,6 +5,7 @@ import Flashbar from '@cloudscape-design/components/flashbar';
 import Wizard from '@cloudscape-design/components/wizard';
 import { orgconnectApi } from './bridge/index.js';
 import { MfaPrompt } from './components/mfa-prompt.js';
+import { SandboxLabel } from './components/sandbox-label.js';
 import { DEPLOY_STEP, ReturningUser } from './components/returning-user.js';
 import { StackEventsPanel } from './steps/deploy/stack-events-panel.js';
 import { AccountsStep } from './steps/accounts/accounts-step.js';
@@ -199,6 +200,7 @@ export function App() {
       }
       content={
         <>
+          <SandboxLabel />
           <MfaPrompt />
           <OrganizationSwitcher />
           <ReturningUser onOpenStep={setStep} />

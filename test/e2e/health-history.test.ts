@@ -21,10 +21,7 @@ import {
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
 import { runOrgconnect } from '../support/run-cli.js';
-import { makeRoleAsAwsWould } from '../support/moto-role-fixups.js';
 import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
-import { loadTemplates } from '../../main/core/onboarding/templates.js';
-import { expectedManagedPolicyArns } from '../../main/core/onboarding/template-policy.js';
 import { OrgConnectService } from '../../main/core/service.js';
 import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
 import type { CoveragePoint } from '../../main/core/health/coverage-schema.js';
@@ -103,15 +100,6 @@ describe('Health history, coverage and notifications', () => {
       env,
     );
     assert.equal(deploy.code, 0, deploy.stderr);
-    const templates = await loadTemplates();
-    for (const account of seeded.accounts) {
-      const kind = account.id === seeded.managementAccountId ? 'billing' : 'resource';
-      await makeRoleAsAwsWould(
-        await iamIn(account.id),
-        `orgconnect-platform-${kind}`,
-        expectedManagedPolicyArns(templates[kind].document),
-      );
-    }
     // Two accounts join after the deploy (moto's JoinedTimestamp has second resolution).
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const organizations = motoOrganizationsClient(moto.url, MOTO_DEFAULT_CREDENTIALS);

@@ -17,12 +17,9 @@ import {
   type SeededOrganization,
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { makeRoleAsAwsWould } from '../support/moto-role-fixups.js';
 import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
 import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
-import { loadTemplates } from '../../main/core/onboarding/templates.js';
-import { expectedManagedPolicyArns } from '../../main/core/onboarding/template-policy.js';
 import { startSandboxPlatform, type SandboxPlatform } from '../support/sandbox-platform-server.js';
 
 const EXTERNAL_ID = 'cz-e2e-wizard-4f2a';
@@ -48,8 +45,6 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
 
   before(async () => {
     assertRendererBuilt();
-    // moto must know AWS managed policies for the role-policies health check.
-    process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
     moto = await startMoto();
     seeded = await seedOrganization({
       endpoint: moto.url,
@@ -266,18 +261,6 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await events.getByText('connected', { exact: true }).waitFor();
     await screenshot(page, '5-deploy-stack-events');
     await page.getByRole('button', { name: 'Next' }).click();
-
-    // moto builds the roles without their managed policies; make them what AWS would have built from the
-    // template (see moto-role-fixups.ts) so the health checks judge AWS's shape, not moto's gap.
-    const templates = loadTemplates();
-    for (const account of deployable) {
-      const kind = account.isManagement ? 'billing' : 'resource';
-      await makeRoleAsAwsWould(
-        await iamIn(account.id),
-        `orgconnect-platform-${kind}`,
-        expectedManagedPolicyArns(templates[kind].document),
-      );
-    }
 
     // --- Health: all connections green, the skipped checks said so.
     await page.getByText('Skipped (shown as skipped, not passed): stack-drift, regions-sts, cur.').waitFor();

@@ -105,7 +105,8 @@ describe('orgconnect CLI against a 200-account emulated Organization', () => {
     const missing = await runOrgconnect(['accounts', '--profile', 'nope', '--json'], files.env);
     assert.equal(missing.code, 2);
     assert.equal(missing.stdout, '');
-    assert.match(missing.stderr, /^orgconnect: Profile "nope"/);
+    // Title first, then the reason and the fix; the code last, copyable.
+    assert.match(missing.stderr, /^orgconnect: Profile not found — Profile "nope".*\[PROFILE_NOT_FOUND\]$/m);
     assert.equal(missing.stderr.trim().split('\n').length, 1);
 
     const usage = await runOrgconnect(['accounts', '--no-such-flag'], files.env);
@@ -118,5 +119,13 @@ describe('orgconnect CLI against a 200-account emulated Organization', () => {
     });
     assert.equal(unreachable.code, 2);
     assert.doesNotMatch(unreachable.stderr, /\n\s+at /, 'no stack trace');
+    // endpoint_url points at a closed port: the network failure in words, naming the profile and the endpoint.
+    assert.equal(unreachable.stderr.trim().split('\n').length, 1);
+    assert.match(unreachable.stderr, /^orgconnect: Cannot reach AWS — /);
+    assert.match(unreachable.stderr, /Profile "no-such-endpoint" could not reach http:\/\/127\.0\.0\.1:9/);
+    assert.match(unreachable.stderr, /refused.*ECONNREFUSED/);
+    assert.match(unreachable.stderr, /Fix: Check endpoint_url in profile "no-such-endpoint".*VPN.*proxy/);
+    assert.match(unreachable.stderr, /\[ENDPOINT_UNREACHABLE\]$/m);
+    assert.doesNotMatch(unreachable.stderr, /INTERNAL_ERROR/);
   });
 });

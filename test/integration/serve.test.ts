@@ -186,6 +186,17 @@ describe('orgconnect serve (browser host) against an emulated Organization', () 
         value(await client.call('profiles.list', {})),
       );
       assert.deepEqual(profiles.profiles.map((p) => p.name).sort(), ['emulator', 'no-such-endpoint']);
+      // The UI's sandbox label: only when the host was started as the demo's sandbox.
+      assert.equal(profiles.sandbox, false);
+      process.env['ORGCONNECT_SANDBOX'] = '1';
+      try {
+        const sandboxed = channels['profiles.list'].response.parse(
+          value(await client.call('profiles.list', {})),
+        );
+        assert.equal(sandboxed.sandbox, true);
+      } finally {
+        delete process.env['ORGCONNECT_SANDBOX'];
+      }
 
       const snapshot = channels['org.discover'].response.parse(
         value(await client.call('org.discover', { profile: 'emulator' })),

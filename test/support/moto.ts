@@ -16,21 +16,24 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-export function motoServerBinary(): string {
-  const fromEnv = process.env['MOTO_SERVER_BIN'];
-  if (fromEnv) return fromEnv;
-  const local = path.resolve(import.meta.dirname, '../../.venv/bin/moto_server');
-  if (!existsSync(local)) {
+/**
+ * moto's server with the fidelity layer (test/moto_fidelity) installed, so CloudFormation builds IAM roles as AWS
+ * does. MOTO_PYTHON may name another interpreter with moto installed.
+ */
+export function motoServerCommand(): { command: string; args: string[] } {
+  const python = process.env['MOTO_PYTHON'] ?? path.resolve(import.meta.dirname, '../../.venv/bin/python');
+  if (!existsSync(python)) {
     throw new Error(
-      `moto server not found at ${local}; run "npm test" (it creates the venv) or scripts/setup-moto.sh`,
+      `moto's Python not found at ${python}; run "npm test" (it creates the venv) or scripts/setup-moto.sh`,
     );
   }
-  return local;
+  return { command: python, args: [path.resolve(import.meta.dirname, '../moto_fidelity/server.py')] };
 }
 
 export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(motoServerBinary(), ['-H', '127.0.0.1', '-p', String(port)], {
+  const server = motoServerCommand();
+  const child: ChildProcess = spawn(server.command, [...server.args, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       ...process.env,

@@ -321,13 +321,14 @@ describe('dispatch', () => {
       ok: false,
       error: {
         code: 'NOT_MANAGEMENT_ACCOUNT',
+        title: 'Not the management account',
         message: 'Profile "p" is not the management account.',
         fix: 'Use the management profile.',
       },
     });
   });
 
-  test('an unexpected error crosses as code and one line, without a stack', async () => {
+  test('an unexpected error crosses as INTERNAL_ERROR: title, one line, a fix, and details to copy for a bug report', async () => {
     const { handlers } = countingHandlers();
     handlers['runs.list'] = async () => {
       throw new Error('disk on fire\n    at somewhere (file.ts:1:1)');
@@ -337,13 +338,23 @@ describe('dispatch', () => {
       throw awsLike;
     };
     const dispatch = createDispatcher(handlers);
-    assert.deepEqual(await dispatch('runs.list', {}), {
-      ok: false,
-      error: { code: 'INTERNAL_ERROR', message: 'disk on fire' },
+    const bug = await dispatch('runs.list', {});
+    assert.equal(bug.ok, false);
+    const { details, ...shown } = bug.ok ? { details: undefined } : bug.error;
+    assert.deepEqual(shown, {
+      code: 'INTERNAL_ERROR',
+      title: 'Something went wrong inside orgconnect',
+      message: 'disk on fire',
+      fix: 'This is a bug in orgconnect. Copy the details and report it; then try again.',
     });
+    assert.match(details ?? '', /^Error: disk on fire/);
     assert.deepEqual(await dispatch('templates.get', {}), {
       ok: false,
-      error: { code: 'ThrottlingException', message: 'ThrottlingException: Rate exceeded' },
+      error: {
+        code: 'ThrottlingException',
+        title: 'AWS is throttling requests',
+        message: 'ThrottlingException: Rate exceeded',
+      },
     });
   });
 });

@@ -17,7 +17,7 @@ import {
   type CurEvidence,
 } from '../../main/core/health/index.js';
 import { createCheckContext } from '../../main/core/health/check-context.js';
-import { cannotCheck } from '../../main/core/health/cannot-check.js';
+import { cannotCheck, cannotCheckResult } from '../../main/core/health/cannot-check.js';
 import { gatherCurEvidence } from '../../main/core/health/checks/cur.js';
 import { accountActiveCheck } from '../../main/core/health/checks/account-active.js';
 import { stackStatusCheck } from '../../main/core/health/checks/stack-status.js';
@@ -477,4 +477,83 @@ test('overall: any fail → unhealthy; unknown never healthy; skipped ignored; n
   assert.equal(overallHealth([{ status: 'unknown' }, { status: 'fail' }]), 'unhealthy');
   assert.equal(overallHealth([{ status: 'unknown' }, { status: 'skipped' }]), 'unknown');
   assert.equal(overallHealth([]), 'unknown');
+});
+
+describe('a check the endpoint cannot answer: unknown with the reason, not counted against health', () => {
+  const now = Date.parse('2025-03-01T12:00:00Z');
+  const billing = { curBucket: 'acme-billing-reports' };
+  const notImplemented = Object.assign(new Error('Deserialization error: <html>'), {
+    $metadata: { httpStatusCode: 500 },
+  });
+  const denied = Object.assign(new Error('not authorized'), {
+    name: 'AccessDenied',
+    $metadata: { httpStatusCode: 403 },
+  });
+
+  test('a missing API is marked not available here; a denied one is a plain unknown', () => {
+    const missing = cannotCheckResult('stack-drift', cannotCheck(notImplemented, 'DetectStackDrift'));
+    assert.equal(missing.status, 'unknown');
+    assert.equal(missing.notAvailableHere, true);
+    assert.match(missing.summary, /DetectStackDrift: the API is not available at this endpoint/);
+    const refused = cannotCheckResult('stack-drift', cannotCheck(denied, 'DetectStackDrift'));
+    assert.equal(refused.status, 'unknown');
+    assert.equal(refused.notAvailableHere, undefined);
+  });
+
+  test('overall: not-available-here is left out like skipped; a plain unknown still degrades', () => {
+    assert.equal(
+      overallHealth([{ status: 'pass' }, { status: 'unknown', notAvailableHere: true }]),
+      'healthy',
+    );
+    assert.equal(overallHealth([{ status: 'unknown', notAvailableHere: true }]), 'unknown');
+    assert.equal(
+      overallHealth([
+        { status: 'pass' },
+        { status: 'unknown', notAvailableHere: true },
+        { status: 'unknown' },
+      ]),
+      'degraded',
+    );
+  });
+
+  test('regions-sts: only ListRegions missing while STS answered → not available here; an STS gap is not', () => {
+    const listedMissing = {
+      ok: false as const,
+      reason: cannotCheck(notImplemented, 'account:ListRegions').reason,
+      notAvailable: true,
+    };
+    const onlyList = evaluateRegions(['us-east-1'], listedMissing, [{ region: 'us-east-1', ok: true }]);
+    assert.equal(onlyList.status, 'unknown');
+    assert.equal(onlyList.notAvailableHere, true);
+    const stsGap = evaluateRegions(['us-east-1'], listedMissing, [
+      { region: 'us-east-1', ok: false, disabled: false, reason: 'sts: access denied' },
+    ]);
+    assert.equal(stsGap.status, 'unknown');
+    assert.equal(stsGap.notAvailableHere, undefined);
+  });
+
+  test('cur: both APIs missing → not available here; one denied → a plain unknown', () => {
+    const missing = (what: string) => ({
+      ok: false as const,
+      reason: cannotCheck(notImplemented, what).reason,
+      notAvailable: true,
+    });
+    const bothMissing = evaluateCur(
+      billing,
+      { reports: missing('cur:DescribeReportDefinitions'), exports: missing('bcm-data-exports:ListExports') },
+      { now },
+    );
+    assert.equal(bothMissing.status, 'unknown');
+    assert.equal(bothMissing.notAvailableHere, true);
+    const oneDenied = evaluateCur(
+      billing,
+      {
+        reports: { ok: false, reason: cannotCheck(denied, 'cur:DescribeReportDefinitions').reason },
+        exports: missing('bcm-data-exports:ListExports'),
+      },
+      { now },
+    );
+    assert.equal(oneDenied.status, 'unknown');
+    assert.equal(oneDenied.notAvailableHere, undefined);
+  });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './index.js';
-import { formatTable, printJson } from '../output.js';
+import { formatTable, printJson, tableOptions } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
 import type { OrganizationSnapshot } from '../../core/org/index.js';
@@ -33,7 +33,8 @@ export function registerAccountsCommand(program: Command, context: CliContext): 
     .description('List every account of the Organization with its OU path.')
     .option('--profile <name>', 'management (or delegated administrator) profile')
     .option('--json', 'print JSON (see README)')
-    .action(async (options: { profile?: string; json?: boolean }) => {
+    .option('--wide', 'show the table uncut (by default it fits the terminal, cutting long cells with …)')
+    .action(async (options: { profile?: string; json?: boolean; wide?: boolean }) => {
       const { io } = context;
       const snapshot = await serviceForCli(context).discover(requireProfile(options, context), {
         onProgress: (progress) => {
@@ -46,12 +47,16 @@ export function registerAccountsCommand(program: Command, context: CliContext): 
         return;
       }
       io.stdout(
-        formatTable(snapshot.accounts, [
-          { header: 'ACCOUNT', value: (a) => a.id },
-          { header: 'NAME', value: (a) => (a.isManagement ? `${a.name} (management)` : a.name) },
-          { header: 'STATUS', value: (a) => a.status },
-          { header: 'OU PATH', value: (a) => a.ouPath },
-        ]),
+        formatTable(
+          snapshot.accounts,
+          [
+            { header: 'ACCOUNT', value: (a) => a.id },
+            { header: 'NAME', value: (a) => (a.isManagement ? `${a.name} (management)` : a.name) },
+            { header: 'STATUS', value: (a) => a.status },
+            { header: 'OU PATH', value: (a) => a.ouPath },
+          ],
+          tableOptions(context.io, options.wide),
+        ),
       );
       const suspended = snapshot.accounts.filter((a) => a.status !== 'ACTIVE').length;
       io.stdout(

@@ -9,6 +9,7 @@ import {
   type OnboardingFlags,
 } from './onboarding-options.js';
 import { printPlan } from '../plan-output.js';
+import { tableOptions } from '../output.js';
 import { progressDots } from './plan.js';
 import { OrgConnectError } from '../../core/errors.js';
 import { driveRun } from '../drive-run.js';
@@ -39,7 +40,7 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
       });
       if (io.isInteractive) io.stderr('\r\x1b[K');
       const { counts } = planned.plan;
-      if (!json) printPlan(io, planned);
+      if (!json) printPlan(io, planned, tableOptions(io, flags.wide));
       if (counts.create + counts.update === 0 && counts.blocked === 0) {
         if (!json) io.stdout('Nothing to deploy: every selected account is already connected.\n');
       }

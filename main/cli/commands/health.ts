@@ -2,7 +2,8 @@ import path from 'node:path';
 import { writePrivateFile } from '../../core/reports/write-private-file.js';
 import { Option, type Command } from 'commander';
 import type { CliContext } from './index.js';
-import { formatTable, printJson, printJsonLine } from '../output.js';
+import { printJson, printJsonLine, tableOptions } from '../output.js';
+import { healthReport } from '../health-output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
 import { CHECK_IDS, type CheckId } from '../../core/health/check-result.js';
@@ -43,8 +44,10 @@ export function registerHealthCommands(program: Command, context: CliContext): v
     .option('--interval <seconds>', 'with --watch: seconds between rounds', '300')
     .option('--data-dir <dir>', 'data directory (default: ORGCONNECT_HOME or the app-data folder)')
     .option('--json', 'print JSON (see README); with --watch one change event per line')
+    .option('--wide', 'list every account of each problem and the per-connection table, uncut')
     .action(
       async (flags: {
+        wide?: boolean;
         profile?: string;
         run?: string;
         accessRole: string;
@@ -70,7 +73,7 @@ export function registerHealthCommands(program: Command, context: CliContext): v
         const body = { ...healthSummary(snapshot.organization.id, connections, health), coverage };
         if (flags.json) printJson(io, body);
         else {
-          printHealthTable(context, body);
+          io.stdout(healthReport(body, { wide: flags.wide === true, table: tableOptions(io, flags.wide) }));
           printCoverageLine(context, coverage);
         }
         context.exitCode = body.summary.healthy === body.summary.total ? 0 : 3;
@@ -119,45 +122,6 @@ export function registerHealthCommands(program: Command, context: CliContext): v
         context.io.stderr(`Wrote ${flags.format.toUpperCase()} report to ${out}\n`);
       },
     );
-}
-
-function printHealthTable(context: CliContext, body: ReturnType<typeof healthSummary>): void {
-  const { io } = context;
-  io.stdout(
-    formatTable(body.connections, [
-      { header: 'ACCOUNT', value: (c) => c.accountId },
-      { header: 'CONNECTION', value: (c) => c.connectionName },
-      { header: 'KIND', value: (c) => c.kind },
-      { header: 'HEALTH', value: (c) => c.overall },
-      {
-        header: 'PLATFORM',
-        value: (c) => {
-          const status = c.checks.find((check) => check.id === 'platform-registration')?.status;
-          return status === 'pass'
-            ? 'registered'
-            : status === 'fail'
-              ? 'refused'
-              : status === 'warn'
-                ? 'not registered'
-                : '-';
-        },
-      },
-      {
-        header: 'PROBLEMS',
-        value: (c) =>
-          c.checks
-            .filter(
-              (check) => check.status === 'fail' || check.status === 'warn' || check.status === 'unknown',
-            )
-            .map((check) => `${check.id}: ${check.summary}${check.fix ? ` Fix: ${check.fix}` : ''}`)
-            .join(' | '),
-      },
-    ]),
-  );
-  const s = body.summary;
-  io.stdout(
-    `\n${s.healthy}/${s.total} healthy, ${s.degraded} degraded, ${s.unhealthy} unhealthy, ${s.unknown} unknown.\n`,
-  );
 }
 
 function printCoverageLine(context: CliContext, coverage: Coverage): void {

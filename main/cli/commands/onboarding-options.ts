@@ -26,6 +26,7 @@ export interface OnboardingFlags {
   platformUrl?: string;
   /** false with --no-register. */
   register?: boolean;
+  wide?: boolean;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -94,7 +95,11 @@ export function addOnboardingOptions(command: Command): Command {
     )
     .option('--no-register', 'deploy the roles but do not register them with the platform')
     .option('--data-dir <dir>', 'where runs are journaled (default: ORGCONNECT_HOME or the app-data folder)')
-    .option('--json', 'machine-readable output (see README)');
+    .option('--json', 'machine-readable output (see README)')
+    .option(
+      '--wide',
+      'show the plan table uncut (by default it fits the terminal, cutting long cells with …)',
+    );
 }
 
 export function onboardingRequest(flags: OnboardingFlags, env: NodeJS.ProcessEnv): OnboardingRequest {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './index.js';
-import { printJson } from '../output.js';
+import { printJson, tableOptions } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
 import {
@@ -25,7 +25,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
       detectCurBucket: detectCurBucket(flags),
     });
     if (flags.json) printJson(io, planJson(result));
-    else printPlan(io, result);
+    else printPlan(io, result, tableOptions(io, flags.wide));
   });
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './index.js';
-import { formatTable, printJson } from '../output.js';
+import { formatTable, printJson, tableOptions } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { driveRun } from '../drive-run.js';
 import { deregisterFor, deregisterNothing } from '../deregister-wiring.js';
@@ -11,7 +11,8 @@ export function registerRunCommands(program: Command, context: CliContext): void
     .description('List deploy runs journaled in the data directory, newest first.')
     .option('--data-dir <dir>', 'data directory (default: ORGCONNECT_HOME or the app-data folder)')
     .option('--json', 'print JSON (see README)')
-    .action(async (flags: { dataDir?: string; json?: boolean }) => {
+    .option('--wide', 'show the table uncut (by default it fits the terminal, cutting long cells with …)')
+    .action(async (flags: { dataDir?: string; json?: boolean; wide?: boolean }) => {
       const service = serviceForCli(context, { dataDir: flags.dataDir });
       const runs = await service.listRuns();
       if (flags.json) {
@@ -22,21 +23,25 @@ export function registerRunCommands(program: Command, context: CliContext): void
         return;
       }
       context.io.stdout(
-        formatTable(runs, [
-          { header: 'RUN', value: (r) => r.runId },
-          { header: 'CREATED', value: (r) => r.createdAt ?? '' },
-          { header: 'STATUS', value: (r) => r.status },
-          { header: 'MANAGEMENT', value: (r) => r.managementAccountId ?? '' },
-          {
-            header: 'ACCOUNTS',
-            value: (r) =>
-              !r.counts
-                ? (r.problem ?? '')
-                : r.counts.disconnected !== undefined // only disconnect runs count it
-                  ? `${r.counts.disconnected + r.counts.skipped}/${r.counts.total} disconnected, ${r.counts.failed} failed`
-                  : `${r.counts.connected + r.counts.skipped}/${r.counts.total} connected, ${r.counts.failed} failed`,
-          },
-        ]),
+        formatTable(
+          runs,
+          [
+            { header: 'RUN', value: (r) => r.runId },
+            { header: 'CREATED', value: (r) => r.createdAt ?? '' },
+            { header: 'STATUS', value: (r) => r.status },
+            { header: 'MANAGEMENT', value: (r) => r.managementAccountId ?? '' },
+            {
+              header: 'ACCOUNTS',
+              value: (r) =>
+                !r.counts
+                  ? (r.problem ?? '')
+                  : r.counts.disconnected !== undefined // only disconnect runs count it
+                    ? `${r.counts.disconnected + r.counts.skipped}/${r.counts.total} disconnected, ${r.counts.failed} failed`
+                    : `${r.counts.connected + r.counts.skipped}/${r.counts.total} connected, ${r.counts.failed} failed`,
+            },
+          ],
+          tableOptions(context.io, flags.wide),
+        ),
       );
     });
 

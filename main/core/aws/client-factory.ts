@@ -18,6 +18,7 @@ import { USER_AGENT } from '../app-info.js';
 import { ORGANIZATIONS_CLIENT_RETRY } from '../org/index.js';
 import { sharedRequestHandler } from './shared-connections.js';
 import { sharedIdentity } from './shared-identity.js';
+import { tagEndpointContext, type EndpointContext } from '../person-error.js';
 
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
@@ -122,8 +123,33 @@ export async function createClientFactory(
       };
       const Client = constructors[service] as new (config: ClientSettings) => ServiceClients[S];
       const created = new Client(settings);
+      recordEndpointOnFailure(created, { profile, endpoint: config.endpoint, service, region });
       cache.set(key, created);
       return created;
     },
   };
+}
+
+/**
+ * A failed call's error remembers the profile and endpoint it went to, so a network failure reaching a person
+ * names them (person-error.ts). Added at the initialize step: outside the SDK's retries, once per call.
+ */
+function recordEndpointOnFailure(
+  client: { middlewareStack: { add: (middleware: never, options: never) => void } },
+  context: EndpointContext,
+): void {
+  const middleware =
+    (next: (args: unknown) => Promise<unknown>) =>
+    async (args: unknown): Promise<unknown> => {
+      try {
+        return await next(args);
+      } catch (error) {
+        tagEndpointContext(error, context);
+        throw error;
+      }
+    };
+  client.middlewareStack.add(
+    middleware as never,
+    { step: 'initialize', name: 'orgconnectEndpointContext', override: true } as never,
+  );
 }

@@ -5,6 +5,7 @@
  * created). Everything else fails at once, as a value with a code and a fix.
  */
 import { OrgConnectError, awsErrorName, describeError } from '../errors.js';
+import { endpointUnreachable, networkFailure } from '../person-error.js';
 import type { Clock } from '../clock.js';
 import { throwIfAborted } from '../clock.js';
 
@@ -157,6 +158,8 @@ export function cloudFormationFailure(error: unknown, accountId?: string): OrgCo
       cause: error,
     });
   }
+  // A socket that never reached CloudFormation (refused, DNS, timeout, TLS): name the endpoint and what to check.
+  if (networkFailure(error) !== undefined) return endpointUnreachable(error);
   if (kind === 'transient') {
     return new OrgConnectError('AWS_UNAVAILABLE', `CloudFormation could not be reached${where}: ${message}`, {
       fix: 'Check the network connection and retry the failed accounts.',

@@ -34,6 +34,12 @@ export const checkResultSchema = z.object({
   detail: z.array(z.string()).optional(),
   /** Machine-readable facts a table or report shows as columns (e.g. `stackStatus`). */
   facts: z.record(z.string(), z.string()).optional(),
+  /**
+   * With `unknown`: the check cannot run here at all — the endpoint (an emulator such as the sandbox's, or a
+   * partition) lacks the API. Shown with its reason; like a skipped check it neither helps nor hurts the overall
+   * result, because it says nothing about the connection.
+   */
+  notAvailableHere: z.boolean().optional(),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
 
@@ -57,11 +63,13 @@ export function result(
     fix?: string | undefined;
     detail?: readonly string[] | undefined;
     facts?: Record<string, string>;
+    notAvailableHere?: boolean;
   } = {},
 ): CheckResult {
   const out: CheckResult = { id, status, summary };
   if (extra.fix !== undefined) out.fix = extra.fix;
   if (extra.facts !== undefined) out.facts = extra.facts;
+  if (status === 'unknown' && extra.notAvailableHere === true) out.notAvailableHere = true;
   if (extra.detail !== undefined && extra.detail.length > 0) out.detail = [...extra.detail];
   return out;
 }
@@ -71,19 +79,25 @@ export function result(
  * - `unhealthy`: any check failed (the platform cannot, or soon will not, read the account);
  * - `unknown`: nothing could be checked (every check that ran is unknown, or none ran);
  * - `degraded`: no failure, but some check warned or could not run — an unknown is never healthy;
- * - `healthy`: every check that ran passed (skipped checks are left out, and listed).
+ * - `healthy`: every check that ran passed (skipped checks and checks not available at this endpoint are left
+ *   out, and listed).
  */
-export function overallHealth(checks: readonly Pick<CheckResult, 'status'>[]): OverallHealth {
-  const ran = checks.filter((check) => check.status !== 'skipped');
+export function overallHealth(
+  checks: readonly Pick<CheckResult, 'status' | 'notAvailableHere'>[],
+): OverallHealth {
+  const ran = checks.filter((check) => check.status !== 'skipped' && check.notAvailableHere !== true);
   if (ran.some((check) => check.status === 'fail')) return 'unhealthy';
   if (ran.length === 0 || ran.every((check) => check.status === 'unknown')) return 'unknown';
   if (ran.some((check) => check.status === 'warn' || check.status === 'unknown')) return 'degraded';
   return 'healthy';
 }
 
-/** Checks that did not pass, for tables and reports ("role-trust, cur"). */
+/** Checks that did not pass, for tables and reports ("role-trust, cur"); a check not available here is none. */
 export function failingChecks(health: Pick<ConnectionHealth, 'checks'>): CheckResult[] {
   return health.checks.filter(
-    (check) => check.status === 'fail' || check.status === 'warn' || check.status === 'unknown',
+    (check) =>
+      check.status === 'fail' ||
+      check.status === 'warn' ||
+      (check.status === 'unknown' && check.notAvailableHere !== true),
   );
 }

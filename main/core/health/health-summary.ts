@@ -23,6 +23,7 @@ export function healthRow(connection: Connection, result: ConnectionHealth | und
       status: check.status,
       summary: check.summary,
       ...(check.fix ? { fix: check.fix } : {}),
+      ...(check.notAvailableHere ? { notAvailableHere: true } : {}),
     })),
   };
 }

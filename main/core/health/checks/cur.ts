@@ -12,7 +12,9 @@ import type { Connection } from '../connection.js';
 import type { ApiDate, CurPort, CurReportDefinition, DataExportDetail } from '../cur-port.js';
 import { asList, parsePolicyDocument } from '../policy-documents.js';
 
-export type Fetched<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type Fetched<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: string; /** The endpoint lacks the API. */ notAvailable?: boolean };
 
 export interface CurEvidence {
   reports: Fetched<CurReportDefinition[]>;
@@ -197,7 +199,16 @@ export function evaluateCur(
   }
   if (candidates.length === 0) {
     if (unavailable.length === 2)
-      return result('cur', 'unknown', `Cost and Usage Reports could not be read: ${unavailable.join('; ')}.`);
+      return result(
+        'cur',
+        'unknown',
+        `Cost and Usage Reports could not be read: ${unavailable.join('; ')}.`,
+        {
+          notAvailableHere: [evidence.reports, evidence.exports].every(
+            (f) => !f.ok && f.notAvailable === true,
+          ),
+        },
+      );
     if (unavailable.length === 1)
       return result('cur', 'unknown', `No usable report found, and ${unavailable[0]}.`);
     return result('cur', 'fail', 'No Cost and Usage Report or CUR 2.0 Data Export exists.', {
@@ -219,7 +230,8 @@ async function fetched<T>(load: () => Promise<T>, what: string): Promise<Fetched
   try {
     return { ok: true, value: await load() };
   } catch (error) {
-    return { ok: false, reason: cannotCheck(error, what).reason };
+    const why = cannotCheck(error, what);
+    return { ok: false, reason: why.reason, notAvailable: why.kind === 'not-implemented' };
   }
 }
 

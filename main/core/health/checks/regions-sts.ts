@@ -41,10 +41,14 @@ export function regionsToProbe(
   return [...new Set([...used, ...optedIn])].filter((region) => region !== '' && !unusable.has(region));
 }
 
+export type ListedRegions =
+  | { ok: true; regions: RegionOptStatus[] }
+  | { ok: false; reason: string; /** The endpoint lacks account:ListRegions. */ notAvailable?: boolean };
+
 /** Pure: the verdict from the Region list (or why it is missing) and the STS probes. */
 export function evaluateRegions(
   used: readonly string[],
-  listed: { ok: true; regions: RegionOptStatus[] } | { ok: false; reason: string },
+  listed: ListedRegions,
   probes: readonly StsProbe[],
 ): CheckResult {
   const failures: string[] = [];
@@ -75,6 +79,9 @@ export function evaluateRegions(
   if (gaps.length > 0) {
     return result('regions-sts', 'unknown', `Regions not fully checked: ${gaps[0]}.`, {
       detail: [...gaps.slice(1), ...(working.length ? [`STS answered in ${working.join(', ')}`] : [])],
+      // Only the Region list is missing, and STS answered everywhere it was asked: nothing here is wrong
+      // with the connection, the endpoint just cannot say which opt-in Regions are on.
+      notAvailableHere: !listed.ok && listed.notAvailable === true && unprobed.length === 0,
     });
   }
   if (warnings.length > 0)
@@ -90,11 +97,12 @@ export const regionsStsCheck: HealthCheck = {
   async run({ connection, clients, options }) {
     if (!clients) return result('regions-sts', 'unknown', 'The account could not be reached.');
     const used = [...new Set([connection.region, ...(options.regions ?? [])])];
-    let listed: { ok: true; regions: RegionOptStatus[] } | { ok: false; reason: string };
+    let listed: ListedRegions;
     try {
       listed = { ok: true, regions: await listAccountRegions(clients.account) };
     } catch (error) {
-      listed = { ok: false, reason: cannotCheck(error, 'account:ListRegions').reason };
+      const why = cannotCheck(error, 'account:ListRegions');
+      listed = { ok: false, reason: why.reason, notAvailable: why.kind === 'not-implemented' };
     }
     const probes = await Promise.all(
       regionsToProbe(used, listed.ok ? listed.regions : undefined).map(async (region): Promise<StsProbe> => {

@@ -11,7 +11,7 @@ import {
 import { pollUntil } from '../../cloudformation/index.js';
 import type { HealthCheck } from '../check-context.js';
 import { result } from '../check-result.js';
-import { cannotCheck } from '../cannot-check.js';
+import { cannotCheck, cannotCheckResult } from '../cannot-check.js';
 
 const POLL_MS = 2000;
 
@@ -34,7 +34,7 @@ export const stackDriftCheck: HealthCheck = {
         await clients.cloudFormation.send(new DetectStackDriftCommand({ StackName: connection.stackName }))
       ).StackDriftDetectionId;
     } catch (error) {
-      return result('stack-drift', 'unknown', cannotCheck(error, 'DetectStackDrift').reason);
+      return cannotCheckResult('stack-drift', cannotCheck(error, 'DetectStackDrift'));
     }
     if (!detectionId) return result('stack-drift', 'unknown', 'DetectStackDrift returned no detection id.');
     type Read = { status: DescribeStackDriftDetectionStatusCommandOutput } | { error: unknown } | 'timeout';
@@ -56,11 +56,7 @@ export const stackDriftCheck: HealthCheck = {
     if (read === 'timeout')
       return result('stack-drift', 'unknown', 'Drift detection did not finish in time.');
     if ('error' in read) {
-      return result(
-        'stack-drift',
-        'unknown',
-        cannotCheck(read.error, 'DescribeStackDriftDetectionStatus').reason,
-      );
+      return cannotCheckResult('stack-drift', cannotCheck(read.error, 'DescribeStackDriftDetectionStatus'));
     }
     const { status } = read;
     if (status.DetectionStatus === 'DETECTION_FAILED') {
