@@ -5,7 +5,10 @@ import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
-import { PAGINATION_LABELS } from '../../components/pagination-labels.js';
+import { PAGE_SIZE, PAGINATION_LABELS } from '../../components/pagination-labels.js';
+import ProgressBar from '@cloudscape-design/components/progress-bar';
+import Spinner from '@cloudscape-design/components/spinner';
+import { CellText } from '../../components/cell-text.js';
 import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
@@ -16,11 +19,16 @@ import type { HealthSummary } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
 import { reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { downloadBase64 } from './download.js';
+import { healthRowKey } from './health-row-key.js';
+import {
+  checksPhrase,
+  rememberSkipPreference,
+  skipPreference,
+  SKIPPABLE,
+} from './health-skip-preference.js';
 
 type Row = HealthSummary['connections'][number];
 const NO_ROWS: Row[] = [];
-/** Checks an emulator or some partitions cannot answer; skipping them is shown, never counted as a pass. */
-const SKIPPABLE = ['stack-drift', 'regions-sts', 'cur'] as const;
 const AUTO_CHECK_OPTIONS: SelectProps.Option[] = [
   { value: 'off', label: 'Check automatically: off' },
   { value: '5', label: 'Check every 5 minutes' },
@@ -40,8 +48,12 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
   const profile = useWizard((s) => s.profile);
   const runId = useWizard((s) => s.runId);
   const health = useWizard((s) => s.health);
+  const focused = useWizard((s) => s.focusedHealthRow);
   const [checking, setChecking] = useState(false);
-  const [skip, setSkip] = useState(true);
+  /** When the current check started and how many rows it is expected to answer (the table's size before it). */
+  const [round, setRound] = useState<{ startedAt: string; expected: number } | undefined>();
+  const [skip, setSkip] = useState(() => skipPreference(profile));
+  useEffect(() => setSkip(skipPreference(profile)), [profile]);
   const [problemsOnly, setProblemsOnly] = useState(false);
   const rows = useMemo(() => {
     const all = health?.connections ?? NO_ROWS;
@@ -60,13 +72,14 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
       ),
     },
     sorting: {},
-    pagination: { pageSize: 50 },
+    pagination: { pageSize: PAGE_SIZE },
   });
 
   const checkNow = async () => {
     if (!profile) return;
     const update = workspaceUpdater();
     setChecking(true);
+    setRound({ startedAt: new Date().toISOString(), expected: health?.connections.length ?? 0 });
     try {
       const result = await orgconnectApi().health.check({
         profile,
@@ -78,8 +91,16 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
       reportError(error);
     } finally {
       setChecking(false);
+      setRound(undefined);
     }
   };
+
+  const checkedThisRound = round
+    ? (health?.connections ?? NO_ROWS).filter((r) => r.checkedAt !== null && r.checkedAt >= round.startedAt)
+        .length
+    : 0;
+  const beingChecked = (row: Row): boolean =>
+    round !== undefined && (row.checkedAt === null || row.checkedAt < round.startedAt);
 
   const everyMinutes = useWizard((s) => s.healthEveryMinutes ?? null);
   const autoCheck = async (minutes: number | null) => {
@@ -118,13 +139,36 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
 
   const summary = health?.summary;
   return (
+    <SpaceBetween size="m">
+      {checking ? (
+        <ProgressBar
+          label="Checking the connections"
+          value={round && round.expected > 0 ? Math.min(100, (checkedThisRound / round.expected) * 100) : 0}
+          description={
+            round && round.expected > 0
+              ? `${checkedThisRound} of ${round.expected} checked`
+              : `${checkedThisRound} checked`
+          }
+        />
+      ) : null}
     <Table
       {...collectionProps}
       variant="container"
-      wrapLines
-      ariaLabels={{ tableLabel: 'Connection health' }}
-      trackBy={(r) => `${r.accountId}/${r.kind}`}
+      resizableColumns
+      ariaLabels={{
+        tableLabel: 'Connection health',
+        selectionGroupLabel: 'Connections',
+        itemSelectionLabel: (_s, r) => `Show the checks of ${r.accountName} (${r.accountId})`,
+      }}
+      trackBy={healthRowKey}
       items={items}
+      selectionType="single"
+      selectedItems={(health?.connections ?? NO_ROWS).filter((r) => healthRowKey(r) === focused)}
+      onSelectionChange={({ detail }) => {
+        const chosen = detail.selectedItems[0];
+        update((s) => ({ ...s, focusedHealthRow: chosen ? healthRowKey(chosen) : undefined }));
+      }}
+      onRowClick={({ detail }) => update((s) => ({ ...s, focusedHealthRow: healthRowKey(detail.item) }))}
       pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
       // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
       loading={checking && (health?.connections.length ?? 0) === 0}
@@ -135,8 +179,8 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
           counter={summary ? `(${summary.healthy}/${summary.total} healthy)` : undefined}
           description={
             skip
-              ? `Skipped (shown as skipped, not passed): ${SKIPPABLE.join(', ')}.`
-              : 'Every check runs, including drift, Regions and CUR.'
+              ? `Skipped (shown as skipped, not passed): ${SKIPPABLE.join(', ')}. Select a row to see its checks.`
+              : 'Every check runs. Select a row to see its checks and fixes below.'
           }
           actions={
             <SpaceBetween direction="horizontal" size="xs">
@@ -178,7 +222,13 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
           <Toggle checked={problemsOnly} onChange={({ detail }) => setProblemsOnly(detail.checked)}>
             Problems only
           </Toggle>
-          <Toggle checked={skip} onChange={({ detail }) => setSkip(detail.checked)}>
+          <Toggle
+            checked={skip}
+            onChange={({ detail }) => {
+              setSkip(detail.checked);
+              rememberSkipPreference(profile, detail.checked);
+            }}
+          >
             Skip drift, Regions and CUR checks
           </Toggle>
           <Select
@@ -199,23 +249,29 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
       columnDefinitions={[
         {
           id: 'account',
-          minWidth: 240,
-          width: 240,
+          minWidth: 160,
+          width: 260,
           header: 'Account',
-          cell: (r) => `${r.accountName} (${r.accountId})`,
+          cell: (r) => <CellText>{`${r.accountName} (${r.accountId})`}</CellText>,
           sortingField: 'accountName',
         },
-        { id: 'connection', minWidth: 160, width: 160, header: 'Connection', cell: (r) => r.connectionName },
+        {
+          id: 'connection',
+          minWidth: 120,
+          width: 200,
+          header: 'Connection',
+          cell: (r) => <CellText>{r.connectionName}</CellText>,
+        },
         {
           id: 'kind',
-          minWidth: 110,
-          width: 110,
+          minWidth: 90,
+          width: 100,
           header: 'Stack',
           cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
         },
         {
           id: 'overall',
-          minWidth: 130,
+          minWidth: 120,
           width: 130,
           header: 'Health',
           cell: (r) => <Overall overall={r.overall} />,
@@ -223,36 +279,28 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
         },
         {
           id: 'problems',
-          header: 'Failing checks',
-          cell: (r) => {
-            const failing = r.checks.filter(
-              (c) => c.status === 'fail' || c.status === 'warn' || c.status === 'unknown',
-            );
-            if (failing.length === 0) {
-              const skipped = r.checks.filter((c) => c.status === 'skipped').length;
-              return `${r.checks.length - skipped} passed${skipped ? `, ${skipped} skipped` : ''}`;
-            }
-            return (
-              <SpaceBetween size="xxs">
-                {failing.map((c) => (
-                  <Box key={c.id} variant="small">
-                    <StatusIndicator type={c.status === 'fail' ? 'error' : 'warning'}>{c.id}</StatusIndicator>{' '}
-                    {c.summary}
-                    {c.fix ? ` Fix: ${c.fix}` : ''}
-                  </Box>
-                ))}
-              </SpaceBetween>
-            );
-          },
+          minWidth: 140,
+          width: 200,
+          header: 'Checks',
+          cell: (r) => <CellText>{checksPhrase(r.checks)}</CellText>,
         },
         {
           id: 'checked',
           minWidth: 120,
-          width: 120,
-          header: 'Checked',
-          cell: (r) => (r.checkedAt ? new Date(r.checkedAt).toLocaleTimeString() : '—'),
+          header: 'Last checked',
+          cell: (r) =>
+            beingChecked(r) ? (
+              <span>
+                <Spinner /> Checking
+              </span>
+            ) : r.checkedAt ? (
+              new Date(r.checkedAt).toLocaleTimeString()
+            ) : (
+              '—'
+            ),
         },
       ]}
     />
+    </SpaceBetween>
   );
 }

@@ -6,6 +6,7 @@ import ExpandableSection from '@cloudscape-design/components/expandable-section'
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import SpaceBetween from '@cloudscape-design/components/space-between';
+import Pagination from '@cloudscape-design/components/pagination';
 import Spinner from '@cloudscape-design/components/spinner';
 import Table from '@cloudscape-design/components/table';
 import Tabs from '@cloudscape-design/components/tabs';
@@ -13,9 +14,12 @@ import TextFilter from '@cloudscape-design/components/text-filter';
 import { orgconnectApi } from '../../bridge/index.js';
 import type { ResponseOf } from '../../../../preload/contract.js';
 import { ActionStatus } from '../../components/action-status.js';
-import { ProblemText } from '../../components/problem-text.js';
-import { reportError, useWizard } from '../../store/wizard-store.js';
+import { CellText } from '../../components/cell-text.js';
+import { PAGE_SIZE, PAGINATION_LABELS } from '../../components/pagination-labels.js';
+import { ProblemCell } from '../../components/problem-text.js';
+import { reportError, update, useWizard } from '../../store/wizard-store.js';
 import type { Planned } from '../../store/wizard-state.js';
+import { planItemKey } from './plan-item-panel.js';
 
 type PlanItem = Planned['plan']['items'][number];
 const NO_ITEMS: PlanItem[] = [];
@@ -25,7 +29,8 @@ export function ReviewStep() {
   const planned = useWizard((s) => s.planned);
   const activity = useWizard((s) => s.activity);
   const curBucket = useWizard((s) => s.settings.costAndUsageReportBucket);
-  const { items, collectionProps, filterProps, filteredItemsCount } = useCollection(
+  const focused = useWizard((s) => s.focusedPlanItem);
+  const { items, collectionProps, filterProps, filteredItemsCount, paginationProps } = useCollection(
     planned?.plan.items ?? NO_ITEMS,
     {
       filtering: {
@@ -35,6 +40,7 @@ export function ReviewStep() {
           ),
       },
       sorting: {},
+      pagination: { pageSize: PAGE_SIZE },
     },
   );
   if (!planned) {
@@ -71,15 +77,27 @@ export function ReviewStep() {
       <Table
         {...collectionProps}
         variant="container"
-        wrapLines
-        ariaLabels={{ tableLabel: 'Plan' }}
-        trackBy={(item) => `${item.accountId}/${item.kind}`}
+        resizableColumns
+        ariaLabels={{
+          tableLabel: 'Plan',
+          selectionGroupLabel: 'Plan items',
+          itemSelectionLabel: (_s, item) => `Show the details of ${item.accountName} (${item.accountId})`,
+        }}
+        trackBy={planItemKey}
         items={items}
+        selectionType="single"
+        selectedItems={planned.plan.items.filter((item) => planItemKey(item) === focused)}
+        onSelectionChange={({ detail }) => {
+          const chosen = detail.selectedItems[0];
+          update((s) => ({ ...s, focusedPlanItem: chosen ? planItemKey(chosen) : undefined }));
+        }}
+        onRowClick={({ detail }) => update((s) => ({ ...s, focusedPlanItem: planItemKey(detail.item) }))}
+        pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
         header={
           <Header
             variant="h2"
             counter={`(${planned.plan.items.length})`}
-            description="Blocked accounts are not deployed; the fix says why."
+            description="Blocked accounts are not deployed. Select a row to see its reason and fix in full below."
           >
             Plan
           </Header>
@@ -95,24 +113,30 @@ export function ReviewStep() {
         columnDefinitions={[
           {
             id: 'account',
-            minWidth: 240,
+            minWidth: 160,
             width: 240,
             header: 'Account',
-            cell: (i) => `${i.accountName} (${i.accountId})`,
+            cell: (i) => <CellText>{`${i.accountName} (${i.accountId})`}</CellText>,
             sortingField: 'accountName',
           },
-          { id: 'ou', minWidth: 150, width: 150, header: 'OU', cell: (i) => i.ouPath },
+          {
+            id: 'ou',
+            minWidth: 100,
+            width: 150,
+            header: 'OU',
+            cell: (i) => <CellText>{i.ouPath}</CellText>,
+          },
           {
             id: 'connection',
-            minWidth: 170,
-            width: 170,
+            minWidth: 120,
+            width: 190,
             header: 'Connection name',
-            cell: (i) => i.connectionName,
+            cell: (i) => <CellText>{i.connectionName}</CellText>,
           },
           {
             id: 'kind',
-            minWidth: 110,
-            width: 110,
+            minWidth: 90,
+            width: 100,
             header: 'Stack',
             cell: (i) => (i.kind === 'billing' ? 'Billing' : 'Resource'),
           },
@@ -126,8 +150,9 @@ export function ReviewStep() {
           },
           {
             id: 'reason',
+            minWidth: 200,
             header: 'Reason',
-            cell: (i) => <ProblemText code={i.code} reason={i.reason} fix={i.fix} />,
+            cell: (i) => <ProblemCell code={i.code} reason={i.reason} />,
           },
         ]}
       />
