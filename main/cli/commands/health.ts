@@ -74,7 +74,7 @@ export function registerHealthCommands(program: Command, context: CliContext): v
   program
     .command('report')
     .description(
-      'Write a connection report (CSV and XLSX can be bulk-imported by the platform: name + role ARN).',
+      'Write a connection report (CSV, JSON or XLSX) for people and audits; the platform learns of connections by registration, not from this file.',
     )
     .addOption(
       new Option('--format <format>', 'report format').choices(['csv', 'json', 'xlsx']).makeOptionMandatory(),

@@ -2,12 +2,7 @@ import Box from '@cloudscape-design/components/box';
 import CopyToClipboard from '@cloudscape-design/components/copy-to-clipboard';
 import type { FlashbarProps } from '@cloudscape-design/components/flashbar';
 import type { Flash } from '../store/wizard-state.js';
-
-/** `ACCESS_ROLE_MISSING` → "Access role missing": a readable headline for errors that came without a title. */
-export function titleFromCode(code: string): string {
-  const words = code.toLowerCase().split(/[_\s]+/).filter(Boolean).join(' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+import { titleFromCode } from './title-from-code.js';
 
 /**
  * A message as the user needs it at the top of the page: what happened (the title, bold), why (the message),

@@ -18,6 +18,7 @@ import { completionSummary, rowCounts } from '../../store/run-summary.js';
 import { getState, reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { rowsFromPlan, type DeployRow } from '../../store/wizard-state.js';
 import { ConfirmDeploy } from './confirm-deploy.js';
+import { planIsStale } from '../../store/plan-request.js';
 
 /** Billing first (the run deploys it first), then the members by name. */
 function order(rows: DeployRow[]): DeployRow[] {
@@ -42,6 +43,7 @@ export function DeployStep() {
   const concurrency = settings.concurrency;
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const stale = useWizard(planIsStale);
   // The order is fixed by the plan (or, for a resumed run, by its accounts); sorting thousands of rows again on
   // every account update would cost a frame.
   const planRows = useMemo(() => (planned ? rowsFromPlan(planned) : undefined), [planned]);
@@ -119,7 +121,11 @@ export function DeployStep() {
           <Header
             variant="h2"
             description={
-              runId ? `Run ${runId}` : `${toDeploy} stacks to deploy; the Billing stack goes first.`
+              runId
+                ? `Run ${runId}`
+                : stale
+                  ? 'Planning again: the settings or the selection changed.'
+                  : `${toDeploy} stacks to deploy; the Billing stack goes first.`
             }
             actions={
               <SpaceBetween direction="horizontal" size="xs">
@@ -128,7 +134,7 @@ export function DeployStep() {
                     variant="primary"
                     onClick={() => setConfirming(true)}
                     loading={busy}
-                    disabled={!planned || toDeploy === 0}
+                    disabled={!planned || toDeploy === 0 || stale}
                   >
                     Start deploy
                   </Button>

@@ -19,6 +19,7 @@ import { PAGE_SIZE, PAGINATION_LABELS } from '../../components/pagination-labels
 import { ProblemCell } from '../../components/problem-text.js';
 import { reportError, update, useWizard } from '../../store/wizard-store.js';
 import type { Planned } from '../../store/wizard-state.js';
+import { planIsStale } from '../../store/plan-request.js';
 import { planItemKey } from './plan-item-panel.js';
 
 type PlanItem = Planned['plan']['items'][number];
@@ -26,7 +27,10 @@ const NO_ITEMS: PlanItem[] = [];
 
 /** Step 4: the plan per account (create/update/skip/blocked with reasons) and the templates that will deploy. */
 export function ReviewStep() {
-  const planned = useWizard((s) => s.planned);
+  const stale = useWizard(planIsStale);
+  const current = useWizard((s) => s.planned);
+  // A plan of earlier choices is never shown: the app is planning again.
+  const planned = stale ? undefined : current;
   const activity = useWizard((s) => s.activity);
   const curBucket = useWizard((s) => s.settings.costAndUsageReportBucket);
   const focused = useWizard((s) => s.focusedPlanItem);
