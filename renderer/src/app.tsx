@@ -120,7 +120,8 @@ export function App() {
   // Review and Deploy never show the plan of earlier choices: a change to the profile, settings, selection or
   // names plans again on arrival (a run in progress keeps its plan).
   useEffect(() => {
-    if ((step !== REVIEW_STEP && step !== DEPLOY_STEP) || !stalePlan || loadingNext || runInProgress()) return;
+    if ((step !== REVIEW_STEP && step !== DEPLOY_STEP) || !stalePlan || loadingNext || runInProgress())
+      return;
     void createPlan();
   }, [step, stalePlan, loadingNext]);
 
@@ -212,8 +213,8 @@ export function App() {
                 </Box>
               }
             >
-              The wizard forgets the profile, settings, selection and plan on this screen. Runs already started
-              keep going in the app and stay in their journals; nothing in AWS is changed.
+              The wizard forgets the profile, settings, selection and plan on this screen. Runs already
+              started keep going in the app and stay in their journals; nothing in AWS is changed.
             </Modal>
           ) : null}
           <OrganizationSwitcher />

@@ -27,7 +27,9 @@ const { planRequestKey, planIsStale, planRequest } = (await renderer('store/plan
   planIsStale: (s: State) => boolean;
   planRequest: (s: State) => { profile: string; request: Record<string, unknown> } | undefined;
 };
-const { deployRecap, externalIdSha256, maskExternalId } = (await renderer('steps/deploy/deploy-recap.ts')) as {
+const { deployRecap, externalIdSha256, maskExternalId } = (await renderer(
+  'steps/deploy/deploy-recap.ts',
+)) as {
   deployRecap: (
     planned: unknown,
     settings: State['settings'],
@@ -76,7 +78,15 @@ const base: State = {
 };
 
 function item(accountId: string, kind: 'billing' | 'resource', action: string) {
-  return { accountId, accountName: accountId, ouPath: 'Root', kind, connectionName: 'x', stackName: 's', action };
+  return {
+    accountId,
+    accountName: accountId,
+    ouPath: 'Root',
+    kind,
+    connectionName: 'x',
+    stackName: 's',
+    action,
+  };
 }
 
 describe('a plan of earlier choices is stale', () => {
@@ -86,7 +96,10 @@ describe('a plan of earlier choices is stale', () => {
     const planned = { ...base, planned: {}, plannedKey: key };
     assert.equal(planIsStale(planned), false);
     assert.equal(planIsStale({ ...planned, profile: 'other' }), true);
-    assert.equal(planIsStale({ ...planned, settings: { ...planned.settings, externalId: 'cz-new-5678' } }), true);
+    assert.equal(
+      planIsStale({ ...planned, settings: { ...planned.settings, externalId: 'cz-new-5678' } }),
+      true,
+    );
     assert.equal(planIsStale({ ...planned, settings: { ...planned.settings, concurrency: 2 } }), true);
     assert.equal(planIsStale({ ...planned, selected: ['111111111111'] }), true);
     assert.equal(planIsStale({ ...planned, nameOverrides: { '222222222222': 'team-payments' } }), true);
@@ -177,7 +190,11 @@ describe('connection names on the Accounts table', () => {
 
   test('defaults are the assignment the plan makes (a colliding default gets -2), with no problem', () => {
     const { names, problems } = connectionNames(accounts, {});
-    assert.deepEqual(names, { '111111111111': 'payments', '222222222222': 'data', '333333333333': 'payments-2' });
+    assert.deepEqual(names, {
+      '111111111111': 'payments',
+      '222222222222': 'data',
+      '333333333333': 'payments-2',
+    });
     assert.deepEqual(problems, {});
   });
 
@@ -205,7 +222,10 @@ describe('words on the screen', () => {
     assert.equal(titleFromCode('ACCESS_ROLE_MISSING'), 'Access role missing');
   });
   test('a Health row says how many checks fail, not each check', () => {
-    assert.equal(checksPhrase([{ status: 'fail' }, { status: 'warn' }, { status: 'pass' }]), '2 failing checks');
+    assert.equal(
+      checksPhrase([{ status: 'fail' }, { status: 'warn' }, { status: 'pass' }]),
+      '2 failing checks',
+    );
     assert.equal(checksPhrase([{ status: 'unknown' }, { status: 'pass' }]), '1 unknown');
     assert.equal(checksPhrase([{ status: 'pass' }, { status: 'skipped' }]), '1 passed · 1 skipped');
   });

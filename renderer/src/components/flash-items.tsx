@@ -16,12 +16,12 @@ export function flashItem(flash: Flash, onDismiss: (id: string) => void): Flashb
     dismissible: true,
     dismissLabel: 'Dismiss message',
     onDismiss: () => onDismiss(flash.id),
-    header: title ?? flash.message,
+    header: <span data-part="title">{title ?? flash.message}</span>,
     content:
       title || flash.fix || flash.code ? (
-        <div data-testid="flash-body">
-          {title ? <div>{flash.message}</div> : null}
-          {flash.fix ? <div>Fix: {flash.fix}</div> : null}
+        <div data-testid="flash-body" data-flash-type={flash.type}>
+          {title ? <div data-part="reason">{flash.message}</div> : null}
+          {flash.fix ? <div data-part="fix">Fix: {flash.fix}</div> : null}
           {flash.code ? (
             <Box variant="small" color="inherit">
               <CopyToClipboard

@@ -136,7 +136,8 @@ export function activeWorkspaceId(): string {
 
 /** Another workspace already open on this Organization, if any. */
 export function workspaceWithOrganization(organizationId: string, exceptId: string): string | undefined {
-  return workspaces.find((w) => w.id !== exceptId && w.state.snapshot?.organization.id === organizationId)?.id;
+  return workspaces.find((w) => w.id !== exceptId && w.state.snapshot?.organization.id === organizationId)
+    ?.id;
 }
 
 /** Closes a workspace (an Organization opened twice) and shows `focusId` instead. */

@@ -109,6 +109,7 @@ export function AccountsStep() {
             <TextFilter
               {...filterProps}
               filteringAriaLabel="Filter accounts"
+            filteringClearAriaLabel="Clear the filter"
               filteringPlaceholder="Find by id, name, email or OU"
               countText={`${filteredItemsCount ?? 0} matches`}
             />
@@ -177,7 +178,9 @@ export function AccountsStep() {
               errorIconAriaLabel: 'Connection name error',
               constraintText: 'Lowercase letters, digits and single dashes; unique in the Organization.',
               validation: (a, value) =>
-                value === undefined ? undefined : nameProblem(a.id, String(value).trim(), accounts, nameOverrides),
+                value === undefined
+                  ? undefined
+                  : nameProblem(a.id, String(value).trim(), accounts, nameOverrides),
               editingCell: (a, { currentValue, setValue }) => (
                 <Input
                   autoFocus

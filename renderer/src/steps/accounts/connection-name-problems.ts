@@ -62,7 +62,7 @@ export function nameProblem(
   overrides: Readonly<Record<string, string>>,
 ): string | undefined {
   const checked = validateConnectionName(value);
-  if (!checked.ok) return `${checked.message} Names use lowercase letters, digits and single dashes.`;
+  if (!checked.ok) return checked.message;
   const { names } = connectionNames(accounts, overrides);
   const holder = accounts.find((a) => a.id !== accountId && names[a.id] === value);
   return holder ? `${holder.name} (${holder.id}) has this name already: choose another one.` : undefined;

@@ -22,6 +22,7 @@ import {
 } from '../../store/wizard-store.js';
 import { withFlash } from '../../store/wizard-state.js';
 import { checkAccess } from './check-access.js';
+import { CellText } from '../../components/cell-text.js';
 
 const KIND_LABELS: Record<string, string> = {
   static: 'Access keys',
@@ -233,7 +234,7 @@ export function ConnectStep() {
               <KeyValuePairs
                 columns={4}
                 items={[
-                  { label: 'Signed in as', value: identity.arn },
+                  { label: 'Signed in as', value: <CellText>{identity.arn}</CellText> },
                   {
                     label: 'Organization',
                     value: snapshot?.organization.id ?? identity.organizationId ?? '—',

@@ -23,7 +23,10 @@ export interface DeployRecap {
   externalIdChangesExisting: boolean;
 }
 
-const DEFAULT_ROLE_NAMES = { billing: 'orgconnect-platform-billing', resource: 'orgconnect-platform-resource' };
+const DEFAULT_ROLE_NAMES = {
+  billing: 'orgconnect-platform-billing',
+  resource: 'orgconnect-platform-resource',
+};
 
 export function maskExternalId(externalId: string): string {
   return `••••${externalId.slice(-4)}`;

@@ -173,10 +173,11 @@ export function DeployStep() {
             status={finished ? (shown.failed ? 'error' : 'success') : 'in-progress'}
             resultText={
               <span data-testid="run-result">
-                {finishedStatus === 'cancelled' ? 'Cancelled' : 'Finished'}: {completionSummary(shown, health)}
+                {finishedStatus === 'cancelled' ? 'Cancelled' : 'Finished'}:{' '}
+                {completionSummary(shown, health)}
               </span>
             }
-            additionalInfo={`${shown.connected} deployed · ${shown.deploying} deploying · ${shown.pending} pending · ${shown.failed} failed · ${shown.skipped} skipped${runStatus === 'paused' ? ' · paused' : ''}`}
+            additionalInfo={`${shown.connected} connected · ${shown.deploying} deploying · ${shown.pending} pending · ${shown.failed} failed · ${shown.skipped} skipped${runStatus === 'paused' ? ' · paused' : ''}`}
           />
         ) : (
           <Box>Nothing is deployed until you start.</Box>

@@ -20,12 +20,7 @@ import { orgconnectApi } from '../../bridge/index.js';
 import { reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { downloadBase64 } from './download.js';
 import { healthRowKey } from './health-row-key.js';
-import {
-  checksPhrase,
-  rememberSkipPreference,
-  skipPreference,
-  SKIPPABLE,
-} from './health-skip-preference.js';
+import { checksPhrase, rememberSkipPreference, skipPreference, SKIPPABLE } from './health-skip-preference.js';
 
 type Row = HealthSummary['connections'][number];
 const NO_ROWS: Row[] = [];
@@ -151,156 +146,159 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
           }
         />
       ) : null}
-    <Table
-      {...collectionProps}
-      variant="container"
-      resizableColumns
-      ariaLabels={{
-        tableLabel: 'Connection health',
-        selectionGroupLabel: 'Connections',
-        itemSelectionLabel: (_s, r) => `Show the checks of ${r.accountName} (${r.accountId})`,
-      }}
-      trackBy={healthRowKey}
-      items={items}
-      selectionType="single"
-      selectedItems={(health?.connections ?? NO_ROWS).filter((r) => healthRowKey(r) === focused)}
-      onSelectionChange={({ detail }) => {
-        const chosen = detail.selectedItems[0];
-        update((s) => ({ ...s, focusedHealthRow: chosen ? healthRowKey(chosen) : undefined }));
-      }}
-      onRowClick={({ detail }) => update((s) => ({ ...s, focusedHealthRow: healthRowKey(detail.item) }))}
-      pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
-      // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
-      loading={checking && (health?.connections.length ?? 0) === 0}
-      loadingText="Checking every connection"
-      header={
-        <Header
-          variant="h2"
-          counter={summary ? `(${summary.healthy}/${summary.total} healthy)` : undefined}
-          description={
-            skip
-              ? `Skipped (shown as skipped, not passed): ${SKIPPABLE.join(', ')}. Select a row to see its checks.`
-              : 'Every check runs. Select a row to see its checks and fixes below.'
-          }
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              {onStartOnboarding ? <Button onClick={onStartOnboarding}>Connect more accounts</Button> : null}
-              <Button
-                variant="primary"
-                onClick={() => void checkNow()}
-                // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
-                loading={checking && (health?.connections.length ?? 0) === 0}
-                disabled={!profile}
-              >
-                Check now
-              </Button>
-              <ButtonDropdown
-                ariaLabel="Export report"
-                items={[
-                  { id: 'csv', text: 'CSV' },
-                  { id: 'json', text: 'JSON' },
-                  { id: 'xlsx', text: 'Excel (XLSX)' },
-                ]}
-                onItemClick={({ detail }) => void exportReport(detail.id as 'csv' | 'json' | 'xlsx')}
-              >
-                Export
-              </ButtonDropdown>
-            </SpaceBetween>
-          }
-        >
-          Connections
-        </Header>
-      }
-      filter={
-        <SpaceBetween direction="horizontal" size="l" alignItems="center">
-          <TextFilter
-            {...filterProps}
-            filteringAriaLabel="Filter connections"
-            filteringPlaceholder="Find by account or connection"
-            countText={`${filteredItemsCount ?? 0} matches`}
-          />
-          <Toggle checked={problemsOnly} onChange={({ detail }) => setProblemsOnly(detail.checked)}>
-            Problems only
-          </Toggle>
-          <Toggle
-            checked={skip}
-            onChange={({ detail }) => {
-              setSkip(detail.checked);
-              rememberSkipPreference(profile, detail.checked);
-            }}
-          >
-            Skip drift, Regions and CUR checks
-          </Toggle>
-          <Select
-            ariaLabel="Automatic checks"
-            disabled={!profile}
-            options={AUTO_CHECK_OPTIONS}
-            selectedOption={
-              AUTO_CHECK_OPTIONS.find((o) => o.value === String(everyMinutes ?? 'off')) ??
-              AUTO_CHECK_OPTIONS[0]!
+      <Table
+        {...collectionProps}
+        variant="container"
+        resizableColumns
+        ariaLabels={{
+          tableLabel: 'Connection health',
+          selectionGroupLabel: 'Connections',
+          itemSelectionLabel: (_s, r) => `Show the checks of ${r.accountName} (${r.accountId})`,
+        }}
+        trackBy={healthRowKey}
+        items={items}
+        selectionType="single"
+        selectedItems={(health?.connections ?? NO_ROWS).filter((r) => healthRowKey(r) === focused)}
+        onSelectionChange={({ detail }) => {
+          const chosen = detail.selectedItems[0];
+          update((s) => ({ ...s, focusedHealthRow: chosen ? healthRowKey(chosen) : undefined }));
+        }}
+        onRowClick={({ detail }) => update((s) => ({ ...s, focusedHealthRow: healthRowKey(detail.item) }))}
+        pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
+        // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
+        loading={checking && (health?.connections.length ?? 0) === 0}
+        loadingText="Checking every connection"
+        header={
+          <Header
+            variant="h2"
+            counter={summary ? `(${summary.healthy}/${summary.total} healthy)` : undefined}
+            description={
+              skip
+                ? `Skipped (shown as skipped, not passed): ${SKIPPABLE.join(', ')}. Select a row to see its checks.`
+                : 'Every check runs. Select a row to see its checks and fixes below.'
             }
-            onChange={({ detail }) => {
-              const value = detail.selectedOption.value;
-              void autoCheck(value === undefined || value === 'off' ? null : Number(value));
-            }}
-          />
-        </SpaceBetween>
-      }
-      columnDefinitions={[
-        {
-          id: 'account',
-          minWidth: 160,
-          width: 260,
-          header: 'Account',
-          cell: (r) => <CellText>{`${r.accountName} (${r.accountId})`}</CellText>,
-          sortingField: 'accountName',
-        },
-        {
-          id: 'connection',
-          minWidth: 120,
-          width: 200,
-          header: 'Connection',
-          cell: (r) => <CellText>{r.connectionName}</CellText>,
-        },
-        {
-          id: 'kind',
-          minWidth: 90,
-          width: 100,
-          header: 'Stack',
-          cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
-        },
-        {
-          id: 'overall',
-          minWidth: 120,
-          width: 130,
-          header: 'Health',
-          cell: (r) => <Overall overall={r.overall} />,
-          sortingField: 'overall',
-        },
-        {
-          id: 'problems',
-          minWidth: 140,
-          width: 200,
-          header: 'Checks',
-          cell: (r) => <CellText>{checksPhrase(r.checks)}</CellText>,
-        },
-        {
-          id: 'checked',
-          minWidth: 120,
-          header: 'Last checked',
-          cell: (r) =>
-            beingChecked(r) ? (
-              <span>
-                <Spinner /> Checking
-              </span>
-            ) : r.checkedAt ? (
-              new Date(r.checkedAt).toLocaleTimeString()
-            ) : (
-              '—'
-            ),
-        },
-      ]}
-    />
+            actions={
+              <SpaceBetween direction="horizontal" size="xs">
+                {onStartOnboarding ? (
+                  <Button onClick={onStartOnboarding}>Connect more accounts</Button>
+                ) : null}
+                <Button
+                  variant="primary"
+                  onClick={() => void checkNow()}
+                  // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
+                  loading={checking && (health?.connections.length ?? 0) === 0}
+                  disabled={!profile}
+                >
+                  Check now
+                </Button>
+                <ButtonDropdown
+                  ariaLabel="Export report"
+                  items={[
+                    { id: 'csv', text: 'CSV' },
+                    { id: 'json', text: 'JSON' },
+                    { id: 'xlsx', text: 'Excel (XLSX)' },
+                  ]}
+                  onItemClick={({ detail }) => void exportReport(detail.id as 'csv' | 'json' | 'xlsx')}
+                >
+                  Export
+                </ButtonDropdown>
+              </SpaceBetween>
+            }
+          >
+            Connections
+          </Header>
+        }
+        filter={
+          <SpaceBetween direction="horizontal" size="l" alignItems="center">
+            <TextFilter
+              {...filterProps}
+              filteringAriaLabel="Filter connections"
+            filteringClearAriaLabel="Clear the filter"
+              filteringPlaceholder="Find by account or connection"
+              countText={`${filteredItemsCount ?? 0} matches`}
+            />
+            <Toggle checked={problemsOnly} onChange={({ detail }) => setProblemsOnly(detail.checked)}>
+              Problems only
+            </Toggle>
+            <Toggle
+              checked={skip}
+              onChange={({ detail }) => {
+                setSkip(detail.checked);
+                rememberSkipPreference(profile, detail.checked);
+              }}
+            >
+              Skip drift, Regions and CUR checks
+            </Toggle>
+            <Select
+              ariaLabel="Automatic checks"
+              disabled={!profile}
+              options={AUTO_CHECK_OPTIONS}
+              selectedOption={
+                AUTO_CHECK_OPTIONS.find((o) => o.value === String(everyMinutes ?? 'off')) ??
+                AUTO_CHECK_OPTIONS[0]!
+              }
+              onChange={({ detail }) => {
+                const value = detail.selectedOption.value;
+                void autoCheck(value === undefined || value === 'off' ? null : Number(value));
+              }}
+            />
+          </SpaceBetween>
+        }
+        columnDefinitions={[
+          {
+            id: 'account',
+            minWidth: 160,
+            width: 260,
+            header: 'Account',
+            cell: (r) => <CellText>{`${r.accountName} (${r.accountId})`}</CellText>,
+            sortingField: 'accountName',
+          },
+          {
+            id: 'connection',
+            minWidth: 120,
+            width: 200,
+            header: 'Connection',
+            cell: (r) => <CellText>{r.connectionName}</CellText>,
+          },
+          {
+            id: 'kind',
+            minWidth: 90,
+            width: 100,
+            header: 'Stack',
+            cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
+          },
+          {
+            id: 'overall',
+            minWidth: 120,
+            width: 130,
+            header: 'Health',
+            cell: (r) => <Overall overall={r.overall} />,
+            sortingField: 'overall',
+          },
+          {
+            id: 'problems',
+            minWidth: 140,
+            width: 200,
+            header: 'Checks',
+            cell: (r) => <CellText>{checksPhrase(r.checks)}</CellText>,
+          },
+          {
+            id: 'checked',
+            minWidth: 120,
+            header: 'Last checked',
+            cell: (r) =>
+              beingChecked(r) ? (
+                <span>
+                  <Spinner /> Checking
+                </span>
+              ) : r.checkedAt ? (
+                new Date(r.checkedAt).toLocaleTimeString()
+              ) : (
+                '—'
+              ),
+          },
+        ]}
+      />
     </SpaceBetween>
   );
 }

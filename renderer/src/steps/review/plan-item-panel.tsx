@@ -5,7 +5,8 @@ import { DetailsSplitPanel } from '../../components/details-split-panel.js';
 import { ProblemText } from '../../components/problem-text.js';
 import { useWizard } from '../../store/wizard-store.js';
 
-export const planItemKey = (item: { accountId: string; kind: string }): string => `${item.accountId}/${item.kind}`;
+export const planItemKey = (item: { accountId: string; kind: string }): string =>
+  `${item.accountId}/${item.kind}`;
 
 /** Review's split panel: one plan item, its reason and fix in full. */
 export function PlanItemPanel() {
@@ -20,7 +21,10 @@ export function PlanItemPanel() {
           columns={4}
           items={[
             { label: 'Action', value: <ActionStatus action={item.action} /> },
-            { label: 'Stack', value: `${item.kind === 'billing' ? 'Billing' : 'Resource'}: ${item.stackName}` },
+            {
+              label: 'Stack',
+              value: `${item.kind === 'billing' ? 'Billing' : 'Resource'}: ${item.stackName}`,
+            },
             { label: 'Connection name', value: item.connectionName },
             { label: 'OU', value: item.ouPath },
           ]}

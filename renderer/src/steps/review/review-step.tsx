@@ -110,6 +110,7 @@ export function ReviewStep() {
           <TextFilter
             {...filterProps}
             filteringAriaLabel="Filter plan"
+            filteringClearAriaLabel="Clear the filter"
             filteringPlaceholder="Find by account, action or code"
             countText={`${filteredItemsCount ?? 0} matches`}
           />
