@@ -111,7 +111,8 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     const management = seeded.accounts.find((a) => a.isManagement);
     assert.ok(management);
     const wizardLink = (title: string) =>
-      page.getByRole('navigation', { name: 'Steps' }).getByRole('link', { name: title, exact: true });
+      // Cloudscape renders the visited steps' links as role=button.
+      page.getByRole('navigation', { name: 'Steps' }).getByRole('button', { name: title });
 
     // --- Connect: the profiles from the AWS config with their kind. Next right after "Check access" waits for
     // the Organization (no CONNECT_FIRST refusal), then Settings opens.
@@ -159,6 +160,11 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await accountsTable.waitFor();
     await page.getByRole('button', { name: 'Clear selection' }).click();
     await page.getByText(`(0/${seeded.accounts.length})`).waitFor();
+    // Next with nothing chosen: a banner that says what, why and what to do (checked by checkStep).
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('No account selected').waitFor();
+    await page.getByText('Fix: Select at least one active account.').waitFor();
+    await checkStep(page, '3-accounts-nothing-selected');
     // By OU: the OU's active accounts and those of its children.
     const ou = seeded.ous.find((candidate) =>
       seeded.accounts.some((a) => a.ouPath === candidate.path && a.status === 'ACTIVE'),
@@ -204,7 +210,9 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await page.getByText('Use lowercase letters only (no capitals).').waitFor();
     // ✓ (Enter) does not take it: the editor stays open with the rule, the name is unchanged.
     await nameInput.press('Enter');
-    await page.getByText('Lowercase letters, digits and single dashes; unique in the Organization.').waitFor();
+    await page
+      .getByText('Lowercase letters, digits and single dashes; unique in the Organization.')
+      .waitFor();
     assert.equal(await nameInput.isVisible(), true);
     await screenshot(page, '3-accounts-name-invalid');
     const otherName = assignConnectionNames(seeded.accounts).names[other.id] ?? '';

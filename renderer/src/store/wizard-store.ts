@@ -231,3 +231,12 @@ export function clearErrors(): void {
       : current,
   );
 }
+
+/** Drops the messages about a problem the user has just put right (e.g. NOTHING_SELECTED once they select). */
+export function dismissFlashesWithCode(code: string): void {
+  update((current) =>
+    current.flashes.some((f) => f.code === code)
+      ? { ...current, flashes: current.flashes.filter((f) => f.code !== code) }
+      : current,
+  );
+}

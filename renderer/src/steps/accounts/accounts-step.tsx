@@ -13,7 +13,7 @@ import Table from '@cloudscape-design/components/table';
 import Input from '@cloudscape-design/components/input';
 import TextFilter from '@cloudscape-design/components/text-filter';
 import { connectionNames, nameProblem } from './connection-name-problems.js';
-import { update, useWizard } from '../../store/wizard-store.js';
+import { dismissFlashesWithCode, update, useWizard } from '../../store/wizard-store.js';
 import type { Snapshot } from '../../store/wizard-state.js';
 import { OuTree } from './ou-tree.js';
 
@@ -81,12 +81,13 @@ export function AccountsStep() {
         items={items}
         selectedItems={selectedItems}
         isItemDisabled={(item) => item.status !== 'ACTIVE'}
-        onSelectionChange={({ detail }) =>
+        onSelectionChange={({ detail }) => {
           update((s) => ({
             ...s,
             selected: detail.selectedItems.filter((a) => a.status === 'ACTIVE').map((a) => a.id),
-          }))
-        }
+          }));
+          dismissFlashesWithCode('NOTHING_SELECTED');
+        }}
         header={
           <Header
             variant="h2"
@@ -94,7 +95,12 @@ export function AccountsStep() {
             description="Suspended and closing accounts cannot be connected."
             actions={
               <SpaceBetween direction="horizontal" size="xs">
-                <Button onClick={() => update((s) => ({ ...s, selected: selectable.map((a) => a.id) }))}>
+                <Button
+                  onClick={() => {
+                    update((s) => ({ ...s, selected: selectable.map((a) => a.id) }));
+                    dismissFlashesWithCode('NOTHING_SELECTED');
+                  }}
+                >
                   Select all active
                 </Button>
                 <Button onClick={() => update((s) => ({ ...s, selected: [] }))}>Clear selection</Button>
@@ -109,7 +115,7 @@ export function AccountsStep() {
             <TextFilter
               {...filterProps}
               filteringAriaLabel="Filter accounts"
-            filteringClearAriaLabel="Clear the filter"
+              filteringClearAriaLabel="Clear the filter"
               filteringPlaceholder="Find by id, name, email or OU"
               countText={`${filteredItemsCount ?? 0} matches`}
             />
@@ -127,6 +133,7 @@ export function AccountsStep() {
           // A refused name keeps the editor open with its message (Cloudscape keeps it open when this throws).
           if (nameProblem(account.id, name, accounts, nameOverrides)) throw new Error('invalid name');
           update((s) => ({ ...s, nameOverrides: { ...s.nameOverrides, [account.id]: name } }));
+          dismissFlashesWithCode('CONNECTION_NAME_INVALID');
         }}
         columnDefinitions={[
           {
@@ -134,36 +141,36 @@ export function AccountsStep() {
             header: 'Account id',
             cell: (a) => a.id,
             sortingField: 'id',
-            minWidth: 140,
-            width: 150,
+            minWidth: 130,
+            width: 130,
           },
           {
             id: 'name',
             header: 'Name',
-            minWidth: 120,
-            width: 200,
+            minWidth: 110,
+            width: 150,
             cell: (a) => <CellText>{a.isManagement ? `${a.name} (management)` : a.name}</CellText>,
             sortingField: 'name',
           },
           {
             id: 'ou',
             header: 'OU',
-            minWidth: 100,
-            width: 160,
+            minWidth: 90,
+            width: 140,
             cell: (a) => <CellText>{a.ouPath}</CellText>,
             sortingField: 'ouPath',
           },
           {
             id: 'connection',
             header: 'Connection name',
-            minWidth: 160,
-            width: 240,
+            minWidth: 150,
+            width: 190,
             cell: (a) => {
               const problem = named.problems[a.id];
               return (
                 <span data-testid={`connection-name-${a.id}`}>
                   {problem ? (
-                    <StatusIndicator type="error">
+                    <StatusIndicator wrapText={false} type="error">
                       <CellText>{`${named.names[a.id] ?? ''}: ${problem}`}</CellText>
                     </StatusIndicator>
                   ) : (
@@ -194,19 +201,21 @@ export function AccountsStep() {
           {
             id: 'email',
             header: 'Email',
-            minWidth: 120,
-            width: 220,
+            minWidth: 110,
+            width: 160,
             cell: (a) => <CellText>{a.email}</CellText>,
           },
           {
             id: 'status',
             header: 'Status',
-            minWidth: 130,
+            minWidth: 110,
             cell: (a) =>
               a.status === 'ACTIVE' ? (
-                <StatusIndicator type="success">Active</StatusIndicator>
+                <StatusIndicator wrapText={false} type="success">
+                  Active
+                </StatusIndicator>
               ) : (
-                <StatusIndicator type="stopped">
+                <StatusIndicator wrapText={false} type="stopped">
                   {a.status === 'SUSPENDED' ? 'Suspended' : 'Pending closure'}
                 </StatusIndicator>
               ),

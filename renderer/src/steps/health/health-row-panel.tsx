@@ -58,7 +58,11 @@ export function HealthRowPanel() {
               width: 130,
               cell: (c) => {
                 const status = CHECK_STATUS[c.status] ?? CHECK_STATUS['unknown']!;
-                return <StatusIndicator type={status.type}>{status.label}</StatusIndicator>;
+                return (
+                  <StatusIndicator wrapText={false} type={status.type}>
+                    {status.label}
+                  </StatusIndicator>
+                );
               },
             },
             { id: 'summary', header: 'What it found', cell: (c) => c.summary },

@@ -32,10 +32,29 @@ const AUTO_CHECK_OPTIONS: SelectProps.Option[] = [
 ];
 
 function Overall({ overall }: { overall: Row['overall'] }) {
-  if (overall === 'healthy') return <StatusIndicator type="success">Healthy</StatusIndicator>;
-  if (overall === 'degraded') return <StatusIndicator type="warning">Degraded</StatusIndicator>;
-  if (overall === 'unhealthy') return <StatusIndicator type="error">Unhealthy</StatusIndicator>;
-  return <StatusIndicator type="pending">Unknown</StatusIndicator>;
+  if (overall === 'healthy')
+    return (
+      <StatusIndicator wrapText={false} type="success">
+        Healthy
+      </StatusIndicator>
+    );
+  if (overall === 'degraded')
+    return (
+      <StatusIndicator wrapText={false} type="warning">
+        Degraded
+      </StatusIndicator>
+    );
+  if (overall === 'unhealthy')
+    return (
+      <StatusIndicator wrapText={false} type="error">
+        Unhealthy
+      </StatusIndicator>
+    );
+  return (
+    <StatusIndicator wrapText={false} type="pending">
+      Unknown
+    </StatusIndicator>
+  );
 }
 
 /** Step 6: every connection's checks, the failing ones with their fixes, and the reports. */
@@ -213,7 +232,7 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
             <TextFilter
               {...filterProps}
               filteringAriaLabel="Filter connections"
-            filteringClearAriaLabel="Clear the filter"
+              filteringClearAriaLabel="Clear the filter"
               filteringPlaceholder="Find by account or connection"
               countText={`${filteredItemsCount ?? 0} matches`}
             />
@@ -247,44 +266,44 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
         columnDefinitions={[
           {
             id: 'account',
-            minWidth: 160,
-            width: 260,
+            minWidth: 150,
+            width: 220,
             header: 'Account',
             cell: (r) => <CellText>{`${r.accountName} (${r.accountId})`}</CellText>,
             sortingField: 'accountName',
           },
           {
             id: 'connection',
-            minWidth: 120,
-            width: 200,
+            minWidth: 110,
+            width: 170,
             header: 'Connection',
             cell: (r) => <CellText>{r.connectionName}</CellText>,
           },
           {
             id: 'kind',
-            minWidth: 90,
-            width: 100,
+            minWidth: 80,
+            width: 90,
             header: 'Stack',
             cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
           },
           {
             id: 'overall',
-            minWidth: 120,
-            width: 130,
+            minWidth: 110,
+            width: 120,
             header: 'Health',
             cell: (r) => <Overall overall={r.overall} />,
             sortingField: 'overall',
           },
           {
             id: 'problems',
-            minWidth: 140,
-            width: 200,
+            minWidth: 130,
+            width: 170,
             header: 'Checks',
             cell: (r) => <CellText>{checksPhrase(r.checks)}</CellText>,
           },
           {
             id: 'checked',
-            minWidth: 120,
+            minWidth: 110,
             header: 'Last checked',
             cell: (r) =>
               beingChecked(r) ? (
