@@ -7,7 +7,6 @@ import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import AppLayout from '@cloudscape-design/components/app-layout';
 import Flashbar from '@cloudscape-design/components/flashbar';
 import Wizard from '@cloudscape-design/components/wizard';
-import { orgconnectApi } from './bridge/index.js';
 import { flashItem } from './components/flash-items.js';
 import { MfaPrompt } from './components/mfa-prompt.js';
 import { DEPLOY_STEP, HEALTH_STEP, ReturningUser } from './components/returning-user.js';
@@ -36,46 +35,15 @@ import {
   useStep,
   useWizard,
   useWorkspaces,
-  workspaceUpdater,
 } from './store/wizard-store.js';
-import { planIsStale, planRequest, planRequestKey } from './store/plan-request.js';
+import { createPlan } from './store/create-plan.js';
+import { planIsStale, planRequestKey } from './store/plan-request.js';
 import { completionSummary, rowCounts } from './store/run-summary.js';
 import { withFlash } from './store/wizard-state.js';
 
 const NO_ERRORS: SettingsErrors = {};
 
 const REVIEW_STEP = 3;
-
-/** Plans what the current choices would deploy; the plan remembers what it was made from (planRequestKey). */
-async function createPlan(): Promise<boolean> {
-  const s = getState();
-  const request = planRequest(s);
-  const key = planRequestKey(s);
-  if (!request || key === undefined) return false;
-  const update = workspaceUpdater();
-  update((current) => {
-    const {
-      planned: _p,
-      plannedKey: _k,
-      runId: _r,
-      runStatus: _s,
-      counts: _c,
-      finishedStatus: _f,
-      focusedRow: _fr,
-      focusedPlanItem: _fp,
-      ...rest
-    } = current;
-    return { ...rest, deploy: {} };
-  });
-  try {
-    const planned = await orgconnectApi().plan.create(request);
-    update((current) => ({ ...current, planned, plannedKey: key }));
-    return true;
-  } catch (error) {
-    reportError(error);
-    return false;
-  }
-}
 
 /** A run in progress keeps its plan: settings changed meanwhile apply to the next plan, not to this run. */
 function runInProgress(): boolean {
@@ -122,6 +90,8 @@ export function App() {
   useEffect(() => {
     if ((step !== REVIEW_STEP && step !== DEPLOY_STEP) || !stalePlan || loadingNext || runInProgress())
       return;
+    // A plan that failed for these very inputs is not retried on its own: Review offers "Plan again".
+    if (getState().planFailedKey === planRequestKey(getState())) return;
     void createPlan();
   }, [step, stalePlan, loadingNext]);
 

@@ -253,18 +253,23 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await checkStep(page, '4-review');
 
     // --- Changed Settings after Review plan again, whichever way Review is reached (here: the step links).
+    const memberReason = async (text: string) => {
+      await page.getByLabel('Filter plan').fill(renamed.id);
+      await plan
+        .getByRole('row')
+        .filter({ hasText: renamed.id })
+        .getByText(text)
+        .waitFor({ timeout: 60_000 });
+    };
+    await memberReason('No orgconnect-resource stack yet.');
     await wizardLink('Settings').click();
-    await page.getByLabel('Access role').fill('NoSuchAccessRole');
+    await page.getByRole('radio', { name: /Service-managed StackSet/ }).check();
     await wizardLink('Review').click();
-    await page
-      .getByTestId('count-blocked')
-      .getByText(String(activeMembers.length + 1))
-      .waitFor({ timeout: 60_000 });
-    assert.equal(await page.getByTestId('count-create').textContent(), '1');
+    await memberReason('Deployed through the StackSet orgconnect-resource.');
     await wizardLink('Settings').click();
-    await page.getByLabel('Access role').fill(ACCESS_ROLE);
+    await page.getByRole('radio', { name: /through the access role/ }).check();
     await wizardLink('Review').click();
-    await page.getByTestId('count-blocked').getByText('2', { exact: true }).waitFor({ timeout: 60_000 });
+    await memberReason('No orgconnect-resource stack yet.');
     assert.equal(await page.getByTestId('count-create').textContent(), String(deployable.length));
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -407,10 +412,14 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     await page.getByLabel('Filter connections').fill(edited.id);
     const editedRow = health.getByRole('row').filter({ hasText: edited.id });
     await editedRow.getByText('Unhealthy', { exact: true }).waitFor();
-    await editedRow.getByText('1 failing check').click();
+    await editedRow.getByText(/failing check/).click();
     // The failing check, what it found and the fix are in the split panel.
     const checks = page.getByRole('table', { name: 'Checks' });
-    await checks.getByRole('row').filter({ hasText: 'role-trust' }).getByText('Fail').waitFor();
+    await checks
+      .getByRole('row')
+      .filter({ hasText: 'role-trust' })
+      .getByText('Fail', { exact: true })
+      .waitFor();
     await checkStep(page, '7-health-live-change');
 
     // --- Done: the final message says what happened, counted from the rows, with the health.

@@ -81,6 +81,8 @@ export interface WizardState {
   planned?: Planned;
   /** What the plan was made from (planRequestKey): a plan made from other inputs is stale and is made again. */
   plannedKey?: string;
+  /** The inputs (planRequestKey) of a plan.create that failed (its message is shown): Review offers "Plan again". */
+  planFailedKey?: string;
   runId?: string;
   runStatus?: RunStatus;
   finishedStatus?: 'completed' | 'cancelled';

@@ -275,14 +275,14 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
           {
             id: 'connection',
             minWidth: 110,
-            width: 170,
+            width: 160,
             header: 'Connection',
             cell: (r) => <CellText>{r.connectionName}</CellText>,
           },
           {
             id: 'kind',
             minWidth: 80,
-            width: 90,
+            width: 100,
             header: 'Stack',
             cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
           },

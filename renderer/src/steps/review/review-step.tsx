@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useCollection } from '@cloudscape-design/collection-hooks';
 import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import ExpandableSection from '@cloudscape-design/components/expandable-section';
 import Header from '@cloudscape-design/components/header';
@@ -19,7 +20,8 @@ import { PAGE_SIZE, PAGINATION_LABELS } from '../../components/pagination-labels
 import { ProblemCell } from '../../components/problem-text.js';
 import { reportError, update, useWizard } from '../../store/wizard-store.js';
 import type { Planned } from '../../store/wizard-state.js';
-import { planIsStale } from '../../store/plan-request.js';
+import { planIsStale, planRequestKey } from '../../store/plan-request.js';
+import { createPlan } from '../../store/create-plan.js';
 import { planItemKey } from './plan-item-panel.js';
 
 type PlanItem = Planned['plan']['items'][number];
@@ -32,6 +34,7 @@ export function ReviewStep() {
   // A plan of earlier choices is never shown: the app is planning again.
   const planned = stale ? undefined : current;
   const activity = useWizard((s) => s.activity);
+  const planFailed = useWizard((s) => s.planFailedKey !== undefined && s.planFailedKey === planRequestKey(s));
   const curBucket = useWizard((s) => s.settings.costAndUsageReportBucket);
   const focused = useWizard((s) => s.focusedPlanItem);
   const { items, collectionProps, filterProps, filteredItemsCount, paginationProps } = useCollection(
@@ -51,7 +54,16 @@ export function ReviewStep() {
     return (
       <Container>
         <Box textAlign="center" padding="l">
-          <Spinner /> {activity ?? 'Planning…'}
+          {planFailed ? (
+            <SpaceBetween size="s" alignItems="center">
+              <Box>The plan could not be made: the message above says why and what to do.</Box>
+              <Button onClick={() => void createPlan()}>Plan again</Button>
+            </SpaceBetween>
+          ) : (
+            <>
+              <Spinner /> {activity ?? 'Planning…'}
+            </>
+          )}
         </Box>
       </Container>
     );
@@ -119,7 +131,7 @@ export function ReviewStep() {
           {
             id: 'account',
             minWidth: 150,
-            width: 200,
+            width: 220,
             header: 'Account',
             cell: (i) => <CellText>{`${i.accountName} (${i.accountId})`}</CellText>,
             sortingField: 'accountName',
@@ -134,14 +146,14 @@ export function ReviewStep() {
           {
             id: 'connection',
             minWidth: 110,
-            width: 160,
+            width: 150,
             header: 'Connection name',
             cell: (i) => <CellText>{i.connectionName}</CellText>,
           },
           {
             id: 'kind',
             minWidth: 80,
-            width: 90,
+            width: 100,
             header: 'Stack',
             cell: (i) => (i.kind === 'billing' ? 'Billing' : 'Resource'),
           },
