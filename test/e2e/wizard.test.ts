@@ -434,7 +434,7 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     const startOver = page.getByRole('dialog', { name: 'Start over?' });
     await startOver.waitFor();
     await screenshot(page, '8-start-over');
-    await startOver.getByRole('button', { name: 'Keep going' }).click();
+    await startOver.getByRole('button', { name: 'Keep going', exact: true }).click();
     await page.getByRole('table', { name: 'Connection health' }).waitFor();
   });
 });
