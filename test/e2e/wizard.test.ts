@@ -148,9 +148,9 @@ describe('the wizard in Chromium against orgconnect serve and moto', () => {
     assert.equal(await externalId.inputValue(), EXTERNAL_ID);
     await page.getByText('Spaces at the start or end were removed').waitFor();
     assert.equal(await externalId.getAttribute('type'), 'password');
-    await page.getByRole('button', { name: 'Show the External ID' }).click();
+    await page.getByRole('button', { name: 'Show the ID in clear text' }).click();
     assert.equal(await externalId.getAttribute('type'), 'text');
-    await page.getByRole('button', { name: 'Hide the External ID' }).click();
+    await page.getByRole('button', { name: 'Hide the ID' }).click();
     await page.getByLabel('Concurrency').fill('4');
     await checkStep(page, '2-settings');
     await page.getByRole('button', { name: 'Next' }).click();

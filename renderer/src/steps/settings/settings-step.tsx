@@ -47,7 +47,7 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
             secondaryControl={
               <Button
                 onClick={() => setShowExternalId((shown) => !shown)}
-                ariaLabel={showExternalId ? 'Hide the External ID' : 'Show the External ID'}
+                ariaLabel={showExternalId ? 'Hide the ID' : 'Show the ID in clear text'}
                 iconName={showExternalId ? 'lock-private' : 'unlocked'}
               >
                 {showExternalId ? 'Hide' : 'Show'}
