@@ -308,6 +308,16 @@ export const channels = {
           z.object({ off: z.string() }),
         ])
         .optional(),
+      /** The platform profile the plan deploys: the accounts its roles trust and the role path (the recap shows them). */
+      platform: z
+        .object({
+          id: z.enum(['cloudzero', 'custom']),
+          name: z.string(),
+          version: z.string(),
+          trustedAccountIds: z.array(accountId),
+          rolePath: z.string(),
+        })
+        .optional(),
     }),
   },
   'runs.list': { request: emptyRequest, response: z.array(runListingSchema) },

@@ -141,6 +141,7 @@ export function createServiceHandlers(
         organizationId: result.organizationId,
         snapshot: result.snapshot,
         registration: result.registration,
+        platform: result.platform,
       };
     },
     'runs.list': async () => {

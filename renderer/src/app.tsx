@@ -1,13 +1,22 @@
 import { useEffect, useState } from 'react';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import Modal from '@cloudscape-design/components/modal';
+import SpaceBetween from '@cloudscape-design/components/space-between';
 import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import AppLayout from '@cloudscape-design/components/app-layout';
 import Flashbar from '@cloudscape-design/components/flashbar';
 import Wizard from '@cloudscape-design/components/wizard';
-import { orgconnectApi } from './bridge/index.js';
+import { flashItem } from './components/flash-items.js';
 import { MfaPrompt } from './components/mfa-prompt.js';
 import { SandboxLabel } from './components/sandbox-label.js';
-import { DEPLOY_STEP, ReturningUser } from './components/returning-user.js';
+import { DEPLOY_STEP, HEALTH_STEP, ReturningUser } from './components/returning-user.js';
+import { focusFirstSettingsError, focusSoon } from './focus-problem.js';
+import { blocker } from './navigation-blockers.js';
+import { accessCheckInFlight } from './steps/connect/check-access.js';
 import { StackEventsPanel } from './steps/deploy/stack-events-panel.js';
+import { HealthRowPanel } from './steps/health/health-row-panel.js';
+import { PlanItemPanel } from './steps/review/plan-item-panel.js';
 import { AccountsStep } from './steps/accounts/accounts-step.js';
 import { ConnectStep } from './steps/connect/connect-step.js';
 import { DeployStep } from './steps/deploy/deploy-step.js';
@@ -20,7 +29,6 @@ import {
   connectHostEvents,
   dismissFlash,
   getState,
-  profilesOpenElsewhere,
   reportError,
   setStep,
   switchWorkspace,
@@ -28,95 +36,22 @@ import {
   useStep,
   useWizard,
   useWorkspaces,
-  workspaceUpdater,
 } from './store/wizard-store.js';
-import { selectionSpec, withFlash } from './store/wizard-state.js';
+import { withFlash } from './store/wizard-state.js';
 import { finalMessage } from './store/final-message.js';
 import { connectHealthNotifications, openHealthRow } from './steps/health/health-notifications.js';
+import { createPlan } from './store/create-plan.js';
+import { planIsStale, planRequestKey } from './store/plan-request.js';
+import { completionSummary, rowCounts } from './store/run-summary.js';
 
 const NO_ERRORS: SettingsErrors = {};
 
-/** Why the user cannot go on from a step, or undefined when they can. */
-function blocker(step: number): { code: string; message: string; fix: string } | undefined {
-  const s = getState();
-  if (step === 0 && (!s.snapshot || !s.identity)) {
-    return {
-      code: 'CONNECT_FIRST',
-      message: 'No Organization checked yet.',
-      fix: 'Choose a profile, then "Check access".',
-    };
-  }
-  if (step === 0 && s.profile && profilesOpenElsewhere().includes(s.profile)) {
-    return {
-      code: 'PROFILE_ALREADY_OPEN',
-      message: `Profile "${s.profile}" is already being onboarded in another Organization tab.`,
-      fix: 'Switch to that tab above, or choose another management profile here.',
-    };
-  }
-  if (step === 0 && s.identity && !s.identity.isManagementAccount) {
-    return {
-      code: 'NOT_MANAGEMENT_ACCOUNT',
-      message: 'This profile does not sign in to the management account.',
-      fix: "Choose a profile for the Organization's management account.",
-    };
-  }
-  if (step === 2 && s.selected.length === 0) {
-    return {
-      code: 'NOTHING_SELECTED',
-      message: 'No account is selected.',
-      fix: 'Select at least one active account.',
-    };
-  }
-  if (step === 4 && s.runStatus !== 'finished') {
-    return {
-      code: 'DEPLOY_NOT_FINISHED',
-      message: 'The deploy has not finished.',
-      fix: 'Start the deploy and wait for it to finish, or cancel it.',
-    };
-  }
-  return undefined;
-}
+const REVIEW_STEP = 3;
 
-async function createPlan(): Promise<boolean> {
-  const s = getState();
-  if (!s.profile || !s.snapshot) return false;
-  const { settings } = s;
-  const update = workspaceUpdater();
-  update((current) => {
-    const { planned: _p, runId: _r, runStatus: _s, counts: _c, finishedStatus: _f, ...rest } = current;
-    return { ...rest, deploy: {} };
-  });
-  try {
-    const planned = await orgconnectApi().plan.create({
-      profile: s.profile,
-      request: {
-        externalId: settings.externalId,
-        platformAccountId: settings.platformAccountId,
-        select: selectionSpec(s.snapshot, s.selected),
-        ...(Object.keys(s.nameOverrides).length > 0
-          ? {
-              nameOverrides: Object.fromEntries(
-                Object.entries(s.nameOverrides).filter(([id]) => s.selected.includes(id)),
-              ),
-            }
-          : {}),
-        accessRoleName: settings.accessRoleName,
-        mode: settings.access === 'stacksets' ? 'stacksets' : 'stacks',
-        ...(settings.access === 'identity-center'
-          ? { accessMode: 'identity-center' as const, ssoRoleName: settings.ssoRoleName }
-          : {}),
-        ...(settings.roleName ? { roleName: settings.roleName } : {}),
-        ...(settings.costAndUsageReportBucket
-          ? { costAndUsageReportBucket: settings.costAndUsageReportBucket }
-          : {}),
-      },
-    });
-    update((current) => ({ ...current, planned }));
-    return true;
-  } catch (error) {
-    reportError(error);
-    return false;
-  }
+/** A run in progress keeps its plan: settings changed meanwhile apply to the next plan, not to this run. */
+function runInProgress(): boolean {
+  const status = getState().runStatus;
+  return status === 'running' || status === 'paused' || status === 'cancelling';
 }
 
 /** With more than one management profile open: which Organization the wizard below works on. */
@@ -139,28 +74,57 @@ function OrganizationSwitcher() {
 export function App() {
   const flashes = useWizard((s) => s.flashes);
   const focusedRow = useWizard((s) => s.focusedRow);
+  const focusedPlanItem = useWizard((s) => s.focusedPlanItem);
+  const focusedHealthRow = useWizard((s) => s.focusedHealthRow);
   const step = useStep();
   const [loadingNext, setLoadingNext] = useState(false);
+  const [confirmStartOver, setConfirmStartOver] = useState(false);
   const [showSettingsErrors, setShowSettingsErrors] = useState(false);
   const settings = useWizard((s) => s.settings);
   const errors = showSettingsErrors ? settingsErrors(settings) : NO_ERRORS;
+  const stalePlan = useWizard(
+    (s) => planIsStale(s) || (s.planned === undefined && s.runId === undefined && s.snapshot !== undefined),
+  );
 
   useEffect(connectHostEvents, []);
   useEffect(connectHealthNotifications, []);
+
+  // Review and Deploy never show the plan of earlier choices: a change to the profile, settings, selection or
+  // names plans again on arrival (a run in progress keeps its plan).
+  useEffect(() => {
+    if ((step !== REVIEW_STEP && step !== DEPLOY_STEP) || !stalePlan || loadingNext || runInProgress())
+      return;
+    // A plan that failed for these very inputs is not retried on its own: Review offers "Plan again".
+    if (getState().planFailedKey === planRequestKey(getState())) return;
+    void createPlan();
+  }, [step, stalePlan, loadingNext]);
 
   const navigate = async (requested: number, reason: string) => {
     if (reason !== 'next' || requested <= step) {
       setStep(requested);
       return;
     }
+    const checking = step === 0 ? accessCheckInFlight() : undefined;
+    if (checking) {
+      // The Organization is still being read: wait for it (the step shows its progress) rather than refuse.
+      setLoadingNext(true);
+      await checking;
+      setLoadingNext(false);
+    }
     const blocked = blocker(step);
     if (blocked) {
-      update((s) => withFlash(s, { type: 'error', ...blocked }));
+      const { focus, ...problem } = blocked;
+      update((s) => withFlash(s, { type: 'error', ...problem }));
+      if (focus) focusSoon(focus);
       return;
     }
     if (step === 1) {
       setShowSettingsErrors(true);
-      if (Object.keys(settingsErrors(getState().settings)).length > 0) return;
+      const found = settingsErrors(getState().settings);
+      if (Object.keys(found).length > 0) {
+        focusFirstSettingsError(found);
+        return;
+      }
     }
     clearErrors();
     if (step === 2) {
@@ -172,28 +136,39 @@ export function App() {
     setStep(requested);
   };
 
+  // The split panel shows the focused row of the step's table in full.
+  const splitPanel =
+    step === REVIEW_STEP && focusedPlanItem !== undefined ? (
+      <PlanItemPanel />
+    ) : step === DEPLOY_STEP && focusedRow !== undefined ? (
+      <StackEventsPanel />
+    ) : step === HEALTH_STEP && focusedHealthRow !== undefined ? (
+      <HealthRowPanel />
+    ) : null;
+
   return (
     <AppLayout
       navigationHide
       toolsHide
       contentType="wizard"
-      splitPanel={step === DEPLOY_STEP && focusedRow !== undefined ? <StackEventsPanel /> : undefined}
-      splitPanelOpen={step === DEPLOY_STEP && focusedRow !== undefined}
+      splitPanel={splitPanel ?? undefined}
+      splitPanelOpen={splitPanel !== null}
       splitPanelPreferences={{ position: 'bottom' }}
       onSplitPanelToggle={({ detail }) => {
-        if (!detail.open) update((s) => ({ ...s, focusedRow: undefined }));
+        if (!detail.open) {
+          update((s) => ({
+            ...s,
+            focusedRow: undefined,
+            focusedPlanItem: undefined,
+            focusedHealthRow: undefined,
+          }));
+        }
       }}
       notifications={
         <Flashbar
           stackItems={false}
           items={flashes.map((f) => ({
-            id: f.id,
-            type: f.type,
-            dismissible: true,
-            dismissLabel: 'Dismiss message',
-            onDismiss: () => dismissFlash(f.id),
-            header: f.code ? `${f.code}: ${f.message}` : f.message,
-            content: f.fix ? `Fix: ${f.fix}` : undefined,
+            ...flashItem(f, dismissFlash),
             ...(f.openRow ? { buttonText: 'Open', onButtonClick: () => openHealthRow(f.openRow!) } : {}),
           }))}
         />
@@ -202,13 +177,48 @@ export function App() {
         <>
           <SandboxLabel />
           <MfaPrompt />
+          {confirmStartOver ? (
+            <Modal
+              visible
+              header="Start over?"
+              closeAriaLabel="Close: keep going"
+              onDismiss={() => setConfirmStartOver(false)}
+              footer={
+                <Box float="right">
+                  <SpaceBetween direction="horizontal" size="xs">
+                    <Button variant="link" onClick={() => setConfirmStartOver(false)}>
+                      Keep going
+                    </Button>
+                    <Button variant="primary" onClick={() => window.location.reload()}>
+                      Start over
+                    </Button>
+                  </SpaceBetween>
+                </Box>
+              }
+            >
+              The wizard forgets the profile, settings, selection and plan on this screen. Runs already
+              started keep going in the app and stay in their journals; nothing in AWS is changed.
+            </Modal>
+          ) : null}
           <OrganizationSwitcher />
           <ReturningUser onOpenStep={setStep} />
           <Wizard
             activeStepIndex={step}
             isLoadingNextStep={loadingNext}
             onNavigate={({ detail }) => void navigate(detail.requestedStepIndex, detail.reason)}
-            onSubmit={() => update((s) => withFlash(s, finalMessage(Object.values(s.deploy))))}
+            onSubmit={() =>
+              update((s) => {
+                const rows = Object.values(s.deploy);
+                // What is true: the rows' counts and the health, then what the platform has (never "All done"
+                // while anything failed or is not registered).
+                const closing = finalMessage(rows);
+                return withFlash(s, {
+                  ...closing,
+                  title: closing.type === 'success' ? 'Onboarding finished' : 'Onboarding not finished',
+                  message: `${completionSummary(rowCounts(rows), s.health)} ${closing.message}`,
+                });
+              })
+            }
             submitButtonText="Done"
             i18nStrings={{
               stepNumberLabel: (n) => `Step ${n}`,
@@ -220,7 +230,7 @@ export function App() {
               nextButton: 'Next',
               optional: 'optional',
             }}
-            onCancel={() => window.location.reload()}
+            onCancel={() => setConfirmStartOver(true)}
             steps={[
               {
                 title: 'Connect',

@@ -14,7 +14,7 @@ import {
 } from '../support/cur-test-server.js';
 import { stackCountIn, seedOrganization, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { checkAccess, openAppInChromium, screenshot } from '../support/browser.js';
+import { checkAccess, openAppInChromium, screenshot, startDeploy } from '../support/browser.js';
 
 const EXTERNAL_ID = 'cz-e2e-controls-9b1d';
 
@@ -84,7 +84,7 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
     assert.equal(await page.getByTestId('cur-bucket').textContent(), 'acme-billing-reports');
     await page.getByRole('button', { name: 'Next' }).click();
 
-    await page.getByRole('button', { name: 'Start deploy' }).click();
+    await startDeploy(page);
     await page.getByText(/[1-9]\d* connected · \d+ deploying/).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Pause' }).click();
     // Paused once the in-flight account has finished: nothing deploying, the Resume button offered.
@@ -102,7 +102,11 @@ describe('Deploy controls in Chromium: pause, resume, cancel', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
     const result = (await page.getByTestId('run-result').textContent()) ?? '';
-    const connected = Number(/^Cancelled: (\d+) connected, 0 failed, 0 skipped$/.exec(result)?.[1] ?? NaN);
+    const connected = Number(
+      /^Cancelled: (\d+) deployed, 0 failed, 0 skipped, \d+ cancelled\. Health: not checked yet\.$/.exec(
+        result,
+      )?.[1] ?? NaN,
+    );
     assert.ok(connected > paused.connected && connected < accounts, result);
     await screenshot(page, 'controls-cancelled');
 

@@ -76,7 +76,7 @@ describe('a returning user', () => {
     await page.getByTestId('run-result').waitFor();
     assert.equal(
       await page.getByTestId('run-result').textContent(),
-      `Finished: ${seeded.accounts.length} connected, 0 failed, 0 skipped`,
+      `Finished: ${seeded.accounts.length} deployed, 0 failed, 0 skipped. Health: not checked yet.`,
     );
     const table = page.getByRole('table', { name: 'Deploy progress' });
     for (const account of seeded.accounts)

@@ -23,6 +23,7 @@ import {
   launchChromium,
   RENDERER_DIR,
   screenshot,
+  startDeploy,
   waitForDiscovery,
 } from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
@@ -179,11 +180,11 @@ describe('IAM Identity Center sign-in in the browser', () => {
     await page.getByRole('table', { name: 'Plan' }).waitFor();
     assert.equal(await page.getByTestId('count-create').textContent(), String(seeded.accounts.length));
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('button', { name: 'Start deploy' }).click();
+    await startDeploy(page);
     await page.getByTestId('run-result').waitFor({ timeout: 120_000 });
     assert.equal(
       await page.getByTestId('run-result').textContent(),
-      `Finished: ${seeded.accounts.length} connected, 0 failed, 0 skipped`,
+      `Finished: ${seeded.accounts.length} deployed, 0 failed, 0 skipped. Health: not checked yet.`,
     );
     // Members were reached with the permission set through the portal, not with an access role.
     const viaPortal = new Set(sso.issuedCredentials.slice(before).map((c) => c.accountId));

@@ -21,7 +21,7 @@ import {
   type SeededOrganization,
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { checkAccess, openAppInChromium, screenshot } from '../support/browser.js';
+import { checkAccess, openAppInChromium, screenshot, startDeploy } from '../support/browser.js';
 
 const EXTERNAL_ID = 'cz-e2e-stacksets-5d2e';
 
@@ -69,11 +69,11 @@ describe('StackSets mode in Chromium', () => {
     await page.getByRole('table', { name: 'Plan' }).waitFor();
     assert.equal(await page.getByTestId('count-create').textContent(), String(accounts));
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('button', { name: 'Start deploy' }).click();
+    await startDeploy(page);
     await page.getByTestId('run-result').waitFor({ timeout: 120_000 });
     assert.equal(
       await page.getByTestId('run-result').textContent(),
-      `Finished: ${accounts} connected, 0 failed, 0 skipped`,
+      `Finished: ${accounts} deployed, 0 failed, 0 skipped. Health: not checked yet.`,
     );
     const deployTable = page.getByRole('table', { name: 'Deploy progress' });
     for (const account of seeded.accounts) {

@@ -7,7 +7,7 @@ import type { Page } from 'playwright';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { seedOrganization, stackCountIn, type SeededOrganization } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
-import { checkAccess, openAppInChromium, screenshot } from '../support/browser.js';
+import { checkAccess, openAppInChromium, screenshot, startDeploy } from '../support/browser.js';
 
 const EXTERNAL_ID = 'cz-e2e-two-orgs-31c7';
 
@@ -65,7 +65,7 @@ describe('two Organizations side by side in Chromium', () => {
   };
 
   /** Settings → Accounts (all) → Review → "Start deploy", in the visible tab. */
-  const startDeploy = async (accounts: number) => {
+  const planAndDeploy = async (accounts: number) => {
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('External ID').fill(EXTERNAL_ID);
     await page.getByRole('button', { name: 'Next' }).click();
@@ -74,7 +74,7 @@ describe('two Organizations side by side in Chromium', () => {
     await page.getByRole('table', { name: 'Plan' }).waitFor();
     assert.equal(await page.getByTestId('count-create').textContent(), String(accounts));
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('button', { name: 'Start deploy' }).click();
+    await startDeploy(page);
   };
   const runResult = async () => {
     await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
@@ -92,21 +92,33 @@ describe('two Organizations side by side in Chromium', () => {
     await checkAccess(page, /second-payer/, b);
     await tabs.getByText(`second-payer · ${b.organizationId}`).waitFor();
     await screenshot(page, 'two-orgs-connect');
+    // The same Organization added again: its tab is shown, no second tab for it.
+    await page.getByRole('button', { name: 'Add another management profile' }).click();
+    await checkAccess(page, /emulator/, a);
+    await page.getByText('This Organization is already open').waitFor();
+    assert.equal(await tabs.getByRole('button').count(), 2);
+    assert.equal(
+      await tabs.getByRole('button', { name: `emulator · ${a.organizationId}` }).getAttribute('aria-pressed'),
+      'true',
+    );
 
     // The first Organization's own run, from its tab.
     await tabs.getByRole('button', { name: `emulator · ${a.organizationId}` }).click();
     await page.getByText(`${a.accounts.length} (0 not active)`).waitFor();
     assert.equal(await page.getByText(b.organizationId).count(), 1, 'only the tab label names the other one');
-    await startDeploy(a.accounts.length);
-    assert.equal(await runResult(), `Finished: ${a.accounts.length} connected, 0 failed, 0 skipped`);
+    await planAndDeploy(a.accounts.length);
+    assert.equal(
+      await runResult(),
+      `Finished: ${a.accounts.length} deployed, 0 failed, 0 skipped. Health: not checked yet.`,
+    );
     assert.equal(await stacksIn(first.moto, a), a.accounts.length);
     assert.equal(await stacksIn(second.moto, b), 0, 'the other Organization was not touched');
 
     // The second Organization's run starts, and goes on in the host while the first tab is shown.
     await tabs.getByRole('button', { name: `second-payer · ${b.organizationId}` }).click();
-    await startDeploy(b.accounts.length);
+    await planAndDeploy(b.accounts.length);
     await tabs.getByRole('button', { name: `emulator · ${a.organizationId}` }).click();
-    await page.getByText(`Finished: ${a.accounts.length} connected`).waitFor();
+    await page.getByText(`Finished: ${a.accounts.length} deployed`).waitFor();
     for (let waited = 0; (await stacksIn(second.moto, b)) < b.accounts.length; waited += 250) {
       assert.ok(waited < 60_000, 'the background run did not finish');
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -116,7 +128,10 @@ describe('two Organizations side by side in Chromium', () => {
 
     // The second tab followed its run while hidden: finished, and a member's stack events were kept.
     await tabs.getByRole('button', { name: `second-payer · ${b.organizationId}` }).click();
-    assert.equal(await runResult(), `Finished: ${b.accounts.length} connected, 0 failed, 0 skipped`);
+    assert.equal(
+      await runResult(),
+      `Finished: ${b.accounts.length} deployed, 0 failed, 0 skipped. Health: not checked yet.`,
+    );
     const member = b.accounts.find((account) => !account.isManagement);
     assert.ok(member);
     await page.getByLabel('Account id for stack events').fill(member.id);

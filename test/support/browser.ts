@@ -168,3 +168,10 @@ export async function checkAccess(
   await page.getByText(organization.organizationId).first().waitFor();
   await waitForDiscovery(page, organization.accounts.length);
 }
+
+/** Deploy: "Start deploy", then confirm the recap (nothing is written to AWS before that). */
+export async function startDeploy(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Start deploy' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Deploy to AWS?' });
+  await confirm.getByRole('button', { name: /^Deploy \d+ stacks?$/ }).click();
+}

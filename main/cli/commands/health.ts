@@ -83,7 +83,7 @@ export function registerHealthCommands(program: Command, context: CliContext): v
   program
     .command('report')
     .description(
-      'Write a report of the whole Organization: every connection with its health and registration, and every account not connected.',
+      'Write a report of the whole Organization for people and audits (every connection with its health and registration, and every account not connected); the platform learns of connections by registration, not from this file.',
     )
     .addOption(
       new Option('--format <format>', 'report format').choices(['csv', 'json', 'xlsx']).makeOptionMandatory(),

@@ -5,17 +5,41 @@ import type { AccountState, DeployRow } from '../store/wizard-state.js';
 export function ActionStatus({ action }: { action: DeployRow['action'] }) {
   switch (action) {
     case 'create':
-      return <StatusIndicator type="pending">Create</StatusIndicator>;
+      return (
+        <StatusIndicator wrapText={false} type="pending">
+          Create
+        </StatusIndicator>
+      );
     case 'update':
-      return <StatusIndicator type="info">Update</StatusIndicator>;
+      return (
+        <StatusIndicator wrapText={false} type="info">
+          Update
+        </StatusIndicator>
+      );
     case 'skip':
-      return <StatusIndicator type="stopped">Skip</StatusIndicator>;
+      return (
+        <StatusIndicator wrapText={false} type="stopped">
+          Skip
+        </StatusIndicator>
+      );
     case 'blocked':
-      return <StatusIndicator type="error">Blocked</StatusIndicator>;
+      return (
+        <StatusIndicator wrapText={false} type="error">
+          Blocked
+        </StatusIndicator>
+      );
     case 'delete':
-      return <StatusIndicator type="warning">Delete</StatusIndicator>;
+      return (
+        <StatusIndicator wrapText={false} type="warning">
+          Delete
+        </StatusIndicator>
+      );
     case 'deregister':
-      return <StatusIndicator type="info">Deregister</StatusIndicator>;
+      return (
+        <StatusIndicator wrapText={false} type="info">
+          Deregister
+        </StatusIndicator>
+      );
   }
 }
 
@@ -36,7 +60,11 @@ const STATE_TYPES = {
 /** An account's run state as a status. */
 export function StateStatus({ state }: { state: AccountState }) {
   const label = state.charAt(0).toUpperCase() + state.slice(1);
-  return <StatusIndicator type={STATE_TYPES[state]}>{label}</StatusIndicator>;
+  return (
+    <StatusIndicator wrapText={false} type={STATE_TYPES[state]}>
+      {label}
+    </StatusIndicator>
+  );
 }
 
 /** What the platform said about a connection: registered, refused or failed (with why), or not sent. */

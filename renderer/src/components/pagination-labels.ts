@@ -9,3 +9,6 @@ export const PAGINATION_LABELS: PaginationProps.Labels = {
   previousPageLabel: 'Page back',
   pageLabel: (page) => `Page ${page}`,
 };
+
+/** Rows per table page: a page of the AWS console's size, so no step grows past two screens. */
+export const PAGE_SIZE = 15;

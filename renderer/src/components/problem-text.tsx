@@ -1,25 +1,31 @@
 import Box from '@cloudscape-design/components/box';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import { CellText } from './cell-text.js';
 
-/** A problem as the user needs it: the code, the one-line reason and the fix. */
-export function ProblemText({
-  code,
-  reason,
-  fix,
-}: {
+interface Problem {
   code?: string | undefined;
   reason?: string | undefined;
   fix?: string | undefined;
-}) {
-  if (!code && !reason && !fix) return <>—</>;
+}
+
+/** A problem in a table cell: one line, "CODE: reason"; the fix is in the split panel. */
+export function ProblemCell({ code, reason }: Problem) {
+  if (!code && !reason) return <>—</>;
+  return <CellText>{code ? `${code}: ${reason ?? ''}` : (reason ?? '')}</CellText>;
+}
+
+/** A problem in full, for the split panel: what happened, why and the fix. */
+export function ProblemText({ code, reason, fix }: Problem) {
+  if (!code && !reason && !fix) return <Box color="text-body-secondary">No problem recorded.</Box>;
   return (
-    <Box variant="small">
-      {code ? <Box variant="code">{code}</Box> : null} {reason}
+    <SpaceBetween size="xxs">
+      {code ? <Box variant="code">{code}</Box> : null}
+      {reason ? <Box>{reason}</Box> : null}
       {fix ? (
-        <>
-          <br />
-          Fix: {fix}
-        </>
+        <Box>
+          <b>Fix:</b> {fix}
+        </Box>
       ) : null}
-    </Box>
+    </SpaceBetween>
   );
 }

@@ -64,6 +64,8 @@ export interface DeployRow {
 export interface Flash {
   id: string;
   type: 'error' | 'success' | 'info' | 'warning';
+  /** A short headline; errors without one get a title derived from their code. */
+  title?: string | undefined;
   code?: string | undefined;
   message: string;
   fix?: string | undefined;
@@ -83,20 +85,26 @@ export interface WizardState {
   /** Connection names the user typed, by account id (the rest get defaults from the account names). */
   nameOverrides: Record<string, string>;
   planned?: Planned;
+  /** What the plan was made from (planRequestKey): a plan made from other inputs is stale and is made again. */
+  plannedKey?: string;
+  /** The inputs (planRequestKey) of a plan.create that failed (its message is shown): Review offers "Plan again". */
+  planFailedKey?: string;
   runId?: string;
   runStatus?: RunStatus;
   finishedStatus?: 'completed' | 'cancelled';
   counts?: StateCounts;
   deploy: Record<string, DeployRow>;
   health?: HealthSummary;
-  /** The Health row whose timeline the Health step shows (`<accountId>/<kind>`). */
-  healthFocus?: string;
   /** The management account's Cost and Usage Reports, as read on Connect. */
   costAndUsageReport?: ResponseOf<'cur.status'>;
   /** How often the host re-checks the connections on its own (minutes); null or absent: only on "Check now". */
   healthEveryMinutes?: number | null;
   /** The Deploy row whose stack events the side panel shows. */
   focusedRow?: string;
+  /** The Review row (plan item key) whose reason and fix the split panel shows. */
+  focusedPlanItem?: string;
+  /** The Health row whose checks the split panel shows. */
+  focusedHealthRow?: string;
   /** Set when the app opens on Health for a returning user: check the connections right away. */
   checkHealthOnOpen?: boolean;
   /** An IAM Identity Center sign-in in progress: where the person finishes it, and the code to confirm. */

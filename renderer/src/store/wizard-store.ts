@@ -119,10 +119,32 @@ export function useWorkspaces(): { workspaces: WorkspaceSummary[]; activeId: str
 }
 
 /** Opens a workspace for another management profile (with the same platform settings) and switches to it. */
+let workspacesOpened = 1;
 export function addWorkspace(): void {
-  const id = `org-${workspaces.length + 1}`;
+  workspacesOpened += 1;
+  const id = `org-${workspacesOpened}`;
   workspaces = [...workspaces, { id, state: { ...INITIAL_STATE, settings: state.settings }, step: 0 }];
   activeId = id;
+  state = activeWorkspace().state;
+  notify();
+}
+
+/** The id of the workspace shown now. */
+export function activeWorkspaceId(): string {
+  return activeId;
+}
+
+/** Another workspace already open on this Organization, if any. */
+export function workspaceWithOrganization(organizationId: string, exceptId: string): string | undefined {
+  return workspaces.find((w) => w.id !== exceptId && w.state.snapshot?.organization.id === organizationId)
+    ?.id;
+}
+
+/** Closes a workspace (an Organization opened twice) and shows `focusId` instead. */
+export function closeWorkspace(id: string, focusId: string): void {
+  if (!workspaces.some((w) => w.id === focusId) || id === focusId) return;
+  workspaces = workspaces.filter((w) => w.id !== id);
+  activeId = focusId;
   state = activeWorkspace().state;
   notify();
 }
@@ -185,8 +207,16 @@ export function connectHostEvents(): void {
 /** Shows a failure as code, one-line message and fix (never a stack). */
 export function reportError(reason: unknown): void {
   const error = toUiError(reason);
+  // Errors carry a title once the host sends one; older hosts' errors get one from their code.
+  const title = (error as { title?: unknown }).title;
   update((current) =>
-    withFlash(current, { type: 'error', code: error.code, message: error.message, fix: error.fix }),
+    withFlash(current, {
+      type: 'error',
+      ...(typeof title === 'string' ? { title } : {}),
+      code: error.code,
+      message: error.message,
+      fix: error.fix,
+    }),
   );
 }
 
@@ -198,6 +228,15 @@ export function clearErrors(): void {
   update((current) =>
     current.flashes.some((f) => f.type === 'error')
       ? { ...current, flashes: current.flashes.filter((f) => f.type !== 'error') }
+      : current,
+  );
+}
+
+/** Drops the messages about a problem the user has just put right (e.g. NOTHING_SELECTED once they select). */
+export function dismissFlashesWithCode(code: string): void {
+  update((current) =>
+    current.flashes.some((f) => f.code === code)
+      ? { ...current, flashes: current.flashes.filter((f) => f.code !== code) }
       : current,
   );
 }

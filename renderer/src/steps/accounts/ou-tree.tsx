@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import Button from '@cloudscape-design/components/button';
 import ExpandableSection from '@cloudscape-design/components/expandable-section';
 import TreeView from '@cloudscape-design/components/tree-view';
-import { update } from '../../store/wizard-store.js';
+import { dismissFlashesWithCode, update } from '../../store/wizard-store.js';
 import type { Snapshot } from '../../store/wizard-state.js';
 import { buildOuTree, type OuNode } from './ou-tree-model.js';
 
@@ -11,7 +11,7 @@ export function OuTree({ snapshot, chosen }: { snapshot: Snapshot; chosen: Reado
   const roots = useMemo(() => buildOuTree(snapshot), [snapshot]);
   const [expanded, setExpanded] = useState<string[]>(() => roots.map((root) => root.id));
 
-  const toggleSelection = (node: OuNode, allChosen: boolean) =>
+  const toggleSelection = (node: OuNode, allChosen: boolean) => {
     update((s) => {
       if (allChosen) {
         const leaving = new Set(node.activeAccountIds);
@@ -19,6 +19,8 @@ export function OuTree({ snapshot, chosen }: { snapshot: Snapshot; chosen: Reado
       }
       return { ...s, selected: [...new Set([...s.selected, ...node.activeAccountIds])] };
     });
+    if (!allChosen) dismissFlashesWithCode('NOTHING_SELECTED');
+  };
 
   return (
     <ExpandableSection variant="container" headerText="Organizational units" defaultExpanded>

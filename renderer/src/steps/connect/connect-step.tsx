@@ -21,6 +21,8 @@ import {
   workspaceUpdater,
 } from '../../store/wizard-store.js';
 import { withFlash } from '../../store/wizard-state.js';
+import { checkAccess } from './check-access.js';
+import { CellText } from '../../components/cell-text.js';
 
 const KIND_LABELS: Record<string, string> = {
   static: 'Access keys',
@@ -46,7 +48,7 @@ function CurStatus({ status }: { status: ResponseOf<'cur.status'> | undefined })
   }
   if (status.status === 'fail') {
     return (
-      <Alert type="warning" header="NO_USABLE_CUR">
+      <Alert type="warning" header="No usable Cost and Usage Report">
         {status.summary} The platform needs one to read your costs.{status.fix ? ` Fix: ${status.fix}` : ''}
       </Alert>
     );
@@ -89,38 +91,9 @@ export function ConnectStep() {
 
   const check = async () => {
     if (!profile) return;
-    const update = workspaceUpdater();
     setChecking(true);
-    clearErrors();
-    update((s) => {
-      const { identity: _i, snapshot: _s, planned: _p, costAndUsageReport: _c, ...rest } = s;
-      return { ...rest, selected: [] };
-    });
     try {
-      const api = orgconnectApi();
-      const who = await api.identity.whoami({ profile });
-      update((s) => ({ ...s, identity: who }));
-      const found = await api.org.discover({ profile });
-      update((s) => ({
-        ...s,
-        snapshot: found,
-        // Every active account is chosen by default; the user narrows it down on the Accounts step.
-        selected: found.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id),
-      }));
-      if (who.isManagementAccount) {
-        // Reads only; a failure here is shown as "not checked", never as a blocker.
-        const cur = await api.cur.status({ profile });
-        update((s) => ({
-          ...s,
-          costAndUsageReport: cur,
-          settings:
-            cur.bucket && s.settings.costAndUsageReportBucket === ''
-              ? { ...s.settings, costAndUsageReportBucket: cur.bucket }
-              : s.settings,
-        }));
-      }
-    } catch (error) {
-      reportError(error);
+      await checkAccess(profile);
     } finally {
       setChecking(false);
     }
@@ -243,7 +216,7 @@ export function ConnectStep() {
         >
           <SpaceBetween size="m">
             {identity.isManagementAccount ? null : (
-              <Alert type="error" header="NOT_MANAGEMENT_ACCOUNT">
+              <Alert type="error" header="Not the management account">
                 This profile signs in to account {identity.accountId}, not the Organization's management
                 account
                 {identity.managementAccountId ? ` (${identity.managementAccountId})` : ''}. Fix: choose a
@@ -251,7 +224,7 @@ export function ConnectStep() {
               </Alert>
             )}
             {identity.featureSet === 'CONSOLIDATED_BILLING' ? (
-              <Alert type="error" header="ORG_NOT_ALL_FEATURES">
+              <Alert type="error" header="All features are not enabled">
                 The Organization has only consolidated billing features. Fix: enable all features in AWS
                 Organizations.
               </Alert>
@@ -261,7 +234,7 @@ export function ConnectStep() {
               <KeyValuePairs
                 columns={4}
                 items={[
-                  { label: 'Signed in as', value: identity.arn },
+                  { label: 'Signed in as', value: <CellText>{identity.arn}</CellText> },
                   {
                     label: 'Organization',
                     value: snapshot?.organization.id ?? identity.organizationId ?? '—',

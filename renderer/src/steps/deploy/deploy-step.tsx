@@ -5,7 +5,7 @@ import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
-import { PAGINATION_LABELS } from '../../components/pagination-labels.js';
+import { PAGE_SIZE, PAGINATION_LABELS } from '../../components/pagination-labels.js';
 import ProgressBar from '@cloudscape-design/components/progress-bar';
 import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
@@ -16,9 +16,13 @@ import {
   registrationSentence,
   summarizeRegistration,
 } from '../../../../main/core/onboarding/registration-summary.js';
-import { ProblemText } from '../../components/problem-text.js';
+import { CellText } from '../../components/cell-text.js';
+import { ProblemCell } from '../../components/problem-text.js';
+import { completionSummary, rowCounts } from '../../store/run-summary.js';
 import { getState, reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { rowsFromPlan, type DeployRow } from '../../store/wizard-state.js';
+import { ConfirmDeploy } from './confirm-deploy.js';
+import { planIsStale } from '../../store/plan-request.js';
 
 /** Billing first (the run deploys it first), then the members by name. */
 function order(rows: DeployRow[]): DeployRow[] {
@@ -37,8 +41,13 @@ export function DeployStep() {
   const finishedStatus = useWizard((s) => s.finishedStatus);
   const counts = useWizard((s) => s.counts);
   const deploy = useWizard((s) => s.deploy);
-  const concurrency = useWizard((s) => s.settings.concurrency);
+  const settings = useWizard((s) => s.settings);
+  const profile = useWizard((s) => s.profile);
+  const health = useWizard((s) => s.health);
+  const concurrency = settings.concurrency;
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const stale = useWizard(planIsStale);
   // The order is fixed by the plan (or, for a resumed run, by its accounts); sorting thousands of rows again on
   // every account update would cost a frame.
   const planRows = useMemo(() => (planned ? rowsFromPlan(planned) : undefined), [planned]);
@@ -56,7 +65,9 @@ export function DeployStep() {
     [rowOrder, deploy, planRows],
   );
   const [eventsFor, setEventsFor] = useState('');
-  const { items, paginationProps } = useCollection(rows, { pagination: { pageSize: 50 } });
+  const { items, paginationProps } = useCollection(rows, { pagination: { pageSize: PAGE_SIZE } });
+  // The summary counts the rows themselves: the plan's skipped and blocked accounts are rows too.
+  const shown = useMemo(() => rowCounts(rows), [rows]);
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -71,6 +82,7 @@ export function DeployStep() {
   const api = orgconnectApi();
   const start = () =>
     act(async () => {
+      setConfirming(false);
       if (!planned) return;
       const update = workspaceUpdater();
       update((s) => ({ ...s, deploy: rowsFromPlan(planned) }));
@@ -93,27 +105,40 @@ export function DeployStep() {
   const toDeploy = planned
     ? planned.plan.items.filter((i) => i.action === 'create' || i.action === 'update').length
     : 0;
-  const total = counts?.total ?? 0;
-  const done = counts ? counts.connected + counts.failed + counts.skipped + counts.cancelled : 0;
+  const total = shown.total;
+  const done = shown.connected + shown.failed + shown.skipped + shown.cancelled;
   const finished = runStatus === 'finished';
 
   return (
     <SpaceBetween size="l">
+      {confirming && planned ? (
+        <ConfirmDeploy
+          planned={planned}
+          settings={settings}
+          profile={profile}
+          onConfirm={() => void start()}
+          onCancel={() => setConfirming(false)}
+        />
+      ) : null}
       <Container
         header={
           <Header
             variant="h2"
             description={
-              runId ? `Run ${runId}` : `${toDeploy} stacks to deploy; the Billing stack goes first.`
+              runId
+                ? `Run ${runId}`
+                : stale
+                  ? 'Planning again: the settings or the selection changed.'
+                  : `${toDeploy} stacks to deploy; the Billing stack goes first.`
             }
             actions={
               <SpaceBetween direction="horizontal" size="xs">
                 {!runId ? (
                   <Button
                     variant="primary"
-                    onClick={() => void start()}
+                    onClick={() => setConfirming(true)}
                     loading={busy}
-                    disabled={!planned || toDeploy === 0}
+                    disabled={!planned || toDeploy === 0 || stale}
                   >
                     Start deploy
                   </Button>
@@ -149,23 +174,19 @@ export function DeployStep() {
           <ProgressBar
             label="Progress"
             value={total === 0 ? 0 : Math.round((done / total) * 100)}
-            status={finished ? (counts?.failed ? 'error' : 'success') : 'in-progress'}
+            status={finished ? (shown.failed ? 'error' : 'success') : 'in-progress'}
             resultText={
               <>
                 <span data-testid="run-result">
-                  {finishedStatus === 'cancelled' ? 'Cancelled' : 'Finished'}: {counts?.connected ?? 0}{' '}
-                  connected, {counts?.failed ?? 0} failed, {counts?.skipped ?? 0} skipped
+                  {finishedStatus === 'cancelled' ? 'Cancelled' : 'Finished'}:{' '}
+                  {completionSummary(shown, health)}
                 </span>{' '}
                 <span data-testid="run-registration">
                   {registrationSentence(summarizeRegistration(rows))}
                 </span>
               </>
             }
-            additionalInfo={
-              counts
-                ? `${counts.connected} connected · ${counts.deploying} deploying · ${counts.pending} pending · ${counts.failed} failed · ${counts.skipped} skipped${runStatus === 'paused' ? ' · paused' : ''}`
-                : undefined
-            }
+            additionalInfo={`${shown.connected} connected · ${shown.deploying} deploying · ${shown.pending} pending · ${shown.failed} failed · ${shown.skipped} skipped${runStatus === 'paused' ? ' · paused' : ''}`}
           />
         ) : (
           <Box>Nothing is deployed until you start.</Box>
@@ -173,7 +194,7 @@ export function DeployStep() {
       </Container>
       <Table
         variant="container"
-        wrapLines
+        resizableColumns
         ariaLabels={{ tableLabel: 'Deploy progress' }}
         // Plain cells and one row handler: per-row controls would cost frames while thousands of rows update.
         onRowClick={({ detail }) => update((s) => ({ ...s, focusedRow: detail.item.key }))}
@@ -184,7 +205,7 @@ export function DeployStep() {
           <Header
             variant="h2"
             counter={`(${rows.length})`}
-            description="Click an account, or give its id here, to see its stack events in the panel below."
+            description="Click an account, or give its id here, to see its stack events and role ARN below."
             actions={
               <form
                 onSubmit={(event) => {
@@ -212,10 +233,10 @@ export function DeployStep() {
         columnDefinitions={[
           {
             id: 'account',
-            minWidth: 240,
-            width: 240,
+            minWidth: 160,
+            width: 260,
             header: 'Account',
-            cell: (r) => `${r.accountName} (${r.accountId})`,
+            cell: (r) => <CellText>{`${r.accountName} (${r.accountId})`}</CellText>,
           },
           {
             id: 'kind',
@@ -258,12 +279,13 @@ export function DeployStep() {
           },
           {
             id: 'detail',
+            minWidth: 200,
             header: 'Detail',
             cell: (r) =>
               r.state === 'deploying' && r.progress ? (
-                <Box variant="small">{r.progress}</Box>
+                <CellText>{r.progress}</CellText>
               ) : (
-                <ProblemText code={r.code} reason={r.reason} fix={r.fix} />
+                <ProblemCell code={r.code} reason={r.reason} />
               ),
           },
         ]}

@@ -11,7 +11,7 @@ import { getState, setStep, update } from '../../store/wizard-store.js';
 
 /** Opens the Health step on one connection's row (its timeline shows). */
 export function openHealthRow(key: string): void {
-  update((s) => ({ ...s, healthFocus: key }));
+  update((s) => ({ ...s, focusedHealthRow: key }));
   setStep(HEALTH_STEP);
 }
 

@@ -1,35 +1,18 @@
 /**
- * What the Health step shows around its table: the coverage banners, the history chart and the focused
- * connection's timeline. One wrapper, so the step itself changes by a few lines.
+ * What the Health step shows around its table: the coverage banners and the history chart (the focused
+ * connection's timeline is in its split panel). One wrapper, so the step itself changes by a few lines.
  */
 import type { ReactNode } from 'react';
 import { useEffect, useState } from 'react';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { CoveragePoint, HealthSummary } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
-import { reportError, setStep, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
-import { rowKey } from '../../store/wizard-state.js';
-import { ConnectionTimeline } from './connection-timeline.js';
+import { reportError, setStep, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { CoverageBanner } from './coverage-banner.js';
 import { HealthHistoryChart } from './health-history-chart.js';
 
-type Row = HealthSummary['connections'][number];
 /** The wizard's Choose accounts step (Connect, Settings, Choose accounts, …). */
 const ACCOUNTS_STEP = 2;
-
-/** The row whose timeline shows (from a click, or from a notification's "Open"). */
-export function useHealthFocus(rows: readonly Row[]) {
-  const focus = useWizard((s) => s.healthFocus);
-  const row = rows.find((r) => rowKey(r.accountId, r.kind) === focus);
-  return {
-    row,
-    select: (selected: Row | undefined) =>
-      update((s) => ({
-        ...s,
-        healthFocus: selected ? rowKey(selected.accountId, selected.kind) : undefined,
-      })),
-  };
-}
 
 /** Choose accounts with these accounts selected (discovering first when the app opened on Health). */
 async function connectAccounts(profile: string | undefined, accountIds: string[]): Promise<void> {
@@ -45,11 +28,9 @@ async function connectAccounts(profile: string | undefined, accountIds: string[]
 
 export function HealthStepExtras({
   health,
-  focused,
   children,
 }: {
   health: HealthSummary | undefined;
-  focused: Row | undefined;
   children: ReactNode;
 }) {
   const profile = useWizard((s) => s.profile);
@@ -76,14 +57,6 @@ export function HealthStepExtras({
       ) : null}
       {series ? <HealthHistoryChart series={series} /> : null}
       {children}
-      {focused ? (
-        <ConnectionTimeline
-          accountId={focused.accountId}
-          kind={focused.kind}
-          title={`${focused.accountName} (${focused.accountId})`}
-          checkedAt={focused.checkedAt}
-        />
-      ) : null}
     </SpaceBetween>
   );
 }

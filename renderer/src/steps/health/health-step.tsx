@@ -5,7 +5,10 @@ import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
-import { PAGINATION_LABELS } from '../../components/pagination-labels.js';
+import { PAGE_SIZE, PAGINATION_LABELS } from '../../components/pagination-labels.js';
+import ProgressBar from '@cloudscape-design/components/progress-bar';
+import Spinner from '@cloudscape-design/components/spinner';
+import { CellText } from '../../components/cell-text.js';
 import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
@@ -16,13 +19,13 @@ import type { HealthSummary } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
 import { reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { downloadBase64 } from './download.js';
-import { HealthStepExtras, useHealthFocus } from './health-step-extras.js';
+import { healthRowKey } from './health-row-key.js';
+import { HealthStepExtras } from './health-step-extras.js';
 import { askToNotify } from './health-notifications.js';
+import { checksPhrase, rememberSkipPreference, skipPreference, SKIPPABLE } from './health-skip-preference.js';
 
 type Row = HealthSummary['connections'][number];
 const NO_ROWS: Row[] = [];
-/** Checks an emulator or some partitions cannot answer; skipping them is shown, never counted as a pass. */
-const SKIPPABLE = ['stack-drift', 'regions-sts', 'cur'] as const;
 const AUTO_CHECK_OPTIONS: SelectProps.Option[] = [
   { value: 'off', label: 'Check automatically: off' },
   { value: '5', label: 'Check every 5 minutes' },
@@ -31,10 +34,29 @@ const AUTO_CHECK_OPTIONS: SelectProps.Option[] = [
 ];
 
 function Overall({ overall }: { overall: Row['overall'] }) {
-  if (overall === 'healthy') return <StatusIndicator type="success">Healthy</StatusIndicator>;
-  if (overall === 'degraded') return <StatusIndicator type="warning">Degraded</StatusIndicator>;
-  if (overall === 'unhealthy') return <StatusIndicator type="error">Unhealthy</StatusIndicator>;
-  return <StatusIndicator type="pending">Unknown</StatusIndicator>;
+  if (overall === 'healthy')
+    return (
+      <StatusIndicator wrapText={false} type="success">
+        Healthy
+      </StatusIndicator>
+    );
+  if (overall === 'degraded')
+    return (
+      <StatusIndicator wrapText={false} type="warning">
+        Degraded
+      </StatusIndicator>
+    );
+  if (overall === 'unhealthy')
+    return (
+      <StatusIndicator wrapText={false} type="error">
+        Unhealthy
+      </StatusIndicator>
+    );
+  return (
+    <StatusIndicator wrapText={false} type="pending">
+      Unknown
+    </StatusIndicator>
+  );
 }
 
 /** Step 6: every connection's checks, the failing ones with their fixes, and the reports. */
@@ -42,8 +64,12 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
   const profile = useWizard((s) => s.profile);
   const runId = useWizard((s) => s.runId);
   const health = useWizard((s) => s.health);
+  const focused = useWizard((s) => s.focusedHealthRow);
   const [checking, setChecking] = useState(false);
-  const [skip, setSkip] = useState(true);
+  /** When the current check started and how many rows it is expected to answer (the table's size before it). */
+  const [round, setRound] = useState<{ startedAt: string; expected: number } | undefined>();
+  const [skip, setSkip] = useState(() => skipPreference(profile));
+  useEffect(() => setSkip(skipPreference(profile)), [profile]);
   const [problemsOnly, setProblemsOnly] = useState(false);
   const rows = useMemo(() => {
     const all = health?.connections ?? NO_ROWS;
@@ -62,13 +88,14 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
       ),
     },
     sorting: {},
-    pagination: { pageSize: 50 },
+    pagination: { pageSize: PAGE_SIZE },
   });
 
   const checkNow = async () => {
     if (!profile) return;
     const update = workspaceUpdater();
     setChecking(true);
+    setRound({ startedAt: new Date().toISOString(), expected: health?.connections.length ?? 0 });
     try {
       const result = await orgconnectApi().health.check({
         profile,
@@ -80,8 +107,16 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
       reportError(error);
     } finally {
       setChecking(false);
+      setRound(undefined);
     }
   };
+
+  const checkedThisRound = round
+    ? (health?.connections ?? NO_ROWS).filter((r) => r.checkedAt !== null && r.checkedAt >= round.startedAt)
+        .length
+    : 0;
+  const beingChecked = (row: Row): boolean =>
+    round !== undefined && (row.checkedAt === null || row.checkedAt < round.startedAt);
 
   const everyMinutes = useWizard((s) => s.healthEveryMinutes ?? null);
   const autoCheck = async (minutes: number | null) => {
@@ -125,169 +160,181 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
   }, [checkOnOpen, profile]);
 
   const summary = health?.summary;
-  const focus = useHealthFocus(rows);
   return (
-    <HealthStepExtras health={health} focused={focus.row}>
-      <Table
-        {...collectionProps}
-        selectionType="single"
-        selectedItems={focus.row ? [focus.row] : []}
-        onSelectionChange={({ detail }) => focus.select(detail.selectedItems[0])}
-        variant="container"
-        wrapLines
-        ariaLabels={{
-          tableLabel: 'Connection health',
-          selectionGroupLabel: 'Connection whose timeline shows',
-          itemSelectionLabel: (_selection, r) => `Show the timeline of ${r.accountName} ${r.kind}`,
-        }}
-        trackBy={(r) => `${r.accountId}/${r.kind}`}
-        items={items}
-        pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
-        // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
-        loading={checking && (health?.connections.length ?? 0) === 0}
-        loadingText="Checking every connection"
-        header={
-          <Header
-            variant="h2"
-            counter={summary ? `(${summary.healthy}/${summary.total} healthy)` : undefined}
+    <HealthStepExtras health={health}>
+      <SpaceBetween size="m">
+        {checking ? (
+          <ProgressBar
+            label="Checking the connections"
+            value={round && round.expected > 0 ? Math.min(100, (checkedThisRound / round.expected) * 100) : 0}
             description={
-              skip
-                ? `Skipped (shown as skipped, not passed): ${SKIPPABLE.join(', ')}.`
-                : 'Every check runs, including drift, Regions and CUR.'
+              round && round.expected > 0
+                ? `${checkedThisRound} of ${round.expected} checked`
+                : `${checkedThisRound} checked`
             }
-            actions={
-              <SpaceBetween direction="horizontal" size="xs">
-                {onStartOnboarding ? (
-                  <Button onClick={onStartOnboarding}>Connect more accounts</Button>
-                ) : null}
-                <Button
-                  variant="primary"
-                  onClick={() => void checkNow()}
-                  // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
-                  loading={checking && (health?.connections.length ?? 0) === 0}
-                  disabled={!profile}
-                >
-                  Check now
-                </Button>
-                <ButtonDropdown
-                  ariaLabel="Export report"
-                  items={[
-                    { id: 'csv', text: 'CSV' },
-                    { id: 'json', text: 'JSON' },
-                    { id: 'xlsx', text: 'Excel (XLSX)' },
-                  ]}
-                  onItemClick={({ detail }) => void exportReport(detail.id as 'csv' | 'json' | 'xlsx')}
-                >
-                  Export
-                </ButtonDropdown>
-              </SpaceBetween>
-            }
-          >
-            Connections
-          </Header>
-        }
-        filter={
-          <SpaceBetween direction="horizontal" size="l" alignItems="center">
-            <TextFilter
-              {...filterProps}
-              filteringAriaLabel="Filter connections"
-              filteringPlaceholder="Find by account or connection"
-              countText={`${filteredItemsCount ?? 0} matches`}
-            />
-            <Toggle checked={problemsOnly} onChange={({ detail }) => setProblemsOnly(detail.checked)}>
-              Problems only
-            </Toggle>
-            <Toggle checked={skip} onChange={({ detail }) => setSkip(detail.checked)}>
-              Skip drift, Regions and CUR checks
-            </Toggle>
-            <Select
-              ariaLabel="Automatic checks"
-              disabled={!profile}
-              options={AUTO_CHECK_OPTIONS}
-              selectedOption={
-                AUTO_CHECK_OPTIONS.find((o) => o.value === String(everyMinutes ?? 'off')) ??
-                AUTO_CHECK_OPTIONS[0]!
+          />
+        ) : null}
+        <Table
+          {...collectionProps}
+          variant="container"
+          resizableColumns
+          ariaLabels={{
+            tableLabel: 'Connection health',
+            selectionGroupLabel: 'Connections',
+            itemSelectionLabel: (_s, r) => `Show the checks of ${r.accountName} (${r.accountId})`,
+          }}
+          trackBy={healthRowKey}
+          items={items}
+          selectionType="single"
+          selectedItems={(health?.connections ?? NO_ROWS).filter((r) => healthRowKey(r) === focused)}
+          onSelectionChange={({ detail }) => {
+            const chosen = detail.selectedItems[0];
+            update((s) => ({ ...s, focusedHealthRow: chosen ? healthRowKey(chosen) : undefined }));
+          }}
+          onRowClick={({ detail }) => update((s) => ({ ...s, focusedHealthRow: healthRowKey(detail.item) }))}
+          pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
+          // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
+          loading={checking && (health?.connections.length ?? 0) === 0}
+          loadingText="Checking every connection"
+          header={
+            <Header
+              variant="h2"
+              counter={summary ? `(${summary.healthy}/${summary.total} healthy)` : undefined}
+              description={
+                skip
+                  ? `Skipped (shown as skipped, not passed): ${SKIPPABLE.join(', ')}. Select a row to see its checks.`
+                  : 'Every check runs. Select a row to see its checks and fixes below.'
               }
-              onChange={({ detail }) => {
-                const value = detail.selectedOption.value;
-                void autoCheck(value === undefined || value === 'off' ? null : Number(value));
-              }}
-            />
-          </SpaceBetween>
-        }
-        columnDefinitions={[
-          {
-            id: 'account',
-            minWidth: 240,
-            width: 240,
-            header: 'Account',
-            cell: (r) => `${r.accountName} (${r.accountId})`,
-            sortingField: 'accountName',
-          },
-          {
-            id: 'connection',
-            minWidth: 160,
-            width: 160,
-            header: 'Connection',
-            cell: (r) => r.connectionName,
-          },
-          {
-            id: 'kind',
-            minWidth: 110,
-            width: 110,
-            header: 'Stack',
-            cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
-          },
-          {
-            id: 'overall',
-            minWidth: 130,
-            width: 130,
-            header: 'Health',
-            cell: (r) => <Overall overall={r.overall} />,
-            sortingField: 'overall',
-          },
-          {
-            id: 'platform',
-            minWidth: 130,
-            width: 130,
-            header: 'Platform',
-            cell: (r) => <PlatformCell checks={r.checks} />,
-          },
-          {
-            id: 'problems',
-            header: 'Failing checks',
-            cell: (r) => {
-              const failing = r.checks.filter(
-                (c) => c.status === 'fail' || c.status === 'warn' || c.status === 'unknown',
-              );
-              if (failing.length === 0) {
-                const skipped = r.checks.filter((c) => c.status === 'skipped').length;
-                return `${r.checks.length - skipped} passed${skipped ? `, ${skipped} skipped` : ''}`;
-              }
-              return (
-                <SpaceBetween size="xxs">
-                  {failing.map((c) => (
-                    <Box key={c.id} variant="small">
-                      <StatusIndicator type={c.status === 'fail' ? 'error' : 'warning'}>
-                        {c.id}
-                      </StatusIndicator>{' '}
-                      {c.summary}
-                      {c.fix ? ` Fix: ${c.fix}` : ''}
-                    </Box>
-                  ))}
+              actions={
+                <SpaceBetween direction="horizontal" size="xs">
+                  {onStartOnboarding ? (
+                    <Button onClick={onStartOnboarding}>Connect more accounts</Button>
+                  ) : null}
+                  <Button
+                    variant="primary"
+                    onClick={() => void checkNow()}
+                    // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
+                    loading={checking && (health?.connections.length ?? 0) === 0}
+                    disabled={!profile}
+                  >
+                    Check now
+                  </Button>
+                  <ButtonDropdown
+                    ariaLabel="Export report"
+                    items={[
+                      { id: 'csv', text: 'CSV' },
+                      { id: 'json', text: 'JSON' },
+                      { id: 'xlsx', text: 'Excel (XLSX)' },
+                    ]}
+                    onItemClick={({ detail }) => void exportReport(detail.id as 'csv' | 'json' | 'xlsx')}
+                  >
+                    Export
+                  </ButtonDropdown>
                 </SpaceBetween>
-              );
+              }
+            >
+              Connections
+            </Header>
+          }
+          filter={
+            <SpaceBetween direction="horizontal" size="l" alignItems="center">
+              <TextFilter
+                {...filterProps}
+                filteringAriaLabel="Filter connections"
+                filteringClearAriaLabel="Clear the filter"
+                filteringPlaceholder="Find by account or connection"
+                countText={`${filteredItemsCount ?? 0} matches`}
+              />
+              <Toggle checked={problemsOnly} onChange={({ detail }) => setProblemsOnly(detail.checked)}>
+                Problems only
+              </Toggle>
+              <Toggle
+                checked={skip}
+                onChange={({ detail }) => {
+                  setSkip(detail.checked);
+                  rememberSkipPreference(profile, detail.checked);
+                }}
+              >
+                Skip drift, Regions and CUR checks
+              </Toggle>
+              <Select
+                ariaLabel="Automatic checks"
+                disabled={!profile}
+                options={AUTO_CHECK_OPTIONS}
+                selectedOption={
+                  AUTO_CHECK_OPTIONS.find((o) => o.value === String(everyMinutes ?? 'off')) ??
+                  AUTO_CHECK_OPTIONS[0]!
+                }
+                onChange={({ detail }) => {
+                  const value = detail.selectedOption.value;
+                  void autoCheck(value === undefined || value === 'off' ? null : Number(value));
+                }}
+              />
+            </SpaceBetween>
+          }
+          columnDefinitions={[
+            {
+              id: 'account',
+              minWidth: 150,
+              width: 220,
+              header: 'Account',
+              cell: (r) => <CellText>{`${r.accountName} (${r.accountId})`}</CellText>,
+              sortingField: 'accountName',
             },
-          },
-          {
-            id: 'checked',
-            minWidth: 120,
-            width: 120,
-            header: 'Checked',
-            cell: (r) => (r.checkedAt ? new Date(r.checkedAt).toLocaleTimeString() : '—'),
-          },
-        ]}
-      />
+            {
+              id: 'connection',
+              minWidth: 110,
+              width: 160,
+              header: 'Connection',
+              cell: (r) => <CellText>{r.connectionName}</CellText>,
+            },
+            {
+              id: 'kind',
+              minWidth: 80,
+              width: 100,
+              header: 'Stack',
+              cell: (r) => (r.kind === 'billing' ? 'Billing' : 'Resource'),
+            },
+            {
+              id: 'overall',
+              minWidth: 110,
+              width: 120,
+              header: 'Health',
+              cell: (r) => <Overall overall={r.overall} />,
+              sortingField: 'overall',
+            },
+            {
+              id: 'platform',
+              minWidth: 110,
+              width: 130,
+              header: 'Platform',
+              cell: (r) => <PlatformCell checks={r.checks} />,
+            },
+            {
+              id: 'problems',
+              minWidth: 130,
+              width: 170,
+              header: 'Checks',
+              cell: (r) => <CellText>{checksPhrase(r.checks)}</CellText>,
+            },
+            {
+              id: 'checked',
+              minWidth: 110,
+              header: 'Last checked',
+              cell: (r) =>
+                beingChecked(r) ? (
+                  <span>
+                    <Spinner /> Checking
+                  </span>
+                ) : r.checkedAt ? (
+                  new Date(r.checkedAt).toLocaleTimeString()
+                ) : (
+                  '—'
+                ),
+            },
+          ]}
+        />
+      </SpaceBetween>
     </HealthStepExtras>
   );
 }
@@ -296,8 +343,27 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
 function PlatformCell({ checks }: { checks: readonly { id: string; status: string; summary: string }[] }) {
   const check = checks.find((c) => c.id === 'platform-registration');
   if (check === undefined) return <>—</>;
-  if (check.status === 'pass') return <StatusIndicator type="success">Registered</StatusIndicator>;
-  if (check.status === 'fail') return <StatusIndicator type="error">Refused</StatusIndicator>;
-  if (check.status === 'warn') return <StatusIndicator type="warning">Not registered</StatusIndicator>;
-  return <StatusIndicator type="stopped">{check.status}</StatusIndicator>;
+  if (check.status === 'pass')
+    return (
+      <StatusIndicator wrapText={false} type="success">
+        Registered
+      </StatusIndicator>
+    );
+  if (check.status === 'fail')
+    return (
+      <StatusIndicator wrapText={false} type="error">
+        Refused
+      </StatusIndicator>
+    );
+  if (check.status === 'warn')
+    return (
+      <StatusIndicator wrapText={false} type="warning">
+        Not registered
+      </StatusIndicator>
+    );
+  return (
+    <StatusIndicator wrapText={false} type="stopped">
+      {check.status}
+    </StatusIndicator>
+  );
 }

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useCollection } from '@cloudscape-design/collection-hooks';
 import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import ExpandableSection from '@cloudscape-design/components/expandable-section';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import SpaceBetween from '@cloudscape-design/components/space-between';
+import Pagination from '@cloudscape-design/components/pagination';
 import Spinner from '@cloudscape-design/components/spinner';
 import Table from '@cloudscape-design/components/table';
 import Tabs from '@cloudscape-design/components/tabs';
@@ -13,19 +15,29 @@ import TextFilter from '@cloudscape-design/components/text-filter';
 import { orgconnectApi } from '../../bridge/index.js';
 import type { ResponseOf } from '../../../../preload/contract.js';
 import { ActionStatus } from '../../components/action-status.js';
-import { ProblemText } from '../../components/problem-text.js';
-import { reportError, useWizard } from '../../store/wizard-store.js';
+import { CellText } from '../../components/cell-text.js';
+import { PAGE_SIZE, PAGINATION_LABELS } from '../../components/pagination-labels.js';
+import { ProblemCell } from '../../components/problem-text.js';
+import { reportError, update, useWizard } from '../../store/wizard-store.js';
 import type { Planned } from '../../store/wizard-state.js';
+import { planIsStale, planRequestKey } from '../../store/plan-request.js';
+import { createPlan } from '../../store/create-plan.js';
+import { planItemKey } from './plan-item-panel.js';
 
 type PlanItem = Planned['plan']['items'][number];
 const NO_ITEMS: PlanItem[] = [];
 
 /** Step 4: the plan per account (create/update/skip/blocked with reasons) and the templates that will deploy. */
 export function ReviewStep() {
-  const planned = useWizard((s) => s.planned);
+  const stale = useWizard(planIsStale);
+  const current = useWizard((s) => s.planned);
+  // A plan of earlier choices is never shown: the app is planning again.
+  const planned = stale ? undefined : current;
   const activity = useWizard((s) => s.activity);
+  const planFailed = useWizard((s) => s.planFailedKey !== undefined && s.planFailedKey === planRequestKey(s));
   const curBucket = useWizard((s) => s.settings.costAndUsageReportBucket);
-  const { items, collectionProps, filterProps, filteredItemsCount } = useCollection(
+  const focused = useWizard((s) => s.focusedPlanItem);
+  const { items, collectionProps, filterProps, filteredItemsCount, paginationProps } = useCollection(
     planned?.plan.items ?? NO_ITEMS,
     {
       filtering: {
@@ -35,13 +47,23 @@ export function ReviewStep() {
           ),
       },
       sorting: {},
+      pagination: { pageSize: PAGE_SIZE },
     },
   );
   if (!planned) {
     return (
       <Container>
         <Box textAlign="center" padding="l">
-          <Spinner /> {activity ?? 'Planning…'}
+          {planFailed ? (
+            <SpaceBetween size="s" alignItems="center">
+              <Box>The plan could not be made: the message above says why and what to do.</Box>
+              <Button onClick={() => void createPlan()}>Plan again</Button>
+            </SpaceBetween>
+          ) : (
+            <>
+              <Spinner /> {activity ?? 'Planning…'}
+            </>
+          )}
         </Box>
       </Container>
     );
@@ -78,15 +100,27 @@ export function ReviewStep() {
       <Table
         {...collectionProps}
         variant="container"
-        wrapLines
-        ariaLabels={{ tableLabel: 'Plan' }}
-        trackBy={(item) => `${item.accountId}/${item.kind}`}
+        resizableColumns
+        ariaLabels={{
+          tableLabel: 'Plan',
+          selectionGroupLabel: 'Plan items',
+          itemSelectionLabel: (_s, item) => `Show the details of ${item.accountName} (${item.accountId})`,
+        }}
+        trackBy={planItemKey}
         items={items}
+        selectionType="single"
+        selectedItems={planned.plan.items.filter((item) => planItemKey(item) === focused)}
+        onSelectionChange={({ detail }) => {
+          const chosen = detail.selectedItems[0];
+          update((s) => ({ ...s, focusedPlanItem: chosen ? planItemKey(chosen) : undefined }));
+        }}
+        onRowClick={({ detail }) => update((s) => ({ ...s, focusedPlanItem: planItemKey(detail.item) }))}
+        pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
         header={
           <Header
             variant="h2"
             counter={`(${planned.plan.items.length})`}
-            description="Blocked accounts are not deployed; the fix says why."
+            description="Blocked accounts are not deployed. Select a row to see its reason and fix in full below."
           >
             Plan
           </Header>
@@ -95,6 +129,7 @@ export function ReviewStep() {
           <TextFilter
             {...filterProps}
             filteringAriaLabel="Filter plan"
+            filteringClearAriaLabel="Clear the filter"
             filteringPlaceholder="Find by account, action or code"
             countText={`${filteredItemsCount ?? 0} matches`}
           />
@@ -102,39 +137,46 @@ export function ReviewStep() {
         columnDefinitions={[
           {
             id: 'account',
-            minWidth: 240,
-            width: 240,
+            minWidth: 150,
+            width: 220,
             header: 'Account',
-            cell: (i) => `${i.accountName} (${i.accountId})`,
+            cell: (i) => <CellText>{`${i.accountName} (${i.accountId})`}</CellText>,
             sortingField: 'accountName',
           },
-          { id: 'ou', minWidth: 150, width: 150, header: 'OU', cell: (i) => i.ouPath },
+          {
+            id: 'ou',
+            minWidth: 90,
+            width: 120,
+            header: 'OU',
+            cell: (i) => <CellText>{i.ouPath}</CellText>,
+          },
           {
             id: 'connection',
-            minWidth: 170,
-            width: 170,
+            minWidth: 110,
+            width: 150,
             header: 'Connection name',
-            cell: (i) => i.connectionName,
+            cell: (i) => <CellText>{i.connectionName}</CellText>,
           },
           {
             id: 'kind',
-            minWidth: 110,
-            width: 110,
+            minWidth: 80,
+            width: 100,
             header: 'Stack',
             cell: (i) => (i.kind === 'billing' ? 'Billing' : 'Resource'),
           },
           {
             id: 'action',
-            minWidth: 120,
-            width: 120,
+            minWidth: 100,
+            width: 110,
             header: 'Action',
             cell: (i) => <ActionStatus action={i.action} />,
             sortingField: 'action',
           },
           {
             id: 'reason',
+            minWidth: 180,
             header: 'Reason',
-            cell: (i) => <ProblemText code={i.code} reason={i.reason} fix={i.fix} />,
+            cell: (i) => <ProblemCell code={i.code} reason={i.reason} />,
           },
         ]}
       />

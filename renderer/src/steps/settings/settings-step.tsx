@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
@@ -15,6 +17,8 @@ function set<K extends keyof Settings>(key: K, value: Settings[K]): void {
 /** Step 2: what the platform needs (its account and External ID) and how to deploy. */
 export function SettingsStep({ errors }: { errors: SettingsErrors }) {
   const settings = useWizard((s) => s.settings);
+  const [showExternalId, setShowExternalId] = useState(false);
+  const [trimmedNote, setTrimmedNote] = useState(false);
   return (
     <SpaceBetween size="l">
       <Container header={<Header variant="h2">Cost platform</Header>}>
@@ -35,13 +39,33 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
             label="External ID"
             description='Copy it from the platform&apos;s "Connect AWS" page: 2–1224 letters, digits and + = , . @ : / - _.'
             errorText={errors.externalId}
+            constraintText={
+              trimmedNote && !errors.externalId
+                ? 'Spaces at the start or end were removed: they are never part of an External ID.'
+                : undefined
+            }
+            secondaryControl={
+              <Button
+                onClick={() => setShowExternalId((shown) => !shown)}
+                ariaLabel={showExternalId ? 'Hide the ID' : 'Show the ID in clear text'}
+                iconName={showExternalId ? 'lock-private' : 'unlocked'}
+              >
+                {showExternalId ? 'Hide' : 'Show'}
+              </Button>
+            }
           >
             <Input
               ariaLabel="External ID"
               value={settings.externalId}
-              type="password"
+              type={showExternalId ? 'text' : 'password'}
               autoComplete={false}
-              onChange={({ detail }) => set('externalId', detail.value)}
+              spellcheck={false}
+              onChange={({ detail }) => {
+                // Pasted IDs often bring a space or a newline along; the platform's ID never has one at its ends.
+                const trimmed = detail.value.trim();
+                if (trimmed !== detail.value) setTrimmedNote(true);
+                set('externalId', trimmed);
+              }}
             />
           </FormField>
         </SpaceBetween>

@@ -1,0 +1,2 @@
+export const healthRowKey = (row: { accountId: string; kind: string }): string =>
+  `${row.accountId}/${row.kind}`;
