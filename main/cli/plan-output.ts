@@ -2,6 +2,7 @@ import type { Plan } from '../core/onboarding/plan.js';
 import type { CostAndUsageReportStatus } from '../core/onboarding/cur-detection.js';
 import type { OnboardingRequest, PlannedPlatform } from '../core/onboarding/onboarding.js';
 import type { RegistrationPreview } from '../core/service.js';
+import type { CurSetupPlan } from '../core/billing/cur-setup.js';
 import { formatTable, type CliIo } from './output.js';
 
 export interface PlannedForOutput {
@@ -10,6 +11,7 @@ export interface PlannedForOutput {
   platform: PlannedPlatform;
   request: Pick<OnboardingRequest, 'costAndUsageReportBucket'>;
   costAndUsageReport?: CostAndUsageReportStatus;
+  curSetup?: CurSetupPlan;
   registration?: RegistrationPreview;
 }
 
@@ -28,6 +30,7 @@ export function planJson({
   platform,
   request,
   costAndUsageReport,
+  curSetup,
   registration,
 }: PlannedForOutput) {
   return {
@@ -44,6 +47,19 @@ export function planJson({
     costAndUsageReportBucket: request.costAndUsageReportBucket ?? null,
     /** What was found in the management account, when orgconnect looked (no --cur-bucket / --no-cur-bucket). */
     ...(costAndUsageReport ? { costAndUsageReport } : {}),
+    /** With --create-cur and no usable report: what deploy writes first (README, "Cost and Usage Report set-up"). */
+    ...(curSetup
+      ? {
+          curSetup: {
+            bucket: curSetup.bucket,
+            region: curSetup.region,
+            createBucket: curSetup.createBucket,
+            exportName: curSetup.exportName,
+            bucketPolicy: JSON.parse(curSetup.bucketPolicy) as unknown,
+            steps: curSetup.steps,
+          },
+        }
+      : {}),
     /** { endpoint, connections } the run will register, or { off: why } (README, "Registration"). */
     ...(registration ? { registration } : {}),
     counts: plan.counts,
@@ -63,8 +79,12 @@ export function planJson({
 }
 
 /** One line on the Cost and Usage Report the Billing role will read, or why there is none. */
-export function curLine({ request, costAndUsageReport: found }: PlannedForOutput): string {
+export function curLine({ request, costAndUsageReport: found, curSetup }: PlannedForOutput): string {
   const bucket = request.costAndUsageReportBucket;
+  if (curSetup !== undefined) {
+    const steps = curSetup.steps.map((step, n) => `\n  ${n + 1}. ${step}`).join('');
+    return `No usable Cost and Usage Report; deploy sets one up first (--create-cur):${steps}\nBilling role reads CUR bucket ${curSetup.bucket}.`;
+  }
   if (bucket !== undefined && found?.bucket === bucket) {
     return `Billing role reads CUR bucket ${bucket} (${found.report ?? 'the usable report'}; --cur-bucket picks another, --no-cur-bucket none).`;
   }
@@ -72,7 +92,7 @@ export function curLine({ request, costAndUsageReport: found }: PlannedForOutput
   if (found === undefined) return 'Billing role reads no CUR bucket.';
   const fix = found.fix ? ` Fix: ${found.fix}` : '';
   if (found.status === 'unknown') return `Billing role reads no CUR bucket: ${found.summary}`;
-  return `Billing role reads no CUR bucket. ${found.summary}${fix}`;
+  return `Billing role reads no CUR bucket. ${found.summary}${fix} (--create-cur sets one up.)`;
 }
 
 export function printPlan(io: CliIo, planned: PlannedForOutput): void {

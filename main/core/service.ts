@@ -49,6 +49,13 @@ import { registrationSettingsFor } from './onboarding/onboarding.js';
 import { registeredConnections } from './onboarding/registration-step.js';
 import { externalIdFingerprint } from './onboarding/run-secrets.js';
 import { accountKey } from './onboarding/run-state.js';
+import {
+  applyCurSetup,
+  createCurSetupClients,
+  planCurSetup,
+  type CurSetupPlan,
+  type CurSetupResult,
+} from './billing/cur-setup.js';
 
 /** Where a planned run will register: the endpoint and how many connections, or why nothing is sent. */
 export type RegistrationPreview = { endpoint: string; connections: number } | { off: string };
@@ -148,12 +155,16 @@ export class OrgConnectService {
       onPreflight?: (result: PreflightResult) => void;
       signal?: AbortSignal;
       detectCurBucket?: boolean;
+      /** --create-cur: when no usable report exists, plan a CUR 2.0 export (into `bucket`, or a new one). */
+      createCur?: { bucket?: string };
     } = {},
   ): Promise<
     PlanResult & {
       snapshot: OrganizationSnapshot;
       request: OnboardingRequest;
       costAndUsageReport?: CostAndUsageReportStatus;
+      /** What `setUpCostAndUsageReport` will write, when a report is to be created. */
+      curSetup?: CurSetupPlan;
       registration: RegistrationPreview;
     }
   > {
@@ -175,10 +186,18 @@ export class OrgConnectService {
     }
     let planned = request;
     let costAndUsageReport: CostAndUsageReportStatus | undefined;
-    if (options.detectCurBucket && request.costAndUsageReportBucket === undefined) {
+    let curSetup: CurSetupPlan | undefined;
+    if (options.createCur || (options.detectCurBucket && request.costAndUsageReportBucket === undefined)) {
       costAndUsageReport = await this.costAndUsageReport(profile);
       if (costAndUsageReport.bucket !== undefined) {
         planned = { ...request, costAndUsageReportBucket: costAndUsageReport.bucket };
+      } else if (options.createCur && costAndUsageReport.status === 'fail') {
+        // Only when the APIs said no report is usable: a second export would be billed twice in S3.
+        curSetup = await planCurSetup(await this.curSetupClients(profile), {
+          managementAccountId: snapshot.organization.managementAccountId,
+          ...(options.createCur.bucket ? { bucket: options.createCur.bucket } : {}),
+        });
+        planned = { ...request, costAndUsageReportBucket: curSetup.bucket };
       }
     }
     const result = await planOnboarding(
@@ -193,7 +212,25 @@ export class OrgConnectService {
       request: planned,
       registration,
       ...(costAndUsageReport ? { costAndUsageReport } : {}),
+      ...(curSetup ? { curSetup } : {}),
     };
+  }
+
+  /** Writes a planned CUR set-up (bucket, its policy, the Data Export) in the management account, once agreed. */
+  async setUpCostAndUsageReport(profile: string, setup: CurSetupPlan): Promise<CurSetupResult> {
+    return applyCurSetup(await this.curSetupClients(profile), setup);
+  }
+
+  private async curSetupClients(profile: string) {
+    const factory = await this.clientFactory(profile);
+    const s3Endpoint = await factory.resolveEndpoint('S3');
+    // Data Exports shares the Cost and Usage Report endpoint (one [services] entry reaches both, as for reading).
+    const dataExportsEndpoint = await factory.resolveEndpoint('Cost and Usage Report Service');
+    return createCurSetupClients({
+      credentials: factory.credentials,
+      ...(s3Endpoint ? { s3Endpoint } : {}),
+      ...(dataExportsEndpoint ? { dataExportsEndpoint } : {}),
+    });
   }
 
   /** ORGCONNECT_PLATFORM_URL / ORGCONNECT_NO_REGISTER=1 stand in for the flags, in every host. */

@@ -4,6 +4,7 @@ import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
 import {
   addOnboardingOptions,
+  createCurOption,
   detectCurBucket,
   onboardingRequest,
   type OnboardingFlags,
@@ -36,6 +37,7 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
       const planned = await service.plan(profile, request, {
         onPreflight: progressDots(context, json),
         detectCurBucket: detectCurBucket(flags),
+        ...createCurOption(flags),
       });
       if (io.isInteractive) io.stderr('\r\x1b[K');
       const { counts } = planned.plan;
@@ -53,13 +55,24 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
             },
           );
         }
+        const stacks = `${counts.create} and update ${counts.update} stacks in ${counts.create + counts.update} accounts`;
         const answer = await io.prompt(
-          `Create ${counts.create} and update ${counts.update} stacks in ${counts.create + counts.update} accounts? [y/N] `,
+          planned.curSetup
+            ? `Set up the Cost and Usage Report in bucket ${planned.curSetup.bucket}, then create ${stacks}? [y/N] `
+            : `Create ${stacks}? [y/N] `,
         );
         if (!/^y(es)?$/i.test(answer.trim())) {
           io.stderr('Nothing was deployed.\n');
           return;
         }
+      }
+      if (planned.curSetup) {
+        // Before the stacks: the Billing role is scoped to this bucket, and the plan promised the report.
+        const made = await service.setUpCostAndUsageReport(profile, planned.curSetup);
+        if (!json)
+          io.stdout(
+            `Cost and Usage Report set up: Data Export ${made.exportArn} into bucket ${made.bucket}.\n`,
+          );
       }
       // The request as planned (with the detected CUR bucket, if any): the stacks get what the plan showed.
       const run = await service.createRun(profile, planned.request, planned, { concurrency });

@@ -21,6 +21,8 @@ export interface OnboardingFlags {
   namePrefix?: string;
   /** A bucket name; false with --no-cur-bucket; absent: the bucket of a usable report found in the account. */
   curBucket?: string | false;
+  /** --create-cur: offer a CUR 2.0 Data Export (into --cur-bucket, or a new bucket) when no report is usable. */
+  createCur?: boolean;
   dataDir?: string;
   json?: boolean;
   platformUrl?: string;
@@ -87,6 +89,10 @@ export function addOnboardingOptions(command: Command): Command {
       '--cur-bucket <bucket>',
       'S3 bucket of the Cost and Usage Report the Billing role may read (default: that of a usable report found)',
     )
+    .option(
+      '--create-cur',
+      'when no usable Cost and Usage Report exists, create a CUR 2.0 Data Export (into --cur-bucket, or a new bucket); shown in the plan first',
+    )
     .option('--no-cur-bucket', 'let the Billing role read no CUR bucket (and do not look for a report)')
     .option(
       '--platform-url <url>',
@@ -128,4 +134,19 @@ export function onboardingRequest(flags: OnboardingFlags, env: NodeJS.ProcessEnv
 /** Look for a usable Cost and Usage Report's bucket only when the user named none and did not refuse one. */
 export function detectCurBucket(flags: OnboardingFlags): boolean {
   return flags.curBucket === undefined;
+}
+
+/** The plan options --create-cur asks for; --create-cur with --no-cur-bucket contradicts itself. */
+export function createCurOption(flags: OnboardingFlags): { createCur?: { bucket?: string } } {
+  if (!flags.createCur) return {};
+  if (flags.curBucket === false) {
+    throw new OrgConnectError(
+      'USAGE_CREATE_CUR_NO_BUCKET',
+      '--create-cur and --no-cur-bucket contradict each other.',
+      {
+        fix: 'Leave out --no-cur-bucket (the Billing role reads the new report) or --create-cur.',
+      },
+    );
+  }
+  return { createCur: typeof flags.curBucket === 'string' ? { bucket: flags.curBucket } : {} };
 }

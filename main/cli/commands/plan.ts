@@ -5,6 +5,7 @@ import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
 import {
   addOnboardingOptions,
+  createCurOption,
   detectCurBucket,
   onboardingRequest,
   type OnboardingFlags,
@@ -23,6 +24,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
     const result = await service.plan(requireProfile(flags, context), request, {
       onPreflight: progressDots(context, flags.json === true),
       detectCurBucket: detectCurBucket(flags),
+      ...createCurOption(flags),
     });
     if (flags.json) printJson(io, planJson(result));
     else printPlan(io, result);
