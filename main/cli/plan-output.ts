@@ -3,6 +3,7 @@ import type { CostAndUsageReportStatus } from '../core/onboarding/cur-detection.
 import type { OnboardingRequest, PlannedPlatform } from '../core/onboarding/onboarding.js';
 import type { RegistrationPreview } from '../core/service.js';
 import type { CurSetupPlan } from '../core/billing/cur-setup.js';
+import type { RegionGap, RegionReadiness } from '../core/regions/region-readiness.js';
 import { formatTable, type CliIo } from './output.js';
 
 export interface PlannedForOutput {
@@ -12,6 +13,8 @@ export interface PlannedForOutput {
   request: Pick<OnboardingRequest, 'costAndUsageReportBucket'>;
   costAndUsageReport?: CostAndUsageReportStatus;
   curSetup?: CurSetupPlan;
+  regions?: RegionReadiness;
+  regionsToEnable?: RegionGap[];
   registration?: RegistrationPreview;
 }
 
@@ -31,6 +34,8 @@ export function planJson({
   request,
   costAndUsageReport,
   curSetup,
+  regions,
+  regionsToEnable,
   registration,
 }: PlannedForOutput) {
   return {
@@ -59,6 +64,12 @@ export function planJson({
             steps: curSetup.steps,
           },
         }
+      : {}),
+    /** Regions in use not usable in some account, with the fix (README, "Opt-in Regions and STS"). */
+    ...(regions ? { regions } : {}),
+    /** With --enable-regions: the account:EnableRegion calls deploy makes first. */
+    ...(regionsToEnable
+      ? { regionsToEnable: regionsToEnable.map(({ accountId, region }) => ({ accountId, region })) }
       : {}),
     /** { endpoint, connections } the run will register, or { off: why } (README, "Registration"). */
     ...(registration ? { registration } : {}),
@@ -119,4 +130,27 @@ export function printPlan(io: CliIo, planned: PlannedForOutput): void {
       `${platform.trustedAccountIds.join(', ')} with your External ID.\n`,
   );
   if (planned.registration) io.stdout(`${registrationLine(planned.registration)}\n`);
+  for (const line of regionLines(planned)) io.stdout(`${line}\n`);
+}
+
+/** The accounts whose Regions in use are not ready, each with its fix; and what --enable-regions will do. */
+export function regionLines({ regions, regionsToEnable }: PlannedForOutput): string[] {
+  if (regions === undefined) return [];
+  const lines = regions.gaps.map(
+    (gap) =>
+      `  ${gap.accountId} (${gap.accountName}): ${gap.region} ${gap.problem.replace('-', ' ')}. Fix: ${gap.fix.text}`,
+  );
+  if (lines.length > 0)
+    lines.unshift(
+      `Regions in use (${regions.regionsInUse.join(', ')}) not ready in ${new Set(regions.gaps.map((g) => g.accountId)).size} accounts:`,
+    );
+  if (regions.unchecked.length > 0)
+    lines.push(
+      `Regions not checked in ${regions.unchecked.length} accounts: ${regions.unchecked[0]!.reason}.`,
+    );
+  if (regionsToEnable?.length)
+    lines.push(
+      `deploy --enable-regions enables first: ${regionsToEnable.map((g) => `${g.region} in ${g.accountId}`).join(', ')}.`,
+    );
+  return lines;
 }

@@ -56,6 +56,14 @@ import {
   type CurSetupPlan,
   type CurSetupResult,
 } from './billing/cur-setup.js';
+import {
+  assessRegions,
+  enableableGaps,
+  enableRegions,
+  type EnableRegionOutcome,
+  type RegionGap,
+  type RegionReadiness,
+} from './regions/region-readiness.js';
 
 /** Where a planned run will register: the endpoint and how many connections, or why nothing is sent. */
 export type RegistrationPreview = { endpoint: string; connections: number } | { off: string };
@@ -157,6 +165,10 @@ export class OrgConnectService {
       detectCurBucket?: boolean;
       /** --create-cur: when no usable report exists, plan a CUR 2.0 export (into `bucket`, or a new one). */
       createCur?: { bucket?: string };
+      /** Regions in use besides the stacks' Region, checked for being enabled in every selected account. */
+      regionsInUse?: string[];
+      /** --enable-regions: plan account:EnableRegion for every opt-in Region in use that is off. */
+      enableRegions?: boolean;
     } = {},
   ): Promise<
     PlanResult & {
@@ -165,6 +177,9 @@ export class OrgConnectService {
       costAndUsageReport?: CostAndUsageReportStatus;
       /** What `setUpCostAndUsageReport` will write, when a report is to be created. */
       curSetup?: CurSetupPlan;
+      regions: RegionReadiness;
+      /** What `enableRegions` will call, with --enable-regions. */
+      regionsToEnable?: RegionGap[];
       registration: RegistrationPreview;
     }
   > {
@@ -206,6 +221,16 @@ export class OrgConnectService {
       options,
     );
     const registration = await this.registrationPreview(planned, result.plan);
+    const managementAccountId = snapshot.organization.managementAccountId;
+    const regions = await assessRegions(factory.client('Account'), {
+      managementAccountId,
+      targets: [...new Map(result.plan.items.map((i) => [i.accountId, i])).values()].map((i) => ({
+        accountId: i.accountId,
+        accountName: i.accountName,
+      })),
+      regionsInUse: [factory.region, ...(options.regionsInUse ?? [])],
+    });
+    const regionsToEnable = options.enableRegions ? enableableGaps(regions) : undefined;
     return {
       ...result,
       snapshot,
@@ -213,7 +238,19 @@ export class OrgConnectService {
       registration,
       ...(costAndUsageReport ? { costAndUsageReport } : {}),
       ...(curSetup ? { curSetup } : {}),
+      regions,
+      ...(regionsToEnable ? { regionsToEnable } : {}),
     };
+  }
+
+  /** Writes: account:EnableRegion from the management account for each planned Region, once agreed. */
+  async enableRegions(
+    profile: string,
+    managementAccountId: string,
+    gaps: readonly RegionGap[],
+  ): Promise<EnableRegionOutcome[]> {
+    const factory = await this.clientFactory(profile);
+    return enableRegions(factory.client('Account'), managementAccountId, gaps);
   }
 
   /** Writes a planned CUR set-up (bucket, its policy, the Data Export) in the management account, once agreed. */

@@ -7,6 +7,7 @@ import {
   createCurOption,
   detectCurBucket,
   onboardingRequest,
+  regionOptions,
   type OnboardingFlags,
 } from './onboarding-options.js';
 import { printPlan } from '../plan-output.js';
@@ -38,6 +39,7 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
         onPreflight: progressDots(context, json),
         detectCurBucket: detectCurBucket(flags),
         ...createCurOption(flags),
+        ...regionOptions(flags),
       });
       if (io.isInteractive) io.stderr('\r\x1b[K');
       const { counts } = planned.plan;
@@ -55,15 +57,33 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
             },
           );
         }
-        const stacks = `${counts.create} and update ${counts.update} stacks in ${counts.create + counts.update} accounts`;
-        const answer = await io.prompt(
-          planned.curSetup
-            ? `Set up the Cost and Usage Report in bucket ${planned.curSetup.bucket}, then create ${stacks}? [y/N] `
-            : `Create ${stacks}? [y/N] `,
-        );
+        const first = [
+          ...(planned.regionsToEnable?.length ? [`enable ${planned.regionsToEnable.length} Regions`] : []),
+          ...(planned.curSetup
+            ? [`set up the Cost and Usage Report in bucket ${planned.curSetup.bucket}`]
+            : []),
+        ];
+        const stacks = `create ${counts.create} and update ${counts.update} stacks in ${counts.create + counts.update} accounts`;
+        const question = [...first, stacks].join(', then ');
+        const answer = await io.prompt(`${question[0]!.toUpperCase()}${question.slice(1)}? [y/N] `);
         if (!/^y(es)?$/i.test(answer.trim())) {
           io.stderr('Nothing was deployed.\n');
           return;
+        }
+      }
+      if (planned.regionsToEnable?.length) {
+        const outcomes = await service.enableRegions(
+          profile,
+          planned.plan.managementAccountId,
+          planned.regionsToEnable,
+        );
+        for (const o of outcomes) {
+          if (!o.ok)
+            io.stderr(`Region ${o.region} in ${o.accountId} not enabled: ${o.reason ?? 'unknown'}\n`);
+          else if (!json)
+            io.stdout(
+              `Region ${o.region} is being enabled in ${o.accountId} (AWS finishes it in the background).\n`,
+            );
         }
       }
       if (planned.curSetup) {

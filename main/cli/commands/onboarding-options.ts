@@ -23,6 +23,10 @@ export interface OnboardingFlags {
   curBucket?: string | false;
   /** --create-cur: offer a CUR 2.0 Data Export (into --cur-bucket, or a new bucket) when no report is usable. */
   createCur?: boolean;
+  /** --regions a,b: Regions in use besides the stacks' Region, checked in every selected account. */
+  regions?: string;
+  /** --enable-regions: enable the opt-in Regions in use that are off (account:EnableRegion), shown first. */
+  enableRegions?: boolean;
   dataDir?: string;
   json?: boolean;
   platformUrl?: string;
@@ -93,6 +97,14 @@ export function addOnboardingOptions(command: Command): Command {
       '--create-cur',
       'when no usable Cost and Usage Report exists, create a CUR 2.0 Data Export (into --cur-bucket, or a new bucket); shown in the plan first',
     )
+    .option(
+      '--regions <list>',
+      "Regions in use besides the stacks' Region (comma-separated): the plan lists accounts where one is not enabled",
+    )
+    .option(
+      '--enable-regions',
+      'enable the opt-in Regions in use that are off (account:EnableRegion from the management account); shown in the plan first',
+    )
     .option('--no-cur-bucket', 'let the Billing role read no CUR bucket (and do not look for a report)')
     .option(
       '--platform-url <url>',
@@ -149,4 +161,24 @@ export function createCurOption(flags: OnboardingFlags): { createCur?: { bucket?
     );
   }
   return { createCur: typeof flags.curBucket === 'string' ? { bucket: flags.curBucket } : {} };
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** The plan options --regions / --enable-regions ask for. */
+export function regionOptions(flags: OnboardingFlags): { regionsInUse?: string[]; enableRegions?: boolean } {
+  const regionsInUse = (flags.regions ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const wrong = regionsInUse.find((r) => !REGION.test(r));
+  if (wrong !== undefined) {
+    throw new OrgConnectError('USAGE_REGION_INVALID', `"${wrong}" is not an AWS Region name.`, {
+      fix: 'Pass Region codes such as eu-south-1,ap-east-1 to --regions.',
+    });
+  }
+  return {
+    ...(regionsInUse.length ? { regionsInUse } : {}),
+    ...(flags.enableRegions ? { enableRegions: true } : {}),
+  };
 }

@@ -8,6 +8,7 @@ import {
   createCurOption,
   detectCurBucket,
   onboardingRequest,
+  regionOptions,
   type OnboardingFlags,
 } from './onboarding-options.js';
 import { planJson, printPlan } from '../plan-output.js';
@@ -25,6 +26,7 @@ export function registerPlanCommand(program: Command, context: CliContext): void
       onPreflight: progressDots(context, flags.json === true),
       detectCurBucket: detectCurBucket(flags),
       ...createCurOption(flags),
+      ...regionOptions(flags),
     });
     if (flags.json) printJson(io, planJson(result));
     else printPlan(io, result);
