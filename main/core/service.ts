@@ -253,6 +253,39 @@ export class OrgConnectService {
     return enableRegions(factory.client('Account'), managementAccountId, gaps);
   }
 
+  /**
+   * Connect's "set up a report" button: what a CUR 2.0 set-up would write, for the management account of `profile`.
+   * Reads only; refused when a usable report exists (a second export is billed twice) or the APIs cannot tell.
+   */
+  async planCostAndUsageReportSetup(
+    profile: string,
+    options: { bucket?: string } = {},
+  ): Promise<CurSetupPlan> {
+    const snapshot = await this.discover(profile);
+    if (!snapshot.caller.isManagementAccount) {
+      throw new OrgConnectError(
+        'NOT_MANAGEMENT_ACCOUNT',
+        `Profile "${profile}" is not the management account.`,
+        {
+          fix: 'The Cost and Usage Report is set up in the management account: choose its profile.',
+        },
+      );
+    }
+    const found = await this.costAndUsageReport(profile);
+    if (found.status !== 'fail') {
+      throw new OrgConnectError('CUR_SETUP_NOT_NEEDED', `Not setting up a report: ${found.summary}`, {
+        fix:
+          found.status === 'unknown'
+            ? 'Allow the Cost and Usage Report read actions (README, "Permissions").'
+            : 'Nothing to do: the existing report is used.',
+      });
+    }
+    return planCurSetup(await this.curSetupClients(profile), {
+      managementAccountId: snapshot.organization.managementAccountId,
+      ...(options.bucket ? { bucket: options.bucket } : {}),
+    });
+  }
+
   /** Writes a planned CUR set-up (bucket, its policy, the Data Export) in the management account, once agreed. */
   async setUpCostAndUsageReport(profile: string, setup: CurSetupPlan): Promise<CurSetupResult> {
     return applyCurSetup(await this.curSetupClients(profile), setup);

@@ -43,6 +43,8 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'report.export': { format: 'csv' },
   'templates.get': {},
   'cur.status': { profile: 'prod-mgmt' },
+  'cur.planSetup': { profile: 'prod-mgmt', bucket: 'acme-cur-111122223333' },
+  'cur.setUp': { setupId: PLAN_ID },
   'mfa.answer': { promptId: 'a'.repeat(32), code: '123456' },
 };
 
@@ -88,6 +90,13 @@ const BAD: { [C in Channel]: unknown[] } = {
   'report.export': [{}, { format: 'pdf' }, { format: 'csv', path: '/etc/passwd' }],
   'templates.get': [{ kind: 'billing' }],
   'cur.status': [{}, { profile: 'p', bucket: 'b' }, { profile: 42 }],
+  'cur.planSetup': [
+    {},
+    { profile: 'p', bucket: 'Upper_Case' },
+    { profile: 'p', bucket: 'ab' },
+    { profile: 'p', region: 'x' },
+  ],
+  'cur.setUp': [{}, { setupId: 'short' }, { setupId: PLAN_ID, bucket: 'other' }],
   'mfa.answer': [
     {},
     { promptId: 'a'.repeat(32), code: '12345' },
@@ -118,7 +127,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 18);
+    assert.equal(CHANNELS.length, 20);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

@@ -21,6 +21,7 @@ import {
   workspaceUpdater,
 } from '../../store/wizard-store.js';
 import { withFlash } from '../../store/wizard-state.js';
+import { CurSetupButton } from './cur-setup-button.js';
 
 const KIND_LABELS: Record<string, string> = {
   static: 'Access keys',
@@ -33,7 +34,7 @@ const KIND_LABELS: Record<string, string> = {
 };
 
 /** The management account's Cost and Usage Report, as the platform needs it: usable (and its bucket), or the fix. */
-function CurStatus({ status }: { status: ResponseOf<'cur.status'> | undefined }) {
+function CurStatus({ status, profile }: { status: ResponseOf<'cur.status'> | undefined; profile: string }) {
   if (!status) return null;
   if (status.status === 'pass' || status.status === 'warn') {
     return (
@@ -46,7 +47,7 @@ function CurStatus({ status }: { status: ResponseOf<'cur.status'> | undefined })
   }
   if (status.status === 'fail') {
     return (
-      <Alert type="warning" header="NO_USABLE_CUR">
+      <Alert type="warning" header="NO_USABLE_CUR" action={<CurSetupButton profile={profile} />}>
         {status.summary} The platform needs one to read your costs.{status.fix ? ` Fix: ${status.fix}` : ''}
       </Alert>
     );
@@ -256,7 +257,7 @@ export function ConnectStep() {
                 Organizations.
               </Alert>
             ) : null}
-            <CurStatus status={costAndUsageReport} />
+            <CurStatus status={costAndUsageReport} profile={profile ?? ''} />
             <ColumnLayout columns={1}>
               <KeyValuePairs
                 columns={4}
