@@ -15,7 +15,7 @@ test('Health: an off Region points at --enable-regions, an inactive STS endpoint
   assert.equal(r.status, 'fail');
   assert.match(
     r.fix ?? '',
-    /eu-south-1: orgconnect deploy --enable-regions enables it \(account:EnableRegion\)/,
+    /eu-south-1: orgconnect deploy --regions eu-south-1 --enable-regions enables it \(account:EnableRegion/,
   );
   assert.match(
     r.fix ?? '',
@@ -55,4 +55,17 @@ test('plan: an account whose Regions cannot be read is unchecked, with why — n
   assert.deepEqual(readiness.gaps, []);
   assert.equal(readiness.unchecked[0]?.accountId, '222222222222');
   assert.match(readiness.unchecked[0]?.reason ?? '', /account:ListRegions/);
+});
+
+test('plan: only default Regions in use → no Account API call at all', async () => {
+  let calls = 0;
+  const counting = { send: (async () => (calls++, { Regions: [] })) as never };
+  const readiness = await assessRegions(counting, {
+    managementAccountId: '111111111111',
+    targets: [{ accountId: '222222222222', accountName: 'member' }],
+    regionsInUse: ['us-east-1', 'eu-west-1'],
+  });
+  assert.equal(calls, 0);
+  assert.deepEqual(readiness.gaps, []);
+  assert.deepEqual(readiness.unchecked, []);
 });

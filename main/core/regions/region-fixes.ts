@@ -25,7 +25,7 @@ export function fixFor(problem: RegionProblem, region: string): RegionFix {
       return {
         kind: 'api',
         action: 'account:EnableRegion',
-        text: `orgconnect deploy --enable-regions enables it (account:EnableRegion); or ${enableRegionConsolePath(region)}`,
+        text: `orgconnect deploy --regions ${region} --enable-regions enables it (account:EnableRegion from the management account); or ${enableRegionConsolePath(region)}`,
       };
     case 'disabling':
       return {
@@ -47,4 +47,32 @@ export function problemFromOptStatus(status: string | undefined): RegionProblem 
   if (status === 'DISABLING') return 'disabling';
   if (status === 'ENABLING') return 'enabling';
   return undefined;
+}
+
+/**
+ * The Regions every account has and cannot turn off (those AWS launched before March 2019); any other Region is
+ * opt-in. Only opt-in Regions in use need an account's Region list read.
+ */
+const ENABLED_BY_DEFAULT = new Set([
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-south-1',
+]);
+
+export function isOptInRegion(region: string): boolean {
+  return !ENABLED_BY_DEFAULT.has(region);
 }

@@ -9,7 +9,13 @@ import pLimit from 'p-limit';
 import type { Sender } from '../health/check-context.js';
 import { cannotCheck } from '../health/cannot-check.js';
 import { listAccountRegions } from '../health/checks/regions-sts.js';
-import { fixFor, problemFromOptStatus, type RegionFix, type RegionProblem } from './region-fixes.js';
+import {
+  fixFor,
+  isOptInRegion,
+  problemFromOptStatus,
+  type RegionFix,
+  type RegionProblem,
+} from './region-fixes.js';
 
 export interface RegionTarget {
   accountId: string;
@@ -44,6 +50,8 @@ export async function assessRegions(
   const regionsInUse = [...new Set(input.regionsInUse)];
   const gaps: RegionGap[] = [];
   const unchecked: RegionReadiness['unchecked'] = [];
+  // Regions enabled by default cannot be off anywhere: no call at all unless an opt-in Region is in use.
+  if (!regionsInUse.some(isOptInRegion)) return { regionsInUse, gaps, unchecked };
   await Promise.all(
     input.targets.map((target) =>
       limit(async () => {
