@@ -130,6 +130,30 @@ describe('opt-in Regions in use: listed with the fix, enabled with consent (CLI,
     assert.deepEqual(next.regionsToEnable, [], 'nothing left to enable');
   });
 
+  test('health --regions: the management connection whose Region is off fails regions-sts, with both fixes', async () => {
+    // As if someone disabled it again. The local server answers a call without AccountId for the management
+    // account, so only the Billing connection (checked with the management account's own Account API) is asserted.
+    accountApi.setStatus(seeded.managementAccountId, OPT_IN, 'DISABLED');
+    const result = await runOrgconnect(
+      ['health', '--profile', 'regions', '--regions', OPT_IN, '--json', '--skip', 'stack-drift,cur'],
+      env,
+      { timeoutMs: 120_000 },
+    );
+    const body = JSON.parse(result.stdout) as {
+      connections: Array<{
+        accountId: string;
+        kind: string;
+        checks: Array<{ id: string; status: string; summary: string; fix?: string }>;
+      }>;
+    };
+    const billing = body.connections.find((c) => c.kind === 'billing');
+    const check = billing?.checks.find((c) => c.id === 'regions-sts');
+    assert.equal(check?.status, 'fail', JSON.stringify(check));
+    assert.match(check?.summary ?? '', new RegExp(`Region ${OPT_IN} is not enabled in this account`));
+    assert.match(check?.fix ?? '', new RegExp(`deploy --regions ${OPT_IN} --enable-regions enables it`));
+    assert.match(check?.fix ?? '', new RegExp(`Account > AWS Regions > ${OPT_IN} > Enable`));
+  });
+
   test('an invalid --regions value is refused before AWS is read', async () => {
     const result = await runOrgconnect(
       ['plan', '--profile', 'regions', '--external-id', EXTERNAL_ID, '--regions', 'mars-1'],

@@ -166,7 +166,10 @@ export function createCurOption(flags: OnboardingFlags): { createCur?: { bucket?
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** The plan options --regions / --enable-regions ask for. */
-export function regionOptions(flags: OnboardingFlags): { regionsInUse?: string[]; enableRegions?: boolean } {
+export function regionOptions(flags: Pick<OnboardingFlags, 'regions' | 'enableRegions'>): {
+  regionsInUse?: string[];
+  enableRegions?: boolean;
+} {
   const regionsInUse = (flags.regions ?? '')
     .split(',')
     .map((r) => r.trim())
