@@ -71,6 +71,9 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
           return;
         }
       }
+      // The request as planned (with the detected CUR bucket, if any): the stacks get what the plan showed.
+      const run = await service.createRun(profile, planned.request, planned, { concurrency });
+      // After the run is journaled (an unwritable data directory stops everything first), before the stacks.
       if (planned.regionsToEnable?.length) {
         const outcomes = await service.enableRegions(
           profile,
@@ -94,8 +97,6 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
             `Cost and Usage Report set up: Data Export ${made.exportArn} into bucket ${made.bucket}.\n`,
           );
       }
-      // The request as planned (with the detected CUR bucket, if any): the stacks get what the plan showed.
-      const run = await service.createRun(profile, planned.request, planned, { concurrency });
       context.exitCode = await driveRun(context, run, { json, resumed: false, mode: 'start' });
     });
 }
