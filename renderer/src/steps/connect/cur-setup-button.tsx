@@ -55,6 +55,7 @@ export function CurSetupButton({ profile }: { profile: string }) {
         visible={setup !== undefined}
         onDismiss={() => setSetup(undefined)}
         header="Set up a Cost and Usage Report"
+        closeAriaLabel="Close"
         footer={
           <Box float="right">
             <SpaceBetween direction="horizontal" size="xs">
