@@ -403,6 +403,28 @@ export const channels = {
       report: z.string().optional(),
     }),
   },
+  'cur.planSetup': {
+    /** No usable report: what a CUR 2.0 set-up would write (reads only); the host keeps it under `setupId`. */
+    request: z.strictObject({
+      profile: profileNameSchema,
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not an S3 bucket name')
+        .optional(),
+    }),
+    response: z.object({
+      setupId: planIdSchema,
+      bucket: z.string(),
+      createBucket: z.boolean(),
+      exportName: z.string(),
+      steps: z.array(z.string()),
+    }),
+  },
+  'cur.setUp': {
+    /** Writes the set-up the user confirmed, by id: the host writes only what it planned and showed. */
+    request: z.strictObject({ setupId: planIdSchema }),
+    response: z.object({ bucket: z.string(), exportArn: z.string(), createdBucket: z.boolean() }),
+  },
   'templates.get': {
     request: emptyRequest,
     response: z.object({
@@ -546,7 +568,7 @@ export interface OrgConnectApi {
   };
   report: { export: Method<'report.export'> };
   templates: { get: Method<'templates.get'> };
-  cur: { status: Method<'cur.status'> };
+  cur: { status: Method<'cur.status'>; planSetup: Method<'cur.planSetup'>; setUp: Method<'cur.setUp'> };
   mfa: { answer: Method<'mfa.answer'> };
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;

@@ -53,7 +53,7 @@ const api: OrgConnectApi = {
   },
   report: { export: call('report.export') },
   templates: { get: call('templates.get') },
-  cur: { status: call('cur.status') },
+  cur: { status: call('cur.status'), planSetup: call('cur.planSetup'), setUp: call('cur.setUp') },
   mfa: { answer: call('mfa.answer') },
   onEvent(listener: (event: HostEvent) => void): () => void {
     // The page gets the event payload only, never the IpcRendererEvent (it carries `sender`).

@@ -64,6 +64,21 @@ import { registrationSettingsFor } from './onboarding/onboarding.js';
 import { registeredConnections } from './onboarding/registration-step.js';
 import { externalIdFingerprint } from './onboarding/run-secrets.js';
 import { accountKey } from './onboarding/run-state.js';
+import {
+  applyCurSetup,
+  createCurSetupClients,
+  planCurSetup,
+  type CurSetupPlan,
+  type CurSetupResult,
+} from './billing/cur-setup.js';
+import {
+  assessRegions,
+  enableableGaps,
+  enableRegions,
+  type EnableRegionOutcome,
+  type RegionGap,
+  type RegionReadiness,
+} from './regions/region-readiness.js';
 
 /** Where a planned run will register: the endpoint and how many connections, or why nothing is sent. */
 export type RegistrationPreview = { endpoint: string; connections: number } | { off: string };
@@ -163,12 +178,23 @@ export class OrgConnectService {
       onPreflight?: (result: PreflightResult) => void;
       signal?: AbortSignal;
       detectCurBucket?: boolean;
+      /** --create-cur: when no usable report exists, plan a CUR 2.0 export (into `bucket`, or a new one). */
+      createCur?: { bucket?: string };
+      /** Regions in use besides the stacks' Region, checked for being enabled in every selected account. */
+      regionsInUse?: string[];
+      /** --enable-regions: plan account:EnableRegion for every opt-in Region in use that is off. */
+      enableRegions?: boolean;
     } = {},
   ): Promise<
     PlanResult & {
       snapshot: OrganizationSnapshot;
       request: OnboardingRequest;
       costAndUsageReport?: CostAndUsageReportStatus;
+      /** What `setUpCostAndUsageReport` will write, when a report is to be created. */
+      curSetup?: CurSetupPlan;
+      regions: RegionReadiness;
+      /** What `enableRegions` will call, with --enable-regions. */
+      regionsToEnable?: RegionGap[];
       registration: RegistrationPreview;
     }
   > {
@@ -178,10 +204,18 @@ export class OrgConnectService {
     const snapshot = await this.managementSnapshot(profile, options);
     let planned = request;
     let costAndUsageReport: CostAndUsageReportStatus | undefined;
-    if (options.detectCurBucket && request.costAndUsageReportBucket === undefined) {
+    let curSetup: CurSetupPlan | undefined;
+    if (options.createCur || (options.detectCurBucket && request.costAndUsageReportBucket === undefined)) {
       costAndUsageReport = await this.costAndUsageReport(profile);
       if (costAndUsageReport.bucket !== undefined) {
         planned = { ...request, costAndUsageReportBucket: costAndUsageReport.bucket };
+      } else if (options.createCur && costAndUsageReport.status === 'fail') {
+        // Only when the APIs said no report is usable: a second export would be billed twice in S3.
+        curSetup = await planCurSetup(await this.curSetupClients(profile), {
+          managementAccountId: snapshot.organization.managementAccountId,
+          ...(options.createCur.bucket ? { bucket: options.createCur.bucket } : {}),
+        });
+        planned = { ...request, costAndUsageReportBucket: curSetup.bucket };
       }
     }
     const result = await planOnboarding(
@@ -190,13 +224,86 @@ export class OrgConnectService {
       options,
     );
     const registration = await this.registrationPreview(planned, result.plan);
+    const managementAccountId = snapshot.organization.managementAccountId;
+    const regions = await assessRegions(factory.client('Account'), {
+      managementAccountId,
+      targets: [...new Map(result.plan.items.map((i) => [i.accountId, i])).values()].map((i) => ({
+        accountId: i.accountId,
+        accountName: i.accountName,
+      })),
+      regionsInUse: [factory.region, ...(options.regionsInUse ?? [])],
+    });
+    const regionsToEnable = options.enableRegions ? enableableGaps(regions) : undefined;
     return {
       ...result,
       snapshot,
       request: planned,
       registration,
       ...(costAndUsageReport ? { costAndUsageReport } : {}),
+      ...(curSetup ? { curSetup } : {}),
+      regions,
+      ...(regionsToEnable ? { regionsToEnable } : {}),
     };
+  }
+
+  /** Writes: account:EnableRegion from the management account for each planned Region, once agreed. */
+  async enableRegions(
+    profile: string,
+    managementAccountId: string,
+    gaps: readonly RegionGap[],
+  ): Promise<EnableRegionOutcome[]> {
+    const factory = await this.clientFactory(profile);
+    return enableRegions(factory.client('Account'), managementAccountId, gaps);
+  }
+
+  /**
+   * Connect's "set up a report" button: what a CUR 2.0 set-up would write, for the management account of `profile`.
+   * Reads only; refused when a usable report exists (a second export is billed twice) or the APIs cannot tell.
+   */
+  async planCostAndUsageReportSetup(
+    profile: string,
+    options: { bucket?: string } = {},
+  ): Promise<CurSetupPlan> {
+    const snapshot = await this.discover(profile);
+    if (!snapshot.caller.isManagementAccount) {
+      throw new OrgConnectError(
+        'NOT_MANAGEMENT_ACCOUNT',
+        `Profile "${profile}" is not the management account.`,
+        {
+          fix: 'The Cost and Usage Report is set up in the management account: choose its profile.',
+        },
+      );
+    }
+    const found = await this.costAndUsageReport(profile);
+    if (found.status !== 'fail') {
+      throw new OrgConnectError('CUR_SETUP_NOT_NEEDED', `Not setting up a report: ${found.summary}`, {
+        fix:
+          found.status === 'unknown'
+            ? 'Allow the Cost and Usage Report read actions (README, "Permissions").'
+            : 'Nothing to do: the existing report is used.',
+      });
+    }
+    return planCurSetup(await this.curSetupClients(profile), {
+      managementAccountId: snapshot.organization.managementAccountId,
+      ...(options.bucket ? { bucket: options.bucket } : {}),
+    });
+  }
+
+  /** Writes a planned CUR set-up (bucket, its policy, the Data Export) in the management account, once agreed. */
+  async setUpCostAndUsageReport(profile: string, setup: CurSetupPlan): Promise<CurSetupResult> {
+    return applyCurSetup(await this.curSetupClients(profile), setup);
+  }
+
+  private async curSetupClients(profile: string) {
+    const factory = await this.clientFactory(profile);
+    const s3Endpoint = await factory.resolveEndpoint('S3');
+    // Data Exports shares the Cost and Usage Report endpoint (one [services] entry reaches both, as for reading).
+    const dataExportsEndpoint = await factory.resolveEndpoint('Cost and Usage Report Service');
+    return createCurSetupClients({
+      credentials: factory.credentials,
+      ...(s3Endpoint ? { s3Endpoint } : {}),
+      ...(dataExportsEndpoint ? { dataExportsEndpoint } : {}),
+    });
   }
 
   /** ORGCONNECT_PLATFORM_URL / ORGCONNECT_NO_REGISTER=1 stand in for the flags, in every host. */

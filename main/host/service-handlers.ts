@@ -11,6 +11,7 @@ import { OrgConnectError } from '../core/errors.js';
 import type { HealthRowResult, OrgConnectService } from '../core/service.js';
 import type { DiscoveryProgress, OrganizationSnapshot } from '../core/org/index.js';
 import type { Plan } from '../core/onboarding/plan.js';
+import type { CurSetupPlan } from '../core/billing/cur-setup.js';
 import type { DeployRun } from '../core/onboarding/runner.js';
 import { loadTemplates } from '../core/onboarding/templates.js';
 import type { Handlers } from './dispatch.js';
@@ -56,6 +57,7 @@ export function createServiceHandlers(
 ): ServiceHandlers {
   const detachMfa = options.mfa?.attach(emit);
   const plans = new Map<string, KeptPlan>();
+  const curSetups = new Map<string, { profile: string; setup: CurSetupPlan }>();
   const runs = new Map<string, DeployRun>();
 
   const watch = (run: DeployRun): DeployRun => {
@@ -253,6 +255,28 @@ export function createServiceHandlers(
       };
     },
     'cur.status': ({ profile }) => service.costAndUsageReport(profile),
+    'cur.planSetup': async ({ profile, bucket }) => {
+      const setup = await service.planCostAndUsageReportSetup(profile, bucket ? { bucket } : {});
+      const setupId = randomBytes(18).toString('base64url');
+      curSetups.set(setupId, { profile, setup });
+      while (curSetups.size > MAX_KEPT_PLANS) curSetups.delete(curSetups.keys().next().value as string);
+      const { bucket: name, createBucket, exportName, steps } = setup;
+      return { setupId, bucket: name, createBucket, exportName, steps };
+    },
+    'cur.setUp': async ({ setupId }) => {
+      const kept = curSetups.get(setupId);
+      if (!kept) {
+        throw new OrgConnectError(
+          'CUR_SETUP_UNKNOWN',
+          'That Cost and Usage Report set-up is no longer known.',
+          {
+            fix: 'Choose "Set up a report" again to see what will be created.',
+          },
+        );
+      }
+      curSetups.delete(setupId); // once: a second click must not create a second export
+      return service.setUpCostAndUsageReport(kept.profile, kept.setup);
+    },
     'templates.get': async () => {
       const templates = loadTemplates();
       return {

@@ -45,6 +45,8 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'report.export': { format: 'csv', profile: 'emulator' },
   'templates.get': {},
   'cur.status': { profile: 'prod-mgmt' },
+  'cur.planSetup': { profile: 'prod-mgmt', bucket: 'acme-cur-111122223333' },
+  'cur.setUp': { setupId: PLAN_ID },
   'mfa.answer': { promptId: 'a'.repeat(32), code: '123456' },
 };
 
@@ -100,6 +102,13 @@ const BAD: { [C in Channel]: unknown[] } = {
   ],
   'templates.get': [{ kind: 'billing' }],
   'cur.status': [{}, { profile: 'p', bucket: 'b' }, { profile: 42 }],
+  'cur.planSetup': [
+    {},
+    { profile: 'p', bucket: 'Upper_Case' },
+    { profile: 'p', bucket: 'ab' },
+    { profile: 'p', region: 'x' },
+  ],
+  'cur.setUp': [{}, { setupId: 'short' }, { setupId: PLAN_ID, bucket: 'other' }],
   'mfa.answer': [
     {},
     { promptId: 'a'.repeat(32), code: '12345' },

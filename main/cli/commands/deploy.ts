@@ -4,8 +4,10 @@ import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
 import {
   addOnboardingOptions,
+  createCurOption,
   detectCurBucket,
   onboardingRequest,
+  regionOptions,
   type OnboardingFlags,
 } from './onboarding-options.js';
 import { printPlan } from '../plan-output.js';
@@ -37,6 +39,8 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
       const planned = await service.plan(profile, request, {
         onPreflight: progressDots(context, json),
         detectCurBucket: detectCurBucket(flags),
+        ...createCurOption(flags),
+        ...regionOptions(flags),
       });
       if (io.isInteractive) io.stderr('\r\x1b[K');
       const { counts } = planned.plan;
@@ -54,9 +58,15 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
             },
           );
         }
-        const answer = await io.prompt(
-          `Create ${counts.create} and update ${counts.update} stacks in ${counts.create + counts.update} accounts? [y/N] `,
-        );
+        const first = [
+          ...(planned.regionsToEnable?.length ? [`enable ${planned.regionsToEnable.length} Regions`] : []),
+          ...(planned.curSetup
+            ? [`set up the Cost and Usage Report in bucket ${planned.curSetup.bucket}`]
+            : []),
+        ];
+        const stacks = `create ${counts.create} and update ${counts.update} stacks in ${counts.create + counts.update} accounts`;
+        const question = [...first, stacks].join(', then ');
+        const answer = await io.prompt(`${question[0]!.toUpperCase()}${question.slice(1)}? [y/N] `);
         if (!/^y(es)?$/i.test(answer.trim())) {
           io.stderr('Nothing was deployed.\n');
           return;
@@ -64,6 +74,30 @@ export function registerDeployCommand(program: Command, context: CliContext): vo
       }
       // The request as planned (with the detected CUR bucket, if any): the stacks get what the plan showed.
       const run = await service.createRun(profile, planned.request, planned, { concurrency });
+      // After the run is journaled (an unwritable data directory stops everything first), before the stacks.
+      if (planned.regionsToEnable?.length) {
+        const outcomes = await service.enableRegions(
+          profile,
+          planned.plan.managementAccountId,
+          planned.regionsToEnable,
+        );
+        for (const o of outcomes) {
+          if (!o.ok)
+            io.stderr(`Region ${o.region} in ${o.accountId} not enabled: ${o.reason ?? 'unknown'}\n`);
+          else if (!json)
+            io.stdout(
+              `Region ${o.region} is being enabled in ${o.accountId} (AWS finishes it in the background).\n`,
+            );
+        }
+      }
+      if (planned.curSetup) {
+        // Before the stacks: the Billing role is scoped to this bucket, and the plan promised the report.
+        const made = await service.setUpCostAndUsageReport(profile, planned.curSetup);
+        if (!json)
+          io.stdout(
+            `Cost and Usage Report set up: Data Export ${made.exportArn} into bucket ${made.bucket}.\n`,
+          );
+      }
       context.exitCode = await driveRun(context, run, { json, resumed: false, mode: 'start' });
     });
 }

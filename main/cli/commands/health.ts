@@ -6,6 +6,7 @@ import { printJson, printJsonLine, tableOptions } from '../output.js';
 import { healthReport } from '../health-output.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
+import { regionOptions } from './onboarding-options.js';
 import { CHECK_IDS, type CheckId } from '../../core/health/check-result.js';
 import { healthSummary } from '../../core/health/health-summary.js';
 import { OrgConnectError } from '../../core/errors.js';
@@ -39,6 +40,10 @@ export function registerHealthCommands(program: Command, context: CliContext): v
       'role assumed in each account to check it',
       'OrganizationAccountAccessRole',
     )
+    .option(
+      '--regions <list>',
+      "regions-sts: Regions in use besides the stack's (comma-separated), checked enabled with STS active",
+    )
     .option('--skip <checks>', `checks not to run, shown as skipped (${CHECK_IDS.join(', ')})`)
     .option('--watch', 'keep checking and print each change')
     .option('--interval <seconds>', 'with --watch: seconds between rounds', '300')
@@ -52,6 +57,7 @@ export function registerHealthCommands(program: Command, context: CliContext): v
         run?: string;
         accessRole: string;
         skip?: string;
+        regions?: string;
         watch?: boolean;
         interval: string;
         dataDir?: string;
@@ -59,7 +65,8 @@ export function registerHealthCommands(program: Command, context: CliContext): v
       }) => {
         const { io } = context;
         const service = serviceForCli(context, { dataDir: flags.dataDir });
-        const checks = { skip: parseSkip(flags.skip) };
+        const { regionsInUse } = regionOptions(flags);
+        const checks = { skip: parseSkip(flags.skip), ...(regionsInUse ? { regions: regionsInUse } : {}) };
         const profile = requireProfile(flags, context);
         if (flags.watch) {
           await watchHealth(context, service, profile, flags, checks);
@@ -139,7 +146,7 @@ async function watchHealth(
   service: ReturnType<typeof serviceForCli>,
   profile: string,
   flags: { run?: string; accessRole: string; interval: string; json?: boolean },
-  checks: { skip: CheckId[] },
+  checks: { skip: CheckId[]; regions?: string[] },
 ): Promise<void> {
   const { io } = context;
   const intervalSeconds = Number(flags.interval);

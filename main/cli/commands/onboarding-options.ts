@@ -21,6 +21,12 @@ export interface OnboardingFlags {
   namePrefix?: string;
   /** A bucket name; false with --no-cur-bucket; absent: the bucket of a usable report found in the account. */
   curBucket?: string | false;
+  /** --create-cur: offer a CUR 2.0 Data Export (into --cur-bucket, or a new bucket) when no report is usable. */
+  createCur?: boolean;
+  /** --regions a,b: Regions in use besides the stacks' Region, checked in every selected account. */
+  regions?: string;
+  /** --enable-regions: enable the opt-in Regions in use that are off (account:EnableRegion), shown first. */
+  enableRegions?: boolean;
   dataDir?: string;
   json?: boolean;
   platformUrl?: string;
@@ -88,6 +94,18 @@ export function addOnboardingOptions(command: Command): Command {
       '--cur-bucket <bucket>',
       'S3 bucket of the Cost and Usage Report the Billing role may read (default: that of a usable report found)',
     )
+    .option(
+      '--create-cur',
+      'when no usable Cost and Usage Report exists, create a CUR 2.0 Data Export (into --cur-bucket, or a new bucket); shown in the plan first',
+    )
+    .option(
+      '--regions <list>',
+      "Regions in use besides the stacks' Region (comma-separated): the plan lists accounts where one is not enabled",
+    )
+    .option(
+      '--enable-regions',
+      'enable the opt-in Regions in use that are off (account:EnableRegion from the management account); shown in the plan first',
+    )
     .option('--no-cur-bucket', 'let the Billing role read no CUR bucket (and do not look for a report)')
     .option(
       '--platform-url <url>',
@@ -133,4 +151,42 @@ export function onboardingRequest(flags: OnboardingFlags, env: NodeJS.ProcessEnv
 /** Look for a usable Cost and Usage Report's bucket only when the user named none and did not refuse one. */
 export function detectCurBucket(flags: OnboardingFlags): boolean {
   return flags.curBucket === undefined;
+}
+
+/** The plan options --create-cur asks for; --create-cur with --no-cur-bucket contradicts itself. */
+export function createCurOption(flags: OnboardingFlags): { createCur?: { bucket?: string } } {
+  if (!flags.createCur) return {};
+  if (flags.curBucket === false) {
+    throw new OrgConnectError(
+      'USAGE_CREATE_CUR_NO_BUCKET',
+      '--create-cur and --no-cur-bucket contradict each other.',
+      {
+        fix: 'Leave out --no-cur-bucket (the Billing role reads the new report) or --create-cur.',
+      },
+    );
+  }
+  return { createCur: typeof flags.curBucket === 'string' ? { bucket: flags.curBucket } : {} };
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** The plan options --regions / --enable-regions ask for. */
+export function regionOptions(flags: Pick<OnboardingFlags, 'regions' | 'enableRegions'>): {
+  regionsInUse?: string[];
+  enableRegions?: boolean;
+} {
+  const regionsInUse = (flags.regions ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const wrong = regionsInUse.find((r) => !REGION.test(r));
+  if (wrong !== undefined) {
+    throw new OrgConnectError('USAGE_REGION_INVALID', `"${wrong}" is not an AWS Region name.`, {
+      fix: 'Pass Region codes such as eu-south-1,ap-east-1 to --regions.',
+    });
+  }
+  return {
+    ...(regionsInUse.length ? { regionsInUse } : {}),
+    ...(flags.enableRegions ? { enableRegions: true } : {}),
+  };
 }

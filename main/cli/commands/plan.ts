@@ -5,8 +5,10 @@ import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
 import {
   addOnboardingOptions,
+  createCurOption,
   detectCurBucket,
   onboardingRequest,
+  regionOptions,
   type OnboardingFlags,
 } from './onboarding-options.js';
 import { planJson, printPlan } from '../plan-output.js';
@@ -23,6 +25,8 @@ export function registerPlanCommand(program: Command, context: CliContext): void
     const result = await service.plan(requireProfile(flags, context), request, {
       onPreflight: progressDots(context, flags.json === true),
       detectCurBucket: detectCurBucket(flags),
+      ...createCurOption(flags),
+      ...regionOptions(flags),
     });
     if (flags.json) printJson(io, planJson(result));
     else printPlan(io, result, tableOptions(io, flags.wide));

@@ -108,7 +108,7 @@ export function createWebSocketApi(url = defaultUrl(), token = pageToken()): Org
     },
     report: { export: call('report.export') },
     templates: { get: call('templates.get') },
-    cur: { status: call('cur.status') },
+    cur: { status: call('cur.status'), planSetup: call('cur.planSetup'), setUp: call('cur.setUp') },
     mfa: { answer: call('mfa.answer') },
     onEvent(listener) {
       listeners.add(listener);

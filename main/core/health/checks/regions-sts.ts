@@ -11,6 +11,7 @@ import { awsErrorName } from '../../errors.js';
 import type { HealthCheck, Sender } from '../check-context.js';
 import { result, type CheckResult } from '../check-result.js';
 import { cannotCheck } from '../cannot-check.js';
+import { fixFor, problemFromOptStatus } from '../../regions/region-fixes.js';
 
 export interface RegionOptStatus {
   RegionName?: string;
@@ -20,9 +21,16 @@ export interface RegionOptStatus {
 export type StsProbe =
   { region: string; ok: true } | { region: string; ok: false; disabled: boolean; reason: string };
 
-export async function listAccountRegions(account: Sender<AccountClient>): Promise<RegionOptStatus[]> {
+/** The account's Regions; `accountId` (a member, from the management account) or the caller's own. */
+export async function listAccountRegions(
+  account: Sender<AccountClient>,
+  accountId?: string,
+): Promise<RegionOptStatus[]> {
   const client = pagingClient(AccountClient, account);
-  return collectPages(paginateListRegions({ client, pageSize: 50 }, {}), (page) => page.Regions);
+  return collectPages(
+    paginateListRegions({ client, pageSize: 50 }, accountId ? { AccountId: accountId } : {}),
+    (page) => page.Regions,
+  );
 }
 
 /** The Regions to probe: used ones plus enabled opt-in ones, in a stable order. */
@@ -52,26 +60,32 @@ export function evaluateRegions(
   probes: readonly StsProbe[],
 ): CheckResult {
   const failures: string[] = [];
+  const fixes: string[] = [];
   const warnings: string[] = [];
   if (listed.ok) {
     const status = new Map(listed.regions.map((r) => [r.RegionName, r.RegionOptStatus]));
     for (const region of used) {
       const s = status.get(region);
-      if (s === 'DISABLED' || s === 'DISABLING')
+      const problem = problemFromOptStatus(s);
+      if (problem === 'not-enabled' || problem === 'disabling') {
         failures.push(`Region ${region} is not enabled in this account`);
-      else if (s === 'ENABLING') warnings.push(`Region ${region} is still being enabled`);
+        fixes.push(`${region}: ${fixFor(problem, region).text}`);
+      } else if (s === 'ENABLING') warnings.push(`Region ${region} is still being enabled`);
     }
   }
   const disabled = probes
     .filter((p): p is Extract<StsProbe, { ok: false }> => !p.ok && p.disabled)
     .map((p) => p.region);
-  if (disabled.length > 0) failures.push(`STS is not active in ${disabled.join(', ')}`);
+  if (disabled.length > 0) {
+    failures.push(`STS is not active in ${disabled.join(', ')}`);
+    fixes.push(...disabled.map((region) => `${region}: ${fixFor('sts-inactive', region).text}`));
+  }
   const unprobed = probes.filter((p): p is Extract<StsProbe, { ok: false }> => !p.ok && !p.disabled);
   const working = probes.filter((p) => p.ok).map((p) => p.region);
 
   if (failures.length > 0) {
     return result('regions-sts', 'fail', `${failures.join('; ')}.`, {
-      fix: 'Enable the Region (Account settings > AWS Regions) and activate its STS endpoint (IAM > Account settings > Security Token Service).',
+      fix: `${fixes.join('; ')}.`,
       detail: unprobed.map((p) => p.reason),
     });
   }

@@ -23,6 +23,7 @@ import {
 import { withFlash } from '../../store/wizard-state.js';
 import { checkAccess } from './check-access.js';
 import { CellText } from '../../components/cell-text.js';
+import { CurSetupButton } from './cur-setup-button.js';
 
 const KIND_LABELS: Record<string, string> = {
   static: 'Access keys',
@@ -35,7 +36,7 @@ const KIND_LABELS: Record<string, string> = {
 };
 
 /** The management account's Cost and Usage Report, as the platform needs it: usable (and its bucket), or the fix. */
-function CurStatus({ status }: { status: ResponseOf<'cur.status'> | undefined }) {
+function CurStatus({ status, profile }: { status: ResponseOf<'cur.status'> | undefined; profile: string }) {
   if (!status) return null;
   if (status.status === 'pass' || status.status === 'warn') {
     return (
@@ -48,7 +49,11 @@ function CurStatus({ status }: { status: ResponseOf<'cur.status'> | undefined })
   }
   if (status.status === 'fail') {
     return (
-      <Alert type="warning" header="No usable Cost and Usage Report">
+      <Alert
+        type="warning"
+        header="No usable Cost and Usage Report"
+        action={<CurSetupButton profile={profile} />}
+      >
         {status.summary} The platform needs one to read your costs.{status.fix ? ` Fix: ${status.fix}` : ''}
       </Alert>
     );
@@ -229,7 +234,7 @@ export function ConnectStep() {
                 Organizations.
               </Alert>
             ) : null}
-            <CurStatus status={costAndUsageReport} />
+            <CurStatus status={costAndUsageReport} profile={profile ?? ''} />
             <ColumnLayout columns={1}>
               <KeyValuePairs
                 columns={4}
