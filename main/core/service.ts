@@ -3,6 +3,7 @@
  * Hosts inject what only they can do (ask for an MFA code, open a browser, choose the data directory);
  * the core never reaches for a terminal or a window itself.
  */
+import { createAdoptRun, openAdoptRun, type AdoptRequest } from './adopt/adopt.js';
 import { createClientFactory, type AwsClientFactory } from './aws/client-factory.js';
 import { loadLocalAwsConfig, resolveClientConfig, type LocalAwsConfig } from './aws/config/index.js';
 import {
@@ -197,7 +198,7 @@ export class OrgConnectService {
   }
 
   /** ORGCONNECT_PLATFORM_URL / ORGCONNECT_NO_REGISTER=1 stand in for the flags, in every host. */
-  withPlatformDefaults(request: OnboardingRequest): OnboardingRequest {
+  withPlatformDefaults<R extends Pick<OnboardingRequest, 'platformUrl' | 'register'>>(request: R): R {
     const url = this.env['ORGCONNECT_PLATFORM_URL'];
     const off = this.env['ORGCONNECT_NO_REGISTER'] === '1';
     return {
@@ -244,6 +245,33 @@ export class OrgConnectService {
     });
   }
 
+  /**
+   * `adopt`: discovers the Organization and journals a run that verifies and registers hand-made roles
+   * (main/core/adopt). Reads AWS only; nothing is written but the journal and the platform's registrations.
+   */
+  async createAdoptRun(
+    profile: string,
+    request: AdoptRequest,
+    hooks: Omit<RunHooks, 'dataDir'> = {},
+  ): Promise<DeployRun> {
+    const withDefaults = this.withPlatformDefaults(request);
+    registrationSettingsFor(withDefaults); // an insecure --platform-url is refused before anything is read
+    await ensureDataDirWritable(this.dataDir);
+    const factory = await this.clientFactory(profile);
+    const snapshot = await this.discover(profile);
+    if (!snapshot.caller.isManagementAccount) {
+      throw new OrgConnectError(
+        'NOT_MANAGEMENT_ACCOUNT',
+        `Profile "${profile}" is account ${snapshot.caller.accountId}, not the management account ${snapshot.organization.managementAccountId}.`,
+        { fix: 'Adopting roles needs the management account and its access into member accounts.' },
+      );
+    }
+    return createAdoptRun({ profile, factory, snapshot, ssoPortal: this.ssoPortalFor(profile) }, withDefaults, {
+      ...hooks,
+      dataDir: this.dataDir,
+    });
+  }
+
   /** Re-opens a run from its journal (after a crash, kill -9 or a closed window). */
   async openRun(
     runId: string,
@@ -273,6 +301,13 @@ export class OrgConnectService {
       });
     }
     const factory = await this.clientFactory(profile);
+    if (state.settings.source === 'manual') {
+      return openAdoptRun(factory, runId, {
+        ...options,
+        dataDir: this.dataDir,
+        ssoPortal: this.ssoPortalFor(profile),
+      });
+    }
     // A StackSet run is re-targeted from the Organization as it is now (accounts may have moved).
     const snapshot =
       state.settings.mode === 'stacksets' && !options.registerOnly ? await this.discover(profile) : undefined;

@@ -95,6 +95,8 @@ export const runSettingsRecordSchema = z.object({
   costAndUsageReportBucket: z.string().optional(),
   /** Absent in runs journaled before registration existed: those register nothing on resume. */
   registration: runRegistrationSettingsSchema.optional(),
+  /** `manual`: an adopt run — the roles were made by hand and are verified, never deployed. */
+  source: z.literal('manual').optional(),
 });
 export type RunSettingsRecord = z.infer<typeof runSettingsRecordSchema>;
 
@@ -106,6 +108,8 @@ export const deployItemSchema = z.object({
   connectionName: z.string(),
   stackName: z.string().min(1),
   action: z.enum(['create', 'update', 'skip', 'blocked']),
+  /** Adopt runs: the hand-made role to verify and register in this account. */
+  roleArn: z.string().optional(),
   reason: z.string().optional(),
   code: z.string().optional(),
   fix: z.string().optional(),
