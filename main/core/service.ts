@@ -266,10 +266,14 @@ export class OrgConnectService {
         { fix: 'Adopting roles needs the management account and its access into member accounts.' },
       );
     }
-    return createAdoptRun({ profile, factory, snapshot, ssoPortal: this.ssoPortalFor(profile) }, withDefaults, {
-      ...hooks,
-      dataDir: this.dataDir,
-    });
+    return createAdoptRun(
+      { profile, factory, snapshot, ssoPortal: this.ssoPortalFor(profile) },
+      withDefaults,
+      {
+        ...hooks,
+        dataDir: this.dataDir,
+      },
+    );
   }
 
   /** Re-opens a run from its journal (after a crash, kill -9 or a closed window). */

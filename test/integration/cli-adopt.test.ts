@@ -152,7 +152,8 @@ describe('orgconnect adopt: hand-made roles verified, the good ones registered',
     assert.equal(failure(lacksManaged).code, 'ROLE_POLICIES_MISMATCH');
     assert.match(failure(lacksManaged).reason ?? '', /missing managed policy CloudWatchReadOnlyAccess/);
     assert.ok(failure(lacksManaged).fix);
-    for (const line of lines) assert.ok(!JSON.stringify(line).includes(EXTERNAL_ID), 'no External ID printed');
+    for (const line of lines)
+      assert.ok(!JSON.stringify(line).includes(EXTERNAL_ID), 'no External ID printed');
 
     // Ground truth: what the platform holds.
     const held = platform.connections();
@@ -174,7 +175,10 @@ describe('orgconnect adopt: hand-made roles verified, the good ones registered',
     };
     assert.equal(result.code, 0, JSON.stringify(body.connections.filter((c) => c.overall !== 'healthy')));
     assert.deepEqual(
-      body.connections.filter((c) => c.overall === 'healthy').map((c) => c.accountId).sort(),
+      body.connections
+        .filter((c) => c.overall === 'healthy')
+        .map((c) => c.accountId)
+        .sort(),
       [...good].sort(),
     );
     for (const connection of body.connections) {

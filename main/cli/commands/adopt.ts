@@ -42,15 +42,27 @@ export function registerAdoptCommand(program: Command, context: CliContext): voi
     .description('Bring your own roles: verify hand-made platform roles, then record and register them.')
     .option('--profile <name>', 'management account profile (default: AWS_PROFILE or "default")')
     .option('--external-id <id>', 'the External ID the roles trust (or ORGCONNECT_EXTERNAL_ID)')
-    .addOption(new Option('--platform <id>', 'the platform profile').choices(['cloudzero', 'custom']).default('cloudzero'))
+    .addOption(
+      new Option('--platform <id>', 'the platform profile')
+        .choices(['cloudzero', 'custom'])
+        .default('cloudzero'),
+    )
     .option('--platform-account <id>', 'with --platform custom: an account the roles trust (repeat)', collect)
-    .option('--managed-policy <arn>', 'with --platform custom: a managed policy the roles carry (repeat)', collect)
+    .option(
+      '--managed-policy <arn>',
+      'with --platform custom: a managed policy the roles carry (repeat)',
+      collect,
+    )
     .option('--role-name <name>', 'the role you created, by the same name in every selected account')
     .option('--role-path <path>', "its IAM path (default: the profile's; CloudZero: /cloudzero/)")
     .option('--roles <file.csv>', 'one role per account: account_id,role_arn[,connection_name]')
     .option('--select <what>', 'with --role-name: all | <id,id,…> | ou:<ou-id>', 'all')
     .option('--exclude <ids>', 'with --role-name: account ids to leave out')
-    .option('--access-role <name>', 'role assumed in each member to read its role', 'OrganizationAccountAccessRole')
+    .option(
+      '--access-role <name>',
+      'role assumed in each member to read its role',
+      'OrganizationAccountAccessRole',
+    )
     .addOption(
       new Option('--access <mode>', 'how member accounts are reached')
         .choices(['access-role', 'identity-center'])
@@ -72,15 +84,20 @@ export function registerAdoptCommand(program: Command, context: CliContext): voi
         });
       }
       if ((flags.roleName === undefined) === (flags.roles === undefined)) {
-        throw new OrgConnectError('USAGE_ADOPT_ROLES', 'adopt needs exactly one of --role-name or --roles FILE.csv.', {
-          fix: 'Name the role created in every account (--role-name, --role-path), or list each in a CSV.',
-        });
+        throw new OrgConnectError(
+          'USAGE_ADOPT_ROLES',
+          'adopt needs exactly one of --role-name or --roles FILE.csv.',
+          {
+            fix: 'Name the role created in every account (--role-name, --role-path), or list each in a CSV.',
+          },
+        );
       }
       const concurrency = Number(flags.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
         throw new OrgConnectError('USAGE_CONCURRENCY', '--concurrency must be a whole number from 1 to 64.');
       // The whole file is checked before the Organization is even read.
-      const roles = flags.roles === undefined ? undefined : parseRolesCsv(await readFile(flags.roles, 'utf8'));
+      const roles =
+        flags.roles === undefined ? undefined : parseRolesCsv(await readFile(flags.roles, 'utf8'));
       const request: AdoptRequest = {
         externalId,
         platform: flags.platform,

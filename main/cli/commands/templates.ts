@@ -38,17 +38,24 @@ export function registerTemplatesCommand(program: Command, context: CliContext):
   templates
     .command('export')
     .description('Write the role for custom provisioning (generated like the deployed templates).')
-    .addOption(new Option('--kind <kind>', 'which role').choices(['billing', 'resource']).makeOptionMandatory())
+    .addOption(
+      new Option('--kind <kind>', 'which role').choices(['billing', 'resource']).makeOptionMandatory(),
+    )
     .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <dir>', 'directory to write into (created if absent)')
     .addOption(
-      new Option('--platform <id>', 'the platform profile').choices(['cloudzero', 'custom']).default('cloudzero'),
+      new Option('--platform <id>', 'the platform profile')
+        .choices(['cloudzero', 'custom'])
+        .default('cloudzero'),
     )
     .option('--platform-account <id>', 'with --platform custom: an account the role trusts (repeat)', collect)
     .option('--managed-policy <arn>', 'with --platform custom: a managed policy (repeat)', collect)
     .option('--role-name <name>', "the role's name (default: the profile's for the kind)")
     .option('--role-path <path>', "the role's IAM path (default: the profile's)")
-    .option('--external-id <id>', 'filled into the trust policy (default: a placeholder / a required variable)')
+    .option(
+      '--external-id <id>',
+      'filled into the trust policy (default: a placeholder / a required variable)',
+    )
     .option('--cur-bucket <bucket>', 'billing: the Cost and Usage Report bucket the role may read')
     .option('--json', 'print {"files":[…]} instead of a sentence')
     .action(async (flags: ExportFlags) => {

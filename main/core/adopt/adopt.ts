@@ -16,11 +16,7 @@ import { DEFAULT_ACCESS_ROLE_NAME } from '../onboarding/account-credentials.js';
 import { assignConnectionNames } from '../onboarding/connection-names.js';
 import { assertValidExternalId } from '../onboarding/external-id.js';
 import { readRunState } from '../onboarding/journal.js';
-import {
-  accountCredentials,
-  registrationSettingsFor,
-  type RunHooks,
-} from '../onboarding/onboarding.js';
+import { accountCredentials, registrationSettingsFor, type RunHooks } from '../onboarding/onboarding.js';
 import type { DeployItem, RunSettingsRecord } from '../onboarding/run-events.js';
 import { externalIdFingerprint } from '../onboarding/run-secrets.js';
 import { resumeRun, startRun, type DeployRun, type VerifyAccount } from '../onboarding/runner.js';
@@ -72,7 +68,11 @@ export function roleNameAndPath(roleArn: string): { roleName: string; rolePath: 
 }
 
 /** The accounts to adopt, each with its role ARN and connection name. Throws before anything is journaled. */
-export function adoptItems(snapshot: OrganizationSnapshot, request: AdoptRequest, rolePath: string): DeployItem[] {
+export function adoptItems(
+  snapshot: OrganizationSnapshot,
+  request: AdoptRequest,
+  rolePath: string,
+): DeployItem[] {
   const active = snapshot.accounts.filter((account) => account.status === 'ACTIVE');
   const byId = new Map(active.map((account) => [account.id, account]));
   let chosen: { account: OrgAccount; roleArn: string; name?: string }[];

@@ -42,9 +42,13 @@ export function parseRolesCsv(text: string): RoleRow[] {
       }) as { record: Record<string, string>; info: { lines: number } }[]
     ).map(({ record, info }) => ({ record, line: info.lines }));
   } catch (error) {
-    throw new OrgConnectError('ROLES_CSV_INVALID', `The roles file is not valid CSV: ${(error as Error).message}`, {
-      fix: 'Save it as CSV with a header line: account_id,role_arn,connection_name',
-    });
+    throw new OrgConnectError(
+      'ROLES_CSV_INVALID',
+      `The roles file is not valid CSV: ${(error as Error).message}`,
+      {
+        fix: 'Save it as CSV with a header line: account_id,role_arn,connection_name',
+      },
+    );
   }
   const header = Object.keys(records[0]?.record ?? {});
   const problems: string[] = [];

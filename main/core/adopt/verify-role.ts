@@ -43,7 +43,9 @@ export async function verifyHandMadeRole({ connection, iam }: RoleUnderReview): 
     throw error;
   }
   if (role === undefined || role.Arn === undefined)
-    throw new OrgConnectError('ROLE_NOT_FOUND', `Role ${connection.roleName} could not be read.`, { fix: fixBase });
+    throw new OrgConnectError('ROLE_NOT_FOUND', `Role ${connection.roleName} could not be read.`, {
+      fix: fixBase,
+    });
   if (role.Path !== connection.rolePath) {
     throw new OrgConnectError(
       'ROLE_PATH_MISMATCH',

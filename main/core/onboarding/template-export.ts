@@ -73,7 +73,10 @@ function cloudFormationFiles(
       // The shape `aws cloudformation create-stack(-set) --parameters file://…` reads.
       name: `${prefix}-parameters.json`,
       content: json(
-        Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+        Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({
+          ParameterKey,
+          ParameterValue,
+        })),
       ),
     },
   ];
@@ -189,8 +192,13 @@ export function terraformModule(profile: PlatformProfile, options: ExportOptions
       '}',
     ].join('\n'),
     [
+      'locals {',
+      `  managed_policy_arns = [${documents.managedPolicyArns.map((arn) => hclString(substitute(arn, TERRAFORM_VALUES))).join(', ')}]`,
+      '}',
+    ].join('\n'),
+    [
       'resource "aws_iam_role_policy_attachment" "managed" {',
-      `  for_each   = toset([${documents.managedPolicyArns.map((arn) => hclString(substitute(arn, TERRAFORM_VALUES))).join(', ')}])`,
+      '  for_each   = toset(local.managed_policy_arns)',
       '  role       = aws_iam_role.platform.name',
       '  policy_arn = each.value',
       '}',
