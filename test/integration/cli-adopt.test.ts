@@ -49,6 +49,17 @@ describe('orgconnect adopt: hand-made roles verified, the good ones registered',
   let missing = '';
   let wrongTrust = '';
   let lacksManaged = '';
+  let runId = '';
+  let documents: ReturnType<typeof roleDocuments>;
+  const iamIn = async (accountId: string) =>
+    new IAMClient({
+      region: 'us-east-1',
+      endpoint: moto.url,
+      credentials: await assumeRoleCredentials(
+        moto.url,
+        `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
+      ),
+    });
 
   before(async () => {
     // The hand-made roles attach AWS managed policies, which moto knows only when told to load them.
@@ -64,7 +75,7 @@ describe('orgconnect adopt: hand-made roles verified, the good ones registered',
     good.push(...members.slice(0, 7));
     [missing, wrongTrust, lacksManaged] = members.slice(7) as [string, string, string];
 
-    const documents = roleDocuments(CLOUDZERO_PROFILE, 'resource', { externalId: EXTERNAL_ID });
+    documents = roleDocuments(CLOUDZERO_PROFILE, 'resource', { externalId: EXTERNAL_ID });
     for (const accountId of members) {
       if (accountId === missing) continue;
       const iam = new IAMClient({
@@ -136,6 +147,8 @@ describe('orgconnect adopt: hand-made roles verified, the good ones registered',
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Line);
+    runId = lines[0]?.runId ?? '';
+    assert.ok(runId);
     const final = new Map<string, Line>();
     for (const line of lines) if (line.event === 'account' && line.accountId) final.set(line.accountId, line);
     for (const accountId of good) {
@@ -185,5 +198,42 @@ describe('orgconnect adopt: hand-made roles verified, the good ones registered',
       assert.equal(connection.checks.find((c) => c.id === 'stack-status')?.status, 'skipped');
       assert.equal(connection.checks.find((c) => c.id === 'role-trust')?.status, 'pass');
     }
+  });
+
+  test('retry after the fix: the account whose role was missing is verified and registered, the others untouched', async () => {
+    const iam = await iamIn(missing);
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: ROLE_NAME,
+        Path: ROLE_PATH,
+        AssumeRolePolicyDocument: JSON.stringify(documents.trustPolicy),
+      }),
+    );
+    for (const arn of documents.managedPolicyArns)
+      await iam.send(new AttachRolePolicyCommand({ RoleName: ROLE_NAME, PolicyArn: arn }));
+    for (const policy of documents.inlinePolicies)
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: ROLE_NAME,
+          PolicyName: policy.name,
+          PolicyDocument: JSON.stringify(policy.document),
+        }),
+      );
+    const before = platform.accepted().length;
+    const result = await runOrgconnect(['retry', runId, '--external-id', EXTERNAL_ID, '--json'], env, { timeoutMs: 120_000 });
+    assert.equal(result.code, 3, result.stderr.slice(-2000) + result.stdout); // the two wrong roles still fail
+    const accepted = platform.accepted().slice(before);
+    assert.deepEqual(
+      accepted.map((request) => request.accountId),
+      [missing],
+      'only the fixed account is registered on retry',
+    );
+    assert.deepEqual(
+      platform
+        .connections()
+        .map((c) => c.accountId)
+        .sort(),
+      [...good, missing].sort(),
+    );
   });
 });

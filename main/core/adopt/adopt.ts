@@ -132,7 +132,7 @@ export function adoptItems(
       connectionName: names[account.id] as string,
       stackName: NO_STACK,
       action: 'create' as const,
-      roleArn,
+      requestedRoleArn: roleArn,
     }))
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'billing' ? -1 : 1));
 }
@@ -146,9 +146,9 @@ function verifyEngine(
 ): { verify: VerifyAccount; credentialsFor: ReturnType<typeof accountCredentials>['credentialsFor'] } {
   const credentials = accountCredentials(factory, managementAccountId, settings, ssoPortal);
   const verify: VerifyAccount = async (item) => {
-    if (item.roleArn === undefined)
+    if (item.requestedRoleArn === undefined)
       throw new OrgConnectError('ROLE_ARN_MISSING', 'This account has no role to adopt.');
-    const { roleName, rolePath } = roleNameAndPath(item.roleArn);
+    const { roleName, rolePath } = roleNameAndPath(item.requestedRoleArn);
     const connection: Connection = {
       managementAccountId,
       accountId: item.accountId,

@@ -108,8 +108,8 @@ export const deployItemSchema = z.object({
   connectionName: z.string(),
   stackName: z.string().min(1),
   action: z.enum(['create', 'update', 'skip', 'blocked']),
-  /** Adopt runs: the hand-made role to verify and register in this account. */
-  roleArn: z.string().optional(),
+  /** Adopt runs: the hand-made role to verify and register in this account (its result is `roleArn`). */
+  requestedRoleArn: z.string().optional(),
   reason: z.string().optional(),
   code: z.string().optional(),
   fix: z.string().optional(),
