@@ -220,7 +220,9 @@ describe('orgconnect adopt: hand-made roles verified, the good ones registered',
         }),
       );
     const before = platform.accepted().length;
-    const result = await runOrgconnect(['retry', runId, '--external-id', EXTERNAL_ID, '--json'], env, { timeoutMs: 120_000 });
+    const result = await runOrgconnect(['retry', runId, '--external-id', EXTERNAL_ID, '--json'], env, {
+      timeoutMs: 120_000,
+    });
     assert.equal(result.code, 3, result.stderr.slice(-2000) + result.stdout); // the two wrong roles still fail
     const accepted = platform.accepted().slice(before);
     assert.deepEqual(
