@@ -64,6 +64,8 @@ export const onboardingRequestSchema = z.strictObject({
   namePrefix: z.string().max(64).optional(),
   nameOverrides: z.record(accountId, z.string().min(1).max(128)).optional(),
   costAndUsageReportBucket: z.string().min(3).max(63).optional(),
+  /** `manual`: "Roles we create ourselves" — verify and register the role `roleName` under `rolePath` (adopt). */
+  source: z.literal('manual').optional(),
 });
 export type OnboardingRequestPayload = z.infer<typeof onboardingRequestSchema>;
 

@@ -112,13 +112,17 @@ export function createServiceHandlers(
       }),
     'plan.create': async ({ profile, request }) => {
       let done = 0;
-      const result = await service.plan(profile, request, {
-        onDiscovery: discoveryEmitter(profile),
-        onPreflight: (check) => {
-          done += 1;
-          emit({ type: 'preflight-progress', profile, accountId: check.accountId, ok: check.ok, done });
-        },
-      });
+      // "Roles we create ourselves": Review shows each hand-made role verified, not a stack plan.
+      const result =
+        request.source === 'manual'
+          ? await service.planAdopt(profile, request)
+          : await service.plan(profile, request, {
+              onDiscovery: discoveryEmitter(profile),
+              onPreflight: (check) => {
+                done += 1;
+                emit({ type: 'preflight-progress', profile, accountId: check.accountId, ok: check.ok, done });
+              },
+            });
       const planId = randomBytes(18).toString('base64url');
       plans.set(planId, { profile, request, plan: result.plan, snapshot: result.snapshot });
       while (plans.size > MAX_KEPT_PLANS) plans.delete(plans.keys().next().value as string);
@@ -151,13 +155,11 @@ export function createServiceHandlers(
       }
       // One plan, one run: a double click must not deploy twice.
       plans.delete(planId);
+      const hooks = concurrency === undefined ? {} : { concurrency };
       const run = watch(
-        await service.createRun(
-          kept.profile,
-          kept.request,
-          kept,
-          concurrency === undefined ? {} : { concurrency },
-        ),
+        kept.request.source === 'manual'
+          ? await service.createAdoptRun(kept.profile, kept.request, hooks, kept)
+          : await service.createRun(kept.profile, kept.request, kept, hooks),
       );
       drive(run, 'start');
       return { runId: run.runId };

@@ -100,6 +100,9 @@ async function createPlan(): Promise<boolean> {
           : {}),
         accessRoleName: settings.accessRoleName,
         mode: settings.access === 'stacksets' ? 'stacksets' : 'stacks',
+        ...(settings.access === 'manual'
+          ? { source: 'manual' as const, ...(settings.rolePath ? { rolePath: settings.rolePath } : {}) }
+          : {}),
         ...(settings.access === 'identity-center'
           ? { accessMode: 'identity-center' as const, ssoRoleName: settings.ssoRoleName }
           : {}),

@@ -19,7 +19,15 @@ import { readRunState } from '../onboarding/journal.js';
 import { accountCredentials, registrationSettingsFor, type RunHooks } from '../onboarding/onboarding.js';
 import type { DeployItem, RunSettingsRecord } from '../onboarding/run-events.js';
 import { externalIdFingerprint } from '../onboarding/run-secrets.js';
-import { resumeRun, startRun, type DeployRun, type VerifyAccount } from '../onboarding/runner.js';
+import {
+  DEFAULT_CONCURRENCY,
+  resumeRun,
+  startRun,
+  type DeployRun,
+  type VerifyAccount,
+} from '../onboarding/runner.js';
+import type { Plan, PlanItem } from '../onboarding/plan.js';
+import pLimit from 'p-limit';
 import { parseSelection, resolveSelection } from '../onboarding/selection.js';
 import { platformChoiceFor, resolvePlatformProfile } from '../platform/platforms.js';
 import type { RoleRow } from './roles-csv.js';
@@ -37,6 +45,8 @@ export interface AdoptRequest {
   roles?: RoleRow[];
   select?: string;
   exclude?: string;
+  /** Connection names the user typed, by account id (a CSV's connection_name wins). */
+  nameOverrides?: Record<string, string>;
   accessRoleName?: string;
   accessMode?: 'access-role' | 'identity-center';
   ssoRoleName?: string;
@@ -108,9 +118,12 @@ export function adoptItems(
       roleArn: roleArnFor(account.id, rolePath, request.roleName as string),
     }));
   }
-  const overrides = Object.fromEntries(
-    chosen.flatMap((entry) => (entry.name === undefined ? [] : [[entry.account.id, entry.name]])),
-  );
+  const overrides = {
+    ...request.nameOverrides,
+    ...Object.fromEntries(
+      chosen.flatMap((entry) => (entry.name === undefined ? [] : [[entry.account.id, entry.name]])),
+    ),
+  };
   const { names, problems } = assignConnectionNames(
     chosen.map(({ account }) => ({ id: account.id, name: account.name })),
     { overrides },
@@ -182,12 +195,8 @@ const NO_STACKS = (): never => {
   throw new OrgConnectError('ADOPT_DEPLOYS_NOTHING', 'An adopt run deploys no stack.');
 };
 
-/** Journals an adopt run, ready to `start()`. */
-export async function createAdoptRun(
-  context: AdoptContext,
-  request: AdoptRequest,
-  hooks: RunHooks,
-): Promise<DeployRun> {
+/** What an adopt run records and verifies with, and its accounts. */
+function adoptSetup(context: AdoptContext, request: AdoptRequest, concurrency: number) {
   assertValidExternalId(request.externalId);
   const choice = platformChoiceFor({
     platform: request.platform,
@@ -216,15 +225,106 @@ export async function createAdoptRun(
       : { costAndUsageReportBucket: request.costAndUsageReportBucket }),
     registration: registrationSettingsFor(request),
   };
-  const recorded = {
+  const recorded: RunSettingsRecord = {
     ...settings,
     ...externalIdFingerprint(request.externalId),
-    concurrency: hooks.concurrency ?? 8,
-  } satisfies Omit<RunSettingsRecord, never>;
+    concurrency,
+  };
   const engine = verifyEngine(context.factory, managementAccountId, recorded, context.ssoPortal);
+  return { items, settings, managementAccountId, engine };
+}
+
+/**
+ * Review's view of an adopt: every account's role verified now (reads only, nothing journaled), as a plan whose
+ * items are `create` (verified: will be registered) or `blocked` with the code, reason and fix.
+ */
+export async function planAdopt(
+  context: AdoptContext,
+  request: AdoptRequest,
+  options: { concurrency?: number } = {},
+): Promise<Plan> {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const { items, managementAccountId, engine } = adoptSetup(context, request, concurrency);
+  const limit = pLimit(concurrency);
+  const signal = new AbortController().signal;
+  const verified = await Promise.all(
+    items.map((item) =>
+      limit(async (): Promise<PlanItem & { requestedRoleArn?: string }> => {
+        try {
+          await engine.credentialsFor(item.accountId);
+          const { roleArn } = await engine.verify(
+            { ...item, state: 'pending', attempt: 0, updatedAt: '' },
+            { externalId: request.externalId },
+            signal,
+          );
+          return { ...item, reason: `verified: ${roleArn}` };
+        } catch (error) {
+          const failure =
+            error instanceof OrgConnectError
+              ? error
+              : new OrgConnectError(
+                  'ROLE_NOT_READABLE',
+                  `The role could not be read: ${(error as Error).message}`,
+                );
+          return {
+            ...item,
+            action: 'blocked',
+            code: failure.code,
+            reason: failure.message,
+            ...(failure.fix === undefined ? {} : { fix: failure.fix }),
+          };
+        }
+      }),
+    ),
+  );
+  const count = (test: (item: PlanItem) => boolean) => verified.filter(test).length;
+  return {
+    managementAccountId,
+    items: verified,
+    counts: {
+      total: verified.length,
+      create: count((item) => item.action === 'create'),
+      update: 0,
+      skip: 0,
+      blocked: count((item) => item.action === 'blocked'),
+      billing: count((item) => item.kind === 'billing'),
+      resource: count((item) => item.kind === 'resource'),
+    },
+  };
+}
+
+/**
+ * Journals an adopt run, ready to `start()`. With `reviewed` (the plan Review showed), accounts it blocked are
+ * recorded failed with their reason and fix — as a deploy does — and the run verifies the others again.
+ */
+export async function createAdoptRun(
+  context: AdoptContext,
+  request: AdoptRequest,
+  hooks: RunHooks,
+  reviewed?: Plan,
+): Promise<DeployRun> {
+  const { items, settings, managementAccountId, engine } = adoptSetup(
+    context,
+    request,
+    hooks.concurrency ?? DEFAULT_CONCURRENCY,
+  );
+  const blocked = new Map(
+    (reviewed?.items ?? []).filter((item) => item.action === 'blocked').map((item) => [item.accountId, item]),
+  );
   return startRun({
     dataDir: hooks.dataDir,
-    items,
+    items: items.map((item) => {
+      const review = blocked.get(item.accountId);
+      return review === undefined
+        ? item
+        : {
+            ...item,
+            action: 'blocked' as const,
+            ...(review.code === undefined ? {} : { code: review.code }),
+            ...(review.reason === undefined ? {} : { reason: review.reason }),
+            ...(review.fix === undefined ? {} : { fix: review.fix }),
+          };
+    }),
     settings,
     managementAccountId,
     profile: context.profile,

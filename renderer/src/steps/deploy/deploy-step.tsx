@@ -35,6 +35,7 @@ export function DeployStep() {
   const runId = useWizard((s) => s.runId);
   const runStatus = useWizard((s) => s.runStatus);
   const finishedStatus = useWizard((s) => s.finishedStatus);
+  const manual = useWizard((s) => s.settings.access === 'manual');
   const counts = useWizard((s) => s.counts);
   const deploy = useWizard((s) => s.deploy);
   const concurrency = useWizard((s) => s.settings.concurrency);
@@ -104,7 +105,11 @@ export function DeployStep() {
           <Header
             variant="h2"
             description={
-              runId ? `Run ${runId}` : `${toDeploy} stacks to deploy; the Billing stack goes first.`
+              runId
+                ? `Run ${runId}`
+                : manual
+                  ? `${toDeploy} verified roles to register; each is verified again first.`
+                  : `${toDeploy} stacks to deploy; the Billing stack goes first.`
             }
             actions={
               <SpaceBetween direction="horizontal" size="xs">
@@ -115,7 +120,7 @@ export function DeployStep() {
                     loading={busy}
                     disabled={!planned || toDeploy === 0}
                   >
-                    Start deploy
+                    {manual ? 'Verify and register' : 'Start deploy'}
                   </Button>
                 ) : null}
                 {runId && runStatus === 'running' ? (

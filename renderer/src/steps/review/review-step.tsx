@@ -25,6 +25,7 @@ export function ReviewStep() {
   const planned = useWizard((s) => s.planned);
   const activity = useWizard((s) => s.activity);
   const curBucket = useWizard((s) => s.settings.costAndUsageReportBucket);
+  const manual = useWizard((s) => s.settings.access === 'manual');
   const { items, collectionProps, filterProps, filteredItemsCount } = useCollection(
     planned?.plan.items ?? NO_ITEMS,
     {
@@ -86,9 +87,13 @@ export function ReviewStep() {
           <Header
             variant="h2"
             counter={`(${planned.plan.items.length})`}
-            description="Blocked accounts are not deployed; the fix says why."
+            description={
+              manual
+                ? 'Each hand-made role, verified now: those that fail are not registered; the fix says why.'
+                : 'Blocked accounts are not deployed; the fix says why.'
+            }
           >
-            Plan
+            {manual ? 'Verification' : 'Plan'}
           </Header>
         }
         filter={
@@ -128,7 +133,7 @@ export function ReviewStep() {
             minWidth: 120,
             width: 120,
             header: 'Action',
-            cell: (i) => <ActionStatus action={i.action} />,
+            cell: (i) => <ActionStatus action={i.action} manual={manual} />,
             sortingField: 'action',
           },
           {

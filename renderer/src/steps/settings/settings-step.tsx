@@ -66,7 +66,9 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
               onChange={({ detail }) =>
                 set(
                   'access',
-                  detail.value === 'stacksets' || detail.value === 'identity-center'
+                  detail.value === 'stacksets' ||
+                    detail.value === 'identity-center' ||
+                    detail.value === 'manual'
                     ? detail.value
                     : 'access-role',
                 )
@@ -89,10 +91,30 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
                   label: 'Service-managed StackSet',
                   description: 'Needs trusted access for CloudFormation StackSets in the Organization.',
                 },
+                {
+                  value: 'manual',
+                  label: 'Roles we create ourselves',
+                  description:
+                    'You created the role in each account (Terraform, scripts, CLI: orgconnect templates export). orgconnect verifies each one through the access role and registers those that pass; it writes nothing to IAM.',
+                },
               ]}
             />
           </FormField>
-          {settings.access === 'access-role' ? (
+          {settings.access === 'manual' ? (
+            <FormField
+              label="Role path"
+              description="The IAM path of the roles you created. Empty: the platform's (/cloudzero/)."
+              errorText={errors.rolePath}
+            >
+              <Input
+                ariaLabel="Role path"
+                value={settings.rolePath}
+                placeholder="/cloudzero/"
+                onChange={({ detail }) => set('rolePath', detail.value.trim())}
+              />
+            </FormField>
+          ) : null}
+          {settings.access === 'access-role' || settings.access === 'manual' ? (
             <FormField
               label="Access role"
               description="The role orgconnect assumes in each member account to deploy there."
