@@ -21,6 +21,10 @@ import { runOrgconnect } from '../support/run-cli.js';
 import { startSandboxPlatform, type SandboxPlatform } from '../support/sandbox-platform-server.js';
 import { CLOUDZERO_PROFILE } from '../../main/core/platform/cloudzero-profile.js';
 import { roleDocuments } from '../../main/core/platform/role-permissions.js';
+import { OrgConnectService } from '../../main/core/service.js';
+import { createServiceHandlers } from '../../main/host/service-handlers.js';
+import { createDispatcher } from '../../main/host/dispatch.js';
+import type { HostEvent } from '../../preload/contract.js';
 
 const EXTERNAL_ID = 'cz-adopt-external-id-5e2b';
 const ROLE_NAME = 'cloudzero-hand-made';
@@ -237,5 +241,62 @@ describe('orgconnect adopt: hand-made roles verified, the good ones registered',
         .sort(),
       [...good, missing].sort(),
     );
+  });
+
+  test('the app path: Review verifies each role by name and path, "Verify and register" registers the verified', async () => {
+    // In process, through the contract's dispatcher, as the Electron and browser hosts call it.
+    const hostDataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-adopt-host-'));
+    const events: HostEvent[] = [];
+    const service = new OrgConnectService({ env, dataDir: hostDataDir });
+    const handlers = createServiceHandlers(service, (event) => events.push(event));
+    const dispatch = createDispatcher(handlers.handlers);
+    try {
+      const planned = await dispatch('plan.create', {
+        profile: 'emulator',
+        request: {
+          externalId: EXTERNAL_ID,
+          source: 'manual',
+          roleName: ROLE_NAME,
+          rolePath: ROLE_PATH,
+          select: seeded.memberAccountIds.join(','),
+        },
+      });
+      assert.ok(planned.ok, JSON.stringify(planned));
+      const plan = planned.value as {
+        planId: string;
+        plan: { items: { accountId: string; action: string; code?: string }[] };
+      };
+      const verified = plan.plan.items
+        .filter((item) => item.action === 'create')
+        .map((item) => item.accountId);
+      assert.deepEqual(verified.sort(), [...good, missing].sort());
+      assert.deepEqual(
+        Object.fromEntries(
+          plan.plan.items.filter((i) => i.action === 'blocked').map((i) => [i.accountId, i.code]),
+        ),
+        { [wrongTrust]: 'ROLE_TRUST_MISMATCH', [lacksManaged]: 'ROLE_POLICIES_MISMATCH' },
+      );
+      const before = platform.accepted().length;
+      const started = await dispatch('deploy.start', { planId: plan.planId });
+      assert.ok(started.ok, JSON.stringify(started));
+      const deadline = Date.now() + 60_000;
+      while (!events.some((e) => e.type === 'run-event' && e.event.type === 'run-finished')) {
+        assert.ok(Date.now() < deadline, 'the adopt run finished');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const registered = platform
+        .accepted()
+        .slice(before)
+        .map((request) => request.accountId);
+      assert.deepEqual(registered.sort(), [...good, missing].sort());
+      const failed = events.flatMap((e) =>
+        e.type === 'run-event' && e.event.type === 'account-state' && e.event.state === 'failed'
+          ? [e.event.accountId]
+          : [],
+      );
+      assert.deepEqual(failed.sort(), [wrongTrust, lacksManaged].sort());
+    } finally {
+      await handlers.close();
+    }
   });
 });
