@@ -358,6 +358,29 @@ export const channels = {
       resource: z.object({ body: z.string(), sha256: z.string() }),
     }),
   },
+  /** The role as code for custom provisioning (Review's downloads): the same files as `orgconnect templates export`. */
+  'templates.export': {
+    request: z.strictObject({
+      kind: z.enum(['billing', 'resource']),
+      format: z.enum(['cloudformation', 'stackset', 'terraform', 'iam-json']),
+      platform: z.enum(['cloudzero', 'custom']).optional(),
+      platformAccountIds: z.array(accountId).min(1).max(20).optional(),
+      roleName: z
+        .string()
+        .regex(/^[\w+=,.@-]{1,64}$/)
+        .optional(),
+      rolePath: z
+        .string()
+        .regex(/^\/([\x21-\x7E]*\/)?$/)
+        .max(512)
+        .optional(),
+      externalId: externalIdSchema.optional(),
+      costAndUsageReportBucket: z.string().min(3).max(63).optional(),
+    }),
+    response: z.object({
+      files: z.array(z.object({ name: z.string(), content: z.string() })),
+    }),
+  },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -469,7 +492,7 @@ export interface OrgConnectApi {
   };
   health: { check: Method<'health.check'>; watch: Method<'health.watch'> };
   report: { export: Method<'report.export'> };
-  templates: { get: Method<'templates.get'> };
+  templates: { get: Method<'templates.get'>; export: Method<'templates.export'> };
   cur: { status: Method<'cur.status'> };
   mfa: { answer: Method<'mfa.answer'> };
   /** Subscribes to host events; returns the unsubscribe function. */

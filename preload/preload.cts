@@ -47,7 +47,7 @@ const api: OrgConnectApi = {
   },
   health: { check: call('health.check'), watch: call('health.watch') },
   report: { export: call('report.export') },
-  templates: { get: call('templates.get') },
+  templates: { get: call('templates.get'), export: call('templates.export') },
   cur: { status: call('cur.status') },
   mfa: { answer: call('mfa.answer') },
   onEvent(listener: (event: HostEvent) => void): () => void {

@@ -12,6 +12,8 @@ import type { DiscoveryProgress, OrganizationSnapshot } from '../core/org/index.
 import type { Plan } from '../core/onboarding/plan.js';
 import type { DeployRun } from '../core/onboarding/runner.js';
 import { loadTemplates } from '../core/onboarding/templates.js';
+import { exportRoleTemplates } from '../core/onboarding/template-export.js';
+import { platformChoiceFor, resolvePlatformProfile } from '../core/platform/platforms.js';
 import type { Handlers } from './dispatch.js';
 import type { MfaPrompts } from './mfa-prompts.js';
 import { toErrorPayload } from './dispatch.js';
@@ -223,6 +225,12 @@ export function createServiceHandlers(
       };
     },
     'cur.status': ({ profile }) => service.costAndUsageReport(profile),
+    'templates.export': async ({ kind, format, platform, platformAccountIds, ...options }) => {
+      const profile = resolvePlatformProfile(
+        platformChoiceFor({ platform, platformAccountIds, rolePath: options.rolePath }),
+      );
+      return { files: exportRoleTemplates(profile, { kind, format, ...options }) };
+    },
     'templates.get': async () => {
       const templates = loadTemplates();
       return {

@@ -42,6 +42,12 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'health.watch': { profile: 'emulator', everyMinutes: 15, skip: ['cur'] },
   'report.export': { format: 'csv' },
   'templates.get': {},
+  'templates.export': {
+    kind: 'resource',
+    format: 'terraform',
+    rolePath: '/cloudzero/',
+    externalId: SECRET_EXTERNAL_ID,
+  },
   'cur.status': { profile: 'prod-mgmt' },
   'mfa.answer': { promptId: 'a'.repeat(32), code: '123456' },
 };
@@ -87,6 +93,13 @@ const BAD: { [C in Channel]: unknown[] } = {
   ],
   'report.export': [{}, { format: 'pdf' }, { format: 'csv', path: '/etc/passwd' }],
   'templates.get': [{ kind: 'billing' }],
+  'templates.export': [
+    {},
+    { kind: 'billing', format: 'pulumi' },
+    { kind: 'resource', format: 'terraform', rolePath: 'no-slashes' },
+    { kind: 'resource', format: 'iam-json', roleName: 'a b' },
+    { kind: 'resource', format: 'iam-json', out: '/etc' },
+  ],
   'cur.status': [{}, { profile: 'p', bucket: 'b' }, { profile: 42 }],
   'mfa.answer': [
     {},
@@ -118,7 +131,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 18);
+    assert.equal(CHANNELS.length, 19);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

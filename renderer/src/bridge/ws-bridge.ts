@@ -102,7 +102,7 @@ export function createWebSocketApi(url = defaultUrl(), token = pageToken()): Org
     },
     health: { check: call('health.check'), watch: call('health.watch') },
     report: { export: call('report.export') },
-    templates: { get: call('templates.get') },
+    templates: { get: call('templates.get'), export: call('templates.export') },
     cur: { status: call('cur.status') },
     mfa: { answer: call('mfa.answer') },
     onEvent(listener) {

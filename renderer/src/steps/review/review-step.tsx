@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useCollection } from '@cloudscape-design/collection-hooks';
 import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import ExpandableSection from '@cloudscape-design/components/expandable-section';
 import Header from '@cloudscape-design/components/header';
@@ -143,8 +144,77 @@ export function ReviewStep() {
           },
         ]}
       />
+      <TemplateDownloads />
       <Templates />
     </SpaceBetween>
+  );
+}
+
+const FORMATS = [
+  { format: 'cloudformation', label: 'CloudFormation' },
+  { format: 'terraform', label: 'Terraform' },
+  { format: 'iam-json', label: 'IAM JSON' },
+] as const;
+
+/** Saves one text file (browser and Electron both download through an anchor). */
+function downloadText(name: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: 'text/plain' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The roles as code, for teams that provision IAM themselves: the same files as `orgconnect templates export`,
+ * with this wizard's role name, path, bucket and External ID filled in.
+ */
+function TemplateDownloads() {
+  const settings = useWizard((s) => s.settings);
+  const [busy, setBusy] = useState(false);
+  const download = async (kind: 'billing' | 'resource', format: (typeof FORMATS)[number]['format']) => {
+    setBusy(true);
+    try {
+      const { files } = await orgconnectApi().templates.export({
+        kind,
+        format,
+        ...(settings.roleName ? { roleName: settings.roleName } : {}),
+        ...(settings.rolePath ? { rolePath: settings.rolePath } : {}),
+        ...(settings.externalId ? { externalId: settings.externalId } : {}),
+        ...(kind === 'billing' && settings.costAndUsageReportBucket
+          ? { costAndUsageReportBucket: settings.costAndUsageReportBucket }
+          : {}),
+      });
+      for (const file of files) downloadText(file.name, file.content);
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <ExpandableSection variant="container" headerText="Download the roles as code (custom provisioning)">
+      <SpaceBetween size="s">
+        {(['billing', 'resource'] as const).map((kind) => (
+          <SpaceBetween key={kind} direction="horizontal" size="xs">
+            <Box variant="strong">{kind === 'billing' ? 'Billing role' : 'Resource role'}</Box>
+            {FORMATS.map(({ format, label }) => (
+              <Button
+                key={format}
+                disabled={busy}
+                ariaLabel={`Download ${kind} ${label}`}
+                onClick={() => void download(kind, format)}
+              >
+                {label}
+              </Button>
+            ))}
+          </SpaceBetween>
+        ))}
+      </SpaceBetween>
+    </ExpandableSection>
   );
 }
 
