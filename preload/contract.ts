@@ -66,6 +66,8 @@ export const onboardingRequestSchema = z.strictObject({
   costAndUsageReportBucket: z.string().min(3).max(63).optional(),
   /** `manual`: "Roles we create ourselves" — verify and register the role `roleName` under `rolePath` (adopt). */
   source: z.literal('manual').optional(),
+  /** With `source: manual`: the roles file's text (`account_id,role_arn[,connection_name]`), checked by the host. */
+  rolesCsv: z.string().min(1).max(2_000_000).optional(),
 });
 export type OnboardingRequestPayload = z.infer<typeof onboardingRequestSchema>;
 

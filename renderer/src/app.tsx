@@ -101,7 +101,11 @@ async function createPlan(): Promise<boolean> {
         accessRoleName: settings.accessRoleName,
         mode: settings.access === 'stacksets' ? 'stacksets' : 'stacks',
         ...(settings.access === 'manual'
-          ? { source: 'manual' as const, ...(settings.rolePath ? { rolePath: settings.rolePath } : {}) }
+          ? {
+              source: 'manual' as const,
+              ...(settings.rolePath ? { rolePath: settings.rolePath } : {}),
+              ...(settings.rolesCsv ? { rolesCsv: settings.rolesCsv } : {}),
+            }
           : {}),
         ...(settings.access === 'identity-center'
           ? { accessMode: 'identity-center' as const, ssoRoleName: settings.ssoRoleName }

@@ -5,7 +5,7 @@
 // must show exactly those seven healthy. A bad CSV adopts nothing and names its line.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -276,6 +276,23 @@ describe('orgconnect adopt: hand-made roles verified, the good ones registered',
         ),
         { [wrongTrust]: 'ROLE_TRUST_MISMATCH', [lacksManaged]: 'ROLE_POLICIES_MISMATCH' },
       );
+      // The roles file chosen with the file picker: the same verification, the file's connection names.
+      const fromFile = await dispatch('plan.create', {
+        profile: 'emulator',
+        request: { externalId: EXTERNAL_ID, source: 'manual', rolesCsv: readFileSync(csv, 'utf8') },
+      });
+      assert.ok(fromFile.ok, JSON.stringify(fromFile));
+      const fileItems = (
+        fromFile.value as { plan: { items: { accountId: string; action: string; connectionName: string }[] } }
+      ).plan.items;
+      assert.deepEqual(
+        fileItems
+          .filter((item) => item.action === 'create')
+          .map((item) => item.accountId)
+          .sort(),
+        verified.sort(),
+      );
+      assert.ok(fileItems.every((item) => /^hand-made-\d+$/.test(item.connectionName)));
       const before = platform.accepted().length;
       const started = await dispatch('deploy.start', { planId: plan.planId });
       assert.ok(started.ok, JSON.stringify(started));

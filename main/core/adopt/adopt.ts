@@ -30,7 +30,7 @@ import type { Plan, PlanItem } from '../onboarding/plan.js';
 import pLimit from 'p-limit';
 import { parseSelection, resolveSelection } from '../onboarding/selection.js';
 import { platformChoiceFor, resolvePlatformProfile } from '../platform/platforms.js';
-import type { RoleRow } from './roles-csv.js';
+import { parseRolesCsv, type RoleRow } from './roles-csv.js';
 import { verifyHandMadeRole } from './verify-role.js';
 
 export interface AdoptRequest {
@@ -41,8 +41,9 @@ export interface AdoptRequest {
   /** Pattern mode: the same role name (and path) in every selected account. */
   roleName?: string;
   rolePath?: string;
-  /** CSV mode: one role per account (`parseRolesCsv`). */
+  /** CSV mode: one role per account (`parseRolesCsv`), or the file's text (the app sends it as chosen). */
   roles?: RoleRow[];
+  rolesCsv?: string;
   select?: string;
   exclude?: string;
   /** Connection names the user typed, by account id (a CSV's connection_name wins). */
@@ -206,7 +207,9 @@ function adoptSetup(context: AdoptContext, request: AdoptRequest, concurrency: n
   });
   const profile = resolvePlatformProfile(choice);
   const rolePath = request.rolePath ?? profile.rolePath;
-  const items = adoptItems(context.snapshot, request, rolePath);
+  const roles =
+    request.roles ?? (request.rolesCsv === undefined ? undefined : parseRolesCsv(request.rolesCsv));
+  const items = adoptItems(context.snapshot, { ...request, ...(roles ? { roles } : {}) }, rolePath);
   const managementAccountId = context.snapshot.organization.managementAccountId;
   const settings = {
     platform: { ...choice, version: profile.version },

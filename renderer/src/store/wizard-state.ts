@@ -26,6 +26,9 @@ export interface Settings {
   access: 'access-role' | 'identity-center' | 'stacksets' | 'manual';
   /** `manual` only: the IAM path of the hand-made roles (empty: the platform's, /cloudzero/). */
   rolePath: string;
+  /** `manual` only: a roles file chosen with the file picker (its text; the host checks it), instead of a role name. */
+  rolesCsv: string;
+  rolesCsvName: string;
   /** The permission set, for `identity-center`. */
   ssoRoleName: string;
   concurrency: number;
@@ -41,6 +44,8 @@ export const DEFAULT_SETTINGS: Settings = {
   accessRoleName: 'OrganizationAccountAccessRole',
   access: 'access-role',
   rolePath: '',
+  rolesCsv: '',
+  rolesCsvName: '',
   ssoRoleName: '',
   concurrency: 8,
   costAndUsageReportBucket: '',

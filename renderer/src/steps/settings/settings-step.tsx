@@ -1,4 +1,6 @@
 import Container from '@cloudscape-design/components/container';
+import { useState } from 'react';
+import FileUpload from '@cloudscape-design/components/file-upload';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
@@ -15,6 +17,7 @@ function set<K extends keyof Settings>(key: K, value: Settings[K]): void {
 /** Step 2: what the platform needs (its account and External ID) and how to deploy. */
 export function SettingsStep({ errors }: { errors: SettingsErrors }) {
   const settings = useWizard((s) => s.settings);
+  const [rolesFile, setRolesFile] = useState<File[]>([]);
   return (
     <SpaceBetween size="l">
       <Container header={<Header variant="h2">Cost platform</Header>}>
@@ -100,6 +103,44 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
               ]}
             />
           </FormField>
+          {settings.access === 'manual' ? (
+            <FormField
+              label="Roles file (optional)"
+              description="A CSV with a header and the columns account_id,role_arn[,connection_name]: one role per account, instead of one role name everywhere. Every line is checked before anything is adopted."
+            >
+              <FileUpload
+                accept=".csv,text/csv"
+                value={rolesFile}
+                showFileSize
+                constraintText={
+                  settings.rolesCsvName
+                    ? `Using ${settings.rolesCsvName}`
+                    : 'No file: the role name above is used.'
+                }
+                i18nStrings={{
+                  uploadButtonText: () => 'Choose roles file',
+                  dropzoneText: () => 'Drop the roles file here',
+                  removeFileAriaLabel: () => 'Remove roles file',
+                  limitShowFewer: 'Show fewer',
+                  limitShowMore: 'Show more',
+                  errorIconAriaLabel: 'Error',
+                }}
+                onChange={({ detail }) => {
+                  setRolesFile(detail.value);
+                  const file = detail.value[0];
+                  if (!file) {
+                    set('rolesCsv', '');
+                    set('rolesCsvName', '');
+                    return;
+                  }
+                  void file.text().then((text) => {
+                    set('rolesCsv', text);
+                    set('rolesCsvName', file.name);
+                  });
+                }}
+              />
+            </FormField>
+          ) : null}
           {settings.access === 'manual' ? (
             <FormField
               label="Role path"

@@ -19,8 +19,8 @@ export function settingsErrors(settings: Settings): SettingsErrors {
   if (settings.access === 'identity-center' && !/^[\w+=,.@-]{1,32}$/.test(settings.ssoRoleName)) {
     errors.ssoRoleName = 'A permission set name has 1–32 letters, digits and + = , . @ - _ characters.';
   }
-  if (settings.access === 'manual' && settings.roleName === '') {
-    errors.roleName = 'Name the role you created in every account.';
+  if (settings.access === 'manual' && settings.roleName === '' && settings.rolesCsv === '') {
+    errors.roleName = 'Name the role you created in every account, or choose a roles file.';
   }
   if (settings.rolePath !== '' && !/^\/([\x21-\x7E]*\/)?$/.test(settings.rolePath)) {
     errors.rolePath = 'A role path starts and ends with a slash, e.g. / or /cloudzero/.';
