@@ -103,3 +103,10 @@ function manualRole(roleArn: string | undefined): { roleName: string; rolePath: 
   if (!match) return undefined;
   return { rolePath: match[1] as string, roleName: match[2] as string };
 }
+
+/** A check's fix for this connection: an adopted role is corrected by hand and adopted again, not redeployed. */
+export function fixFor(connection: Pick<Connection, 'source' | 'kind'>, deployedFix: string): string {
+  return connection.source === 'manual'
+    ? `Correct the hand-made role (orgconnect templates export --kind ${connection.kind} has its exact policies), then run orgconnect adopt again.`
+    : deployedFix;
+}
