@@ -65,6 +65,10 @@ export const onboardingRequestSchema = z.strictObject({
   namePrefix: z.string().max(64).optional(),
   nameOverrides: z.record(accountId, z.string().min(1).max(128)).optional(),
   costAndUsageReportBucket: z.string().min(3).max(63).optional(),
+  /** `manual`: "Roles we create ourselves" — verify and register the role `roleName` under `rolePath` (adopt). */
+  source: z.literal('manual').optional(),
+  /** With `source: manual`: the roles file's text (`account_id,role_arn[,connection_name]`), checked by the host. */
+  rolesCsv: z.string().min(1).max(2_000_000).optional(),
 });
 export type OnboardingRequestPayload = z.infer<typeof onboardingRequestSchema>;
 
@@ -432,6 +436,29 @@ export const channels = {
       resource: z.object({ body: z.string(), sha256: z.string() }),
     }),
   },
+  /** The role as code for custom provisioning (Review's downloads): the same files as `orgconnect templates export`. */
+  'templates.export': {
+    request: z.strictObject({
+      kind: z.enum(['billing', 'resource']),
+      format: z.enum(['cloudformation', 'stackset', 'terraform', 'iam-json']),
+      platform: z.enum(['cloudzero', 'custom']).optional(),
+      platformAccountIds: z.array(accountId).min(1).max(20).optional(),
+      roleName: z
+        .string()
+        .regex(/^[\w+=,.@-]{1,64}$/)
+        .optional(),
+      rolePath: z
+        .string()
+        .regex(/^\/([\x21-\x7E]*\/)?$/)
+        .max(512)
+        .optional(),
+      externalId: externalIdSchema.optional(),
+      costAndUsageReportBucket: z.string().min(3).max(63).optional(),
+    }),
+    response: z.object({
+      files: z.array(z.object({ name: z.string(), content: z.string() })),
+    }),
+  },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -567,7 +594,7 @@ export interface OrgConnectApi {
     timeline: Method<'health.timeline'>;
   };
   report: { export: Method<'report.export'> };
-  templates: { get: Method<'templates.get'> };
+  templates: { get: Method<'templates.get'>; export: Method<'templates.export'> };
   cur: { status: Method<'cur.status'>; planSetup: Method<'cur.planSetup'>; setUp: Method<'cur.setUp'> };
   mfa: { answer: Method<'mfa.answer'> };
   /** Subscribes to host events; returns the unsubscribe function. */

@@ -52,7 +52,7 @@ const api: OrgConnectApi = {
     timeline: call('health.timeline'),
   },
   report: { export: call('report.export') },
-  templates: { get: call('templates.get') },
+  templates: { get: call('templates.get'), export: call('templates.export') },
   cur: { status: call('cur.status'), planSetup: call('cur.planSetup'), setUp: call('cur.setUp') },
   mfa: { answer: call('mfa.answer') },
   onEvent(listener: (event: HostEvent) => void): () => void {

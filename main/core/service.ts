@@ -3,6 +3,7 @@
  * Hosts inject what only they can do (ask for an MFA code, open a browser, choose the data directory);
  * the core never reaches for a terminal or a window itself.
  */
+import { createAdoptRun, openAdoptRun, planAdopt, type AdoptRequest } from './adopt/adopt.js';
 import { createClientFactory, type AwsClientFactory } from './aws/client-factory.js';
 import { loadLocalAwsConfig, resolveClientConfig, type LocalAwsConfig } from './aws/config/index.js';
 import {
@@ -307,7 +308,7 @@ export class OrgConnectService {
   }
 
   /** ORGCONNECT_PLATFORM_URL / ORGCONNECT_NO_REGISTER=1 stand in for the flags, in every host. */
-  withPlatformDefaults(request: OnboardingRequest): OnboardingRequest {
+  withPlatformDefaults<R extends Pick<OnboardingRequest, 'platformUrl' | 'register'>>(request: R): R {
     const url = this.env['ORGCONNECT_PLATFORM_URL'];
     const off = this.env['ORGCONNECT_NO_REGISTER'] === '1';
     return {
@@ -409,6 +410,61 @@ export class OrgConnectService {
     });
   }
 
+  /**
+   * `adopt`: discovers the Organization and journals a run that verifies and registers hand-made roles
+   * (main/core/adopt). Reads AWS only; nothing is written but the journal and the platform's registrations.
+   * With `reviewed` (what Review showed, from `planAdopt`), that snapshot is used and the roles it found wanting
+   * are recorded failed with their fix.
+   */
+  async createAdoptRun(
+    profile: string,
+    request: AdoptRequest,
+    hooks: Omit<RunHooks, 'dataDir'> = {},
+    reviewed?: { plan: Plan; snapshot: OrganizationSnapshot },
+  ): Promise<DeployRun> {
+    const withDefaults = this.withPlatformDefaults(request);
+    registrationSettingsFor(withDefaults); // an insecure --platform-url is refused before anything is read
+    await ensureDataDirWritable(this.dataDir);
+    const context = await this.adoptContext(profile, reviewed?.snapshot);
+    return createAdoptRun(context, withDefaults, { ...hooks, dataDir: this.dataDir }, reviewed?.plan);
+  }
+
+  /** Review for `adopt`: each account's role verified now, as a plan (`create` = verified, `blocked` = why not). */
+  async planAdopt(
+    profile: string,
+    request: AdoptRequest,
+  ): Promise<{
+    plan: Plan;
+    snapshot: OrganizationSnapshot;
+    organizationId: string;
+    registration: RegistrationPreview;
+  }> {
+    const withDefaults = this.withPlatformDefaults(request);
+    const settings = registrationSettingsFor(withDefaults);
+    const context = await this.adoptContext(profile);
+    const plan = await planAdopt(context, withDefaults);
+    return {
+      plan,
+      snapshot: context.snapshot,
+      organizationId: context.snapshot.organization.id,
+      registration:
+        'off' in settings ? settings : { endpoint: settings.endpoint, connections: plan.counts.create },
+    };
+  }
+
+  private async adoptContext(profile: string, known?: OrganizationSnapshot) {
+    const factory = await this.clientFactory(profile);
+    const snapshot = known ?? (await this.discover(profile));
+    if (!snapshot.caller.isManagementAccount) {
+      throw new OrgConnectError(
+        'NOT_MANAGEMENT_ACCOUNT',
+        `Profile "${profile}" is account ${snapshot.caller.accountId}, not the management account ${snapshot.organization.managementAccountId}.`,
+        { fix: 'Adopting roles needs the management account and its access into member accounts.' },
+      );
+    }
+    return { profile, factory, snapshot, ssoPortal: this.ssoPortalFor(profile) };
+  }
+
   /** Re-opens a run from its journal (after a crash, kill -9 or a closed window). */
   async openRun(
     runId: string,
@@ -438,6 +494,13 @@ export class OrgConnectService {
     }
     const profile = this.runProfile(runId, options.profile ?? state.profile);
     const factory = await this.clientFactory(profile);
+    if (state.settings.source === 'manual') {
+      return openAdoptRun(factory, runId, {
+        ...options,
+        dataDir: this.dataDir,
+        ssoPortal: this.ssoPortalFor(profile),
+      });
+    }
     // A StackSet run is re-targeted from the Organization as it is now (accounts may have moved).
     const snapshot =
       state.settings.mode === 'stacksets' && !options.registerOnly ? await this.discover(profile) : undefined;

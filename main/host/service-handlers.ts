@@ -3,6 +3,7 @@
  * plans it computed (deploy.start takes a plan id, so the UI can deploy only what the host itself planned)
  * and the runs it is driving. Live things (run progress, login prompts, discovery) go out as events.
  */
+import type { PlannedPlatform } from '../core/onboarding/onboarding.js';
 import { randomBytes } from 'node:crypto';
 import type { HostEvent, OnboardingRequestPayload, ResponseOf } from '../../preload/contract.js';
 import { healthSummary } from '../core/health/health-summary.js';
@@ -14,6 +15,8 @@ import type { Plan } from '../core/onboarding/plan.js';
 import type { CurSetupPlan } from '../core/billing/cur-setup.js';
 import type { DeployRun } from '../core/onboarding/runner.js';
 import { loadTemplates } from '../core/onboarding/templates.js';
+import { exportRoleTemplates } from '../core/onboarding/template-export.js';
+import { platformChoiceFor, resolvePlatformProfile } from '../core/platform/platforms.js';
 import type { Handlers } from './dispatch.js';
 import type { MfaPrompts } from './mfa-prompts.js';
 import { toErrorPayload } from './dispatch.js';
@@ -127,13 +130,17 @@ export function createServiceHandlers(
       }),
     'plan.create': async ({ profile, request }) => {
       let done = 0;
-      const result = await service.plan(profile, request, {
-        onDiscovery: discoveryEmitter(profile),
-        onPreflight: (check) => {
-          done += 1;
-          emit({ type: 'preflight-progress', profile, accountId: check.accountId, ok: check.ok, done });
-        },
-      });
+      // "Roles we create ourselves": Review shows each hand-made role verified, not a stack plan.
+      const result =
+        request.source === 'manual'
+          ? await service.planAdopt(profile, request)
+          : await service.plan(profile, request, {
+              onDiscovery: discoveryEmitter(profile),
+              onPreflight: (check) => {
+                done += 1;
+                emit({ type: 'preflight-progress', profile, accountId: check.accountId, ok: check.ok, done });
+              },
+            });
       const planId = randomBytes(18).toString('base64url');
       plans.set(planId, { profile, request, plan: result.plan, snapshot: result.snapshot });
       while (plans.size > MAX_KEPT_PLANS) plans.delete(plans.keys().next().value as string);
@@ -143,7 +150,7 @@ export function createServiceHandlers(
         organizationId: result.organizationId,
         snapshot: result.snapshot,
         registration: result.registration,
-        platform: result.platform,
+        ...('platform' in result && result.platform ? { platform: result.platform as PlannedPlatform } : {}),
       };
     },
     'runs.list': async () => {
@@ -167,13 +174,11 @@ export function createServiceHandlers(
       }
       // One plan, one run: a double click must not deploy twice.
       plans.delete(planId);
+      const hooks = concurrency === undefined ? {} : { concurrency };
       const run = watch(
-        await service.createRun(
-          kept.profile,
-          kept.request,
-          kept,
-          concurrency === undefined ? {} : { concurrency },
-        ),
+        kept.request.source === 'manual'
+          ? await service.createAdoptRun(kept.profile, kept.request, hooks, kept)
+          : await service.createRun(kept.profile, kept.request, kept, hooks),
       );
       drive(run, 'start');
       return { runId: run.runId };
@@ -276,6 +281,12 @@ export function createServiceHandlers(
       }
       curSetups.delete(setupId); // once: a second click must not create a second export
       return service.setUpCostAndUsageReport(kept.profile, kept.setup);
+    },
+    'templates.export': async ({ kind, format, platform, platformAccountIds, ...options }) => {
+      const profile = resolvePlatformProfile(
+        platformChoiceFor({ platform, platformAccountIds, rolePath: options.rolePath }),
+      );
+      return { files: exportRoleTemplates(profile, { kind, format, ...options }) };
     },
     'templates.get': async () => {
       const templates = loadTemplates();

@@ -44,6 +44,12 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'health.timeline': { accountId: '111122223333', kind: 'resource' },
   'report.export': { format: 'csv', profile: 'emulator' },
   'templates.get': {},
+  'templates.export': {
+    kind: 'resource',
+    format: 'terraform',
+    rolePath: '/cloudzero/',
+    externalId: SECRET_EXTERNAL_ID,
+  },
   'cur.status': { profile: 'prod-mgmt' },
   'cur.planSetup': { profile: 'prod-mgmt', bucket: 'acme-cur-111122223333' },
   'cur.setUp': { setupId: PLAN_ID },
@@ -101,6 +107,13 @@ const BAD: { [C in Channel]: unknown[] } = {
     { format: 'csv', profile: 'a b' },
   ],
   'templates.get': [{ kind: 'billing' }],
+  'templates.export': [
+    {},
+    { kind: 'billing', format: 'pulumi' },
+    { kind: 'resource', format: 'terraform', rolePath: 'no-slashes' },
+    { kind: 'resource', format: 'iam-json', roleName: 'a b' },
+    { kind: 'resource', format: 'iam-json', out: '/etc' },
+  ],
   'cur.status': [{}, { profile: 'p', bucket: 'b' }, { profile: 42 }],
   'cur.planSetup': [
     {},
@@ -139,7 +152,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 20);
+    assert.equal(CHANNELS.length, 21);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

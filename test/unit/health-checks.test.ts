@@ -76,6 +76,13 @@ describe('role-trust', () => {
     assert.equal(r.status, 'fail');
     assert.match(r.summary, /trusts 999999999999 instead of 061190967865/);
   });
+  test('an adopted role (source manual) is fixed by correcting it and adopting again, not by a deploy', () => {
+    const doc = trustDoc({ AWS: 'arn:aws:iam::999999999999:root' }, withId(EXTERNAL_ID));
+    assert.match(evaluateTrustPolicy(connection, doc).fix ?? '', /^Deploy the connection again/);
+    const adopted = evaluateTrustPolicy({ ...connection, source: 'manual' }, doc);
+    assert.equal(adopted.status, 'fail');
+    assert.match(adopted.fix ?? '', /templates export --kind resource .*orgconnect adopt again/);
+  });
   test('an extra principal, a missing condition and another External ID each fail, without echoing the value', () => {
     const extra = evaluateTrustPolicy(
       connection,

@@ -12,6 +12,8 @@ import { registerRunCommands } from './runs.js';
 import { registerHealthCommands } from './health.js';
 import { registerServeCommand } from './serve.js';
 import { registerRegisterCommand } from './register.js';
+import { registerTemplatesCommand } from './templates.js';
+import { registerAdoptCommand } from './adopt.js';
 
 /** What every command may touch: its I/O, the environment it reads AWS settings from, and the exit code it sets. */
 export interface CliContext {
@@ -32,4 +34,6 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerRegisterCommand(program, context);
   registerHealthCommands(program, context);
   registerServeCommand(program, context);
+  registerTemplatesCommand(program, context);
+  registerAdoptCommand(program, context);
 }

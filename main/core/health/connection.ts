@@ -38,6 +38,8 @@ export const connectionSchema = z.object({
   createdAt: z.iso.datetime().optional(),
   /** What the platform said when the connection was registered (absent: never sent). */
   registration: registrationRecordSchema.optional(),
+  /** `manual`: a role made by hand and adopted (`orgconnect adopt`); it has no stack. Absent: deployed by a stack. */
+  source: z.literal('manual').optional(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
 export type ConnectionKind = Connection['kind'];
@@ -66,6 +68,7 @@ export function connectionsFromRun(
   return run.accounts
     .filter((account): account is AccountRunState => account.state === 'connected')
     .map((account) => {
+      const manual = run.settings.source === 'manual' ? manualRole(account.roleArn) : undefined;
       const connection: Connection = {
         managementAccountId: run.managementAccountId,
         accountId: account.accountId,
@@ -75,14 +78,15 @@ export function connectionsFromRun(
         connectionName: account.connectionName,
         stackName: account.stackName,
         region: run.settings.region,
-        roleName: run.settings.roleName ?? DEFAULT_ROLE_NAMES[account.kind],
-        rolePath: run.settings.rolePath ?? '/',
+        roleName: manual?.roleName ?? run.settings.roleName ?? DEFAULT_ROLE_NAMES[account.kind],
+        rolePath: manual?.rolePath ?? run.settings.rolePath ?? '/',
         platformAccountId: run.settings.platformAccountId,
         externalIdSha256: run.settings.externalIdSha256,
         externalIdLast4: run.settings.externalIdLast4,
         createdAt: account.updatedAt,
       };
       if (run.settings.platform !== undefined) connection.platform = run.settings.platform;
+      if (manual !== undefined) connection.source = 'manual';
       if (account.roleArn !== undefined) connection.roleArn = account.roleArn;
       if (account.registration !== undefined) connection.registration = account.registration;
       const templateSha = extra.templateSha256?.[account.kind];
@@ -91,4 +95,18 @@ export function connectionsFromRun(
       if (account.kind === 'billing' && curBucket) connection.curBucket = curBucket;
       return connection;
     });
+}
+
+/** An adopted role's name and path, from its ARN (each account of a CSV may name its own role). */
+function manualRole(roleArn: string | undefined): { roleName: string; rolePath: string } | undefined {
+  const match = /^arn:aws[a-z-]*:iam::\d{12}:role(\/(?:[^/]*\/)*)([^/]+)$/.exec(roleArn ?? '');
+  if (!match) return undefined;
+  return { rolePath: match[1] as string, roleName: match[2] as string };
+}
+
+/** A check's fix for this connection: an adopted role is corrected by hand and adopted again, not redeployed. */
+export function fixFor(connection: Pick<Connection, 'source' | 'kind'>, deployedFix: string): string {
+  return connection.source === 'manual'
+    ? `Correct the hand-made role (orgconnect templates export --kind ${connection.kind} has its exact policies), then run orgconnect adopt again.`
+    : deployedFix;
 }

@@ -28,6 +28,7 @@ import {
   type DeployRun,
   type ProgressListener,
   type RunEventListener,
+  type VerifyAccount,
 } from './runner.js';
 import { readRunState } from './journal.js';
 import type { RunRegistrationSettings } from './run-events.js';
@@ -254,6 +255,8 @@ export interface RunHooks {
   onEvent?: RunEventListener;
   onProgress?: ProgressListener;
   registration?: RegistrationStepOptions;
+  /** Adopt runs (main/core/adopt): verify each hand-made role instead of deploying a stack. */
+  verifyAccount?: VerifyAccount;
 }
 
 /** Journals a new run for a plan the user has seen, ready to `start()`. */
@@ -386,5 +389,6 @@ function runOptions(hooks: RunHooks) {
     ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
     ...(hooks.registration ? { registration: hooks.registration } : {}),
+    ...(hooks.verifyAccount ? { verifyAccount: hooks.verifyAccount } : {}),
   };
 }

@@ -106,6 +106,8 @@ export const runSettingsRecordSchema = z.object({
   keepStacks: z.boolean().optional(),
   /** Disconnect only: the platform endpoint deregistration goes to (not a secret; resume uses the same one). */
   platformUrl: z.string().optional(),
+  /** `manual`: an adopt run — the roles were made by hand and are verified, never deployed. */
+  source: z.literal('manual').optional(),
 });
 export type RunSettingsRecord = z.infer<typeof runSettingsRecordSchema>;
 
@@ -118,6 +120,8 @@ export const deployItemSchema = z.object({
   stackName: z.string().min(1),
   /** delete / deregister: a disconnect run's items (delete the stack, then deregister; or only deregister). */
   action: z.enum(['create', 'update', 'skip', 'blocked', 'delete', 'deregister']),
+  /** Adopt runs: the hand-made role to verify and register in this account (its result is `roleArn`). */
+  requestedRoleArn: z.string().optional(),
   reason: z.string().optional(),
   code: z.string().optional(),
   fix: z.string().optional(),

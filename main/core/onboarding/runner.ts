@@ -91,6 +91,7 @@ export interface RunSettings {
   ssoRoleName?: string;
   /** Where connections are registered with the platform, or why they are not. */
   registration?: RunRegistrationSettings;
+  source?: 'manual';
 }
 
 export interface StackSource {
@@ -129,7 +130,16 @@ interface EngineOptions {
   stackSet?: StackSetEngineOptions;
   journal?: JournalOptions;
   registration?: RegistrationStepOptions;
+  /** An adopt run (`source: manual`): each account's hand-made role is verified instead of a stack deployed. */
+  verifyAccount?: VerifyAccount;
 }
+
+/** Resolves with the verified role's ARN, or throws an OrgConnectError (code, reason, fix) the account fails with. */
+export type VerifyAccount = (
+  item: AccountRunState,
+  secrets: RunSecrets,
+  signal: AbortSignal,
+) => Promise<{ roleArn: string }>;
 
 export interface StartRunOptions extends EngineOptions {
   runId?: string;
@@ -478,6 +488,11 @@ export class DeployRun {
     try {
       // Resolve once up front so a missing access role fails here, with its own code, before any client exists.
       await this.options.credentialsFor(accountId);
+      if (this.options.verifyAccount) {
+        const verified = await this.options.verifyAccount(planned, this.secrets, this.abort.signal);
+        await this.recordConnected(planned, { outcome: 'unchanged', roleArn: verified.roleArn, attempt });
+        return false;
+      }
       const cloudformation = this.options.cloudFormationFor(accountId, () =>
         this.options.credentialsFor(accountId),
       );

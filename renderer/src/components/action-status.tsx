@@ -1,8 +1,11 @@
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import type { AccountState, DeployRow } from '../store/wizard-state.js';
 
-/** A plan action as a status: what will happen to an account. */
-export function ActionStatus({ action }: { action: DeployRow['action'] }) {
+/** A plan action as a status: what will happen to an account (`manual`: a hand-made role's verification). */
+export function ActionStatus({ action, manual = false }: { action: DeployRow['action']; manual?: boolean }) {
+  if (manual && action === 'create') return <StatusIndicator type="success">Verified</StatusIndicator>;
+  if (manual && action === 'blocked')
+    return <StatusIndicator type="error">Fails verification</StatusIndicator>;
   switch (action) {
     case 'create':
       return (

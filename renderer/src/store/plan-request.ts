@@ -21,6 +21,13 @@ export function planRequest(state: WizardState): PlanRequest | undefined {
       ...(overrides.length > 0 ? { nameOverrides: Object.fromEntries(overrides) } : {}),
       accessRoleName: settings.accessRoleName,
       mode: settings.access === 'stacksets' ? 'stacksets' : 'stacks',
+      ...(settings.access === 'manual'
+        ? {
+            source: 'manual' as const,
+            ...(settings.rolePath ? { rolePath: settings.rolePath } : {}),
+            ...(settings.rolesCsv ? { rolesCsv: settings.rolesCsv } : {}),
+          }
+        : {}),
       ...(settings.access === 'identity-center'
         ? { accessMode: 'identity-center' as const, ssoRoleName: settings.ssoRoleName }
         : {}),

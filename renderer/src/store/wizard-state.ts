@@ -19,8 +19,16 @@ export interface Settings {
   externalId: string;
   roleName: string;
   accessRoleName: string;
-  /** How members are reached: assume the access role, an Identity Center permission set, or a StackSet. */
-  access: 'access-role' | 'identity-center' | 'stacksets';
+  /**
+   * How members are reached: assume the access role, an Identity Center permission set, or a StackSet; `manual`:
+   * roles we create ourselves — orgconnect verifies `roleName` under `rolePath` in each account and registers it.
+   */
+  access: 'access-role' | 'identity-center' | 'stacksets' | 'manual';
+  /** `manual` only: the IAM path of the hand-made roles (empty: the platform's, /cloudzero/). */
+  rolePath: string;
+  /** `manual` only: a roles file chosen with the file picker (its text; the host checks it), instead of a role name. */
+  rolesCsv: string;
+  rolesCsvName: string;
   /** The permission set, for `identity-center`. */
   ssoRoleName: string;
   concurrency: number;
@@ -35,6 +43,9 @@ export const DEFAULT_SETTINGS: Settings = {
   roleName: '',
   accessRoleName: 'OrganizationAccountAccessRole',
   access: 'access-role',
+  rolePath: '',
+  rolesCsv: '',
+  rolesCsvName: '',
   ssoRoleName: '',
   concurrency: 8,
   costAndUsageReportBucket: '',

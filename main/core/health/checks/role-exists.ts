@@ -2,6 +2,7 @@
 import type { HealthCheck } from '../check-context.js';
 import { result } from '../check-result.js';
 import { cannotCheck } from '../cannot-check.js';
+import { fixFor } from '../connection.js';
 
 export const roleExistsCheck: HealthCheck = {
   id: 'role-exists',
@@ -20,7 +21,10 @@ export const roleExistsCheck: HealthCheck = {
         'fail',
         `Role ${connection.roleName} does not exist in ${connection.accountId}.`,
         {
-          fix: 'Deploy the connection again to recreate the role (delete the stack first if it still exists).',
+          fix: fixFor(
+            connection,
+            'Deploy the connection again to recreate the role (delete the stack first if it still exists).',
+          ),
         },
       );
     }

@@ -13,7 +13,7 @@ import { isReadOnlyAction } from '../../onboarding/template-policy.js';
 import type { HealthCheck, Sender } from '../check-context.js';
 import { result, type CheckResult } from '../check-result.js';
 import { cannotCheck } from '../cannot-check.js';
-import type { Connection } from '../connection.js';
+import { fixFor, type Connection } from '../connection.js';
 import { expectedRoleDocuments } from '../expected-role.js';
 import { actionSet, parsePolicyDocument, type PolicyStatement } from '../policy-documents.js';
 
@@ -176,6 +176,7 @@ export const rolePoliciesCheck: HealthCheck = {
     } catch (error) {
       return result('role-policies', 'unknown', cannotCheck(error, "Reading the role's policies").reason);
     }
-    return evaluateRolePolicies(expectedRolePolicies(connection, partition), live);
+    const judged = evaluateRolePolicies(expectedRolePolicies(connection, partition), live);
+    return judged.fix === undefined ? judged : { ...judged, fix: fixFor(connection, judged.fix) };
   },
 };

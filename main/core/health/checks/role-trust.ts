@@ -9,7 +9,7 @@ import type { CfnTemplate } from '../../onboarding/templates.js';
 import type { HealthCheck } from '../check-context.js';
 import { expectedTrustedAccounts } from '../expected-role.js';
 import { result, type CheckResult } from '../check-result.js';
-import type { Connection } from '../connection.js';
+import { fixFor, type Connection } from '../connection.js';
 import {
   asList,
   externalIdValues,
@@ -25,7 +25,9 @@ const FIX =
 export function evaluateTrustPolicy(connection: Connection, rawDocument: unknown): CheckResult {
   const document = parsePolicyDocument(rawDocument);
   if (document === undefined)
-    return result('role-trust', 'fail', 'The trust policy cannot be read as JSON.', { fix: FIX });
+    return result('role-trust', 'fail', 'The trust policy cannot be read as JSON.', {
+      fix: fixFor(connection, FIX),
+    });
   const allows = document.Statement.filter((statement) => statement['Effect'] === 'Allow');
   const differences: string[] = [];
   const platformAccounts = expectedTrustedAccounts(connection);
@@ -93,7 +95,7 @@ export function evaluateTrustPolicy(connection: Connection, rawDocument: unknown
   }
   const summary = `The role ${differences.join('; ')}.`;
   return result('role-trust', 'fail', summary.charAt(0).toUpperCase() + summary.slice(1), {
-    fix: FIX,
+    fix: fixFor(connection, FIX),
     detail: problems,
   });
 }

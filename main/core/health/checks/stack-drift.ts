@@ -20,6 +20,8 @@ export const stackDriftCheck: HealthCheck = {
   needsAws: true,
   async run(context) {
     const { connection, clients, stack } = context;
+    if (connection.source === 'manual')
+      return result('stack-drift', 'skipped', 'Adopted role: no stack (the role checks judge it).');
     const found = await stack();
     if (!clients || found.found !== true) {
       return result(

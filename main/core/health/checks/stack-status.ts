@@ -15,6 +15,8 @@ export const stackStatusCheck: HealthCheck = {
   needsAws: true,
   async run({ connection, stack }) {
     const name = connection.stackName;
+    if (connection.source === 'manual')
+      return result('stack-status', 'skipped', 'Adopted role: made by hand, so there is no stack.');
     const found = await stack();
     if (found.found === 'error') {
       return result('stack-status', 'unknown', cannotCheck(found.error, `DescribeStacks ${name}`).reason);

@@ -39,6 +39,7 @@ export function DeployStep() {
   const runId = useWizard((s) => s.runId);
   const runStatus = useWizard((s) => s.runStatus);
   const finishedStatus = useWizard((s) => s.finishedStatus);
+  const manual = useWizard((s) => s.settings.access === 'manual');
   const counts = useWizard((s) => s.counts);
   const deploy = useWizard((s) => s.deploy);
   const settings = useWizard((s) => s.settings);
@@ -129,7 +130,9 @@ export function DeployStep() {
                 ? `Run ${runId}`
                 : stale
                   ? 'Planning again: the settings or the selection changed.'
-                  : `${toDeploy} stacks to deploy; the Billing stack goes first.`
+                  : manual
+                    ? `${toDeploy} verified roles to register; each is verified again first.`
+                    : `${toDeploy} stacks to deploy; the Billing stack goes first.`
             }
             actions={
               <SpaceBetween direction="horizontal" size="xs">
@@ -140,7 +143,7 @@ export function DeployStep() {
                     loading={busy}
                     disabled={!planned || toDeploy === 0 || stale}
                   >
-                    Start deploy
+                    {manual ? 'Verify and register' : 'Start deploy'}
                   </Button>
                 ) : null}
                 {runId && runStatus === 'running' ? (

@@ -37,6 +37,7 @@ export function ReviewStep() {
   const planFailed = useWizard((s) => s.planFailedKey !== undefined && s.planFailedKey === planRequestKey(s));
   const curBucket = useWizard((s) => s.settings.costAndUsageReportBucket);
   const focused = useWizard((s) => s.focusedPlanItem);
+  const manual = useWizard((s) => s.settings.access === 'manual');
   const { items, collectionProps, filterProps, filteredItemsCount, paginationProps } = useCollection(
     planned?.plan.items ?? NO_ITEMS,
     {
@@ -120,9 +121,13 @@ export function ReviewStep() {
           <Header
             variant="h2"
             counter={`(${planned.plan.items.length})`}
-            description="Blocked accounts are not deployed. Select a row to see its reason and fix in full below."
+            description={
+              manual
+                ? 'Each hand-made role, verified now: those that fail are not registered. Select a row to see why in full below.'
+                : 'Blocked accounts are not deployed. Select a row to see its reason and fix in full below.'
+            }
           >
-            Plan
+            {manual ? 'Verification' : 'Plan'}
           </Header>
         }
         filter={
@@ -169,7 +174,7 @@ export function ReviewStep() {
             minWidth: 100,
             width: 110,
             header: 'Action',
-            cell: (i) => <ActionStatus action={i.action} />,
+            cell: (i) => <ActionStatus action={i.action} manual={manual} />,
             sortingField: 'action',
           },
           {
@@ -180,8 +185,77 @@ export function ReviewStep() {
           },
         ]}
       />
+      <TemplateDownloads />
       <Templates />
     </SpaceBetween>
+  );
+}
+
+const FORMATS = [
+  { format: 'cloudformation', label: 'CloudFormation' },
+  { format: 'terraform', label: 'Terraform' },
+  { format: 'iam-json', label: 'IAM JSON' },
+] as const;
+
+/** Saves one text file (browser and Electron both download through an anchor). */
+function downloadText(name: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: 'text/plain' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The roles as code, for teams that provision IAM themselves: the same files as `orgconnect templates export`,
+ * with this wizard's role name, path, bucket and External ID filled in.
+ */
+function TemplateDownloads() {
+  const settings = useWizard((s) => s.settings);
+  const [busy, setBusy] = useState(false);
+  const download = async (kind: 'billing' | 'resource', format: (typeof FORMATS)[number]['format']) => {
+    setBusy(true);
+    try {
+      const { files } = await orgconnectApi().templates.export({
+        kind,
+        format,
+        ...(settings.roleName ? { roleName: settings.roleName } : {}),
+        ...(settings.rolePath ? { rolePath: settings.rolePath } : {}),
+        ...(settings.externalId ? { externalId: settings.externalId } : {}),
+        ...(kind === 'billing' && settings.costAndUsageReportBucket
+          ? { costAndUsageReportBucket: settings.costAndUsageReportBucket }
+          : {}),
+      });
+      for (const file of files) downloadText(file.name, file.content);
+    } catch (error) {
+      reportError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <ExpandableSection variant="container" headerText="Download the roles as code (custom provisioning)">
+      <SpaceBetween size="s">
+        {(['billing', 'resource'] as const).map((kind) => (
+          <SpaceBetween key={kind} direction="horizontal" size="xs">
+            <Box variant="strong">{kind === 'billing' ? 'Billing role' : 'Resource role'}</Box>
+            {FORMATS.map(({ format, label }) => (
+              <Button
+                key={format}
+                disabled={busy}
+                ariaLabel={`Download ${kind} ${label}`}
+                onClick={() => void download(kind, format)}
+              >
+                {label}
+              </Button>
+            ))}
+          </SpaceBetween>
+        ))}
+      </SpaceBetween>
+    </ExpandableSection>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
+import FileUpload from '@cloudscape-design/components/file-upload';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
@@ -19,6 +20,7 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
   const settings = useWizard((s) => s.settings);
   const [showExternalId, setShowExternalId] = useState(false);
   const [trimmedNote, setTrimmedNote] = useState(false);
+  const [rolesFile, setRolesFile] = useState<File[]>([]);
   return (
     <SpaceBetween size="l">
       <Container header={<Header variant="h2">Cost platform</Header>}>
@@ -90,7 +92,9 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
               onChange={({ detail }) =>
                 set(
                   'access',
-                  detail.value === 'stacksets' || detail.value === 'identity-center'
+                  detail.value === 'stacksets' ||
+                    detail.value === 'identity-center' ||
+                    detail.value === 'manual'
                     ? detail.value
                     : 'access-role',
                 )
@@ -113,10 +117,68 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
                   label: 'Service-managed StackSet',
                   description: 'Needs trusted access for CloudFormation StackSets in the Organization.',
                 },
+                {
+                  value: 'manual',
+                  label: 'Roles we create ourselves',
+                  description:
+                    'You created the role in each account (Terraform, scripts, CLI: orgconnect templates export). orgconnect verifies each one through the access role and registers those that pass; it writes nothing to IAM.',
+                },
               ]}
             />
           </FormField>
-          {settings.access === 'access-role' ? (
+          {settings.access === 'manual' ? (
+            <FormField
+              label="Roles file (optional)"
+              description="A CSV with a header and the columns account_id,role_arn[,connection_name]: one role per account, instead of one role name everywhere. Every line is checked before anything is adopted."
+            >
+              <FileUpload
+                accept=".csv,text/csv"
+                value={rolesFile}
+                showFileSize
+                constraintText={
+                  settings.rolesCsvName
+                    ? `Using ${settings.rolesCsvName}`
+                    : 'No file: the role name above is used.'
+                }
+                i18nStrings={{
+                  uploadButtonText: () => 'Choose roles file',
+                  dropzoneText: () => 'Drop the roles file here',
+                  removeFileAriaLabel: () => 'Remove roles file',
+                  limitShowFewer: 'Show fewer',
+                  limitShowMore: 'Show more',
+                  errorIconAriaLabel: 'Error',
+                }}
+                onChange={({ detail }) => {
+                  setRolesFile(detail.value);
+                  const file = detail.value[0];
+                  if (!file) {
+                    set('rolesCsv', '');
+                    set('rolesCsvName', '');
+                    return;
+                  }
+                  void file.text().then((text) => {
+                    set('rolesCsv', text);
+                    set('rolesCsvName', file.name);
+                  });
+                }}
+              />
+            </FormField>
+          ) : null}
+          {settings.access === 'manual' ? (
+            <FormField
+              label="Role path"
+              description="The IAM path of the roles you created. Empty: the platform's (/cloudzero/)."
+              errorText={errors.rolePath}
+            >
+              <Input
+                ariaLabel="Role path"
+                value={settings.rolePath}
+                placeholder="/cloudzero/"
+                onChange={({ detail }) => set('rolePath', detail.value.trim())}
+              />
+            </FormField>
+          ) : null}
+          {settings.access === 'access-role' || settings.access === 'manual' ? (
             <FormField
               label="Access role"
               description="The role orgconnect assumes in each member account to deploy there."

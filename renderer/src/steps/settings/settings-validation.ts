@@ -19,7 +19,16 @@ export function settingsErrors(settings: Settings): SettingsErrors {
   if (settings.access === 'identity-center' && !/^[\w+=,.@-]{1,32}$/.test(settings.ssoRoleName)) {
     errors.ssoRoleName = 'A permission set name has 1–32 letters, digits and + = , . @ - _ characters.';
   }
-  if (settings.access === 'access-role' && !ROLE_NAME.test(settings.accessRoleName)) {
+  if (settings.access === 'manual' && settings.roleName === '' && settings.rolesCsv === '') {
+    errors.roleName = 'Name the role you created in every account, or choose a roles file.';
+  }
+  if (settings.rolePath !== '' && !/^\/([\x21-\x7E]*\/)?$/.test(settings.rolePath)) {
+    errors.rolePath = 'A role path starts and ends with a slash, e.g. / or /cloudzero/.';
+  }
+  if (
+    (settings.access === 'access-role' || settings.access === 'manual') &&
+    !ROLE_NAME.test(settings.accessRoleName)
+  ) {
     errors.accessRoleName = 'A role name has 1–64 letters, digits and + = , . @ - _ characters.';
   }
   if (
