@@ -152,7 +152,7 @@ describe('health for people: problems grouped, each once', () => {
     assert.match(text, /Not available at this endpoint.*stack-drift \(40\)/);
     assert.doesNotMatch(text, /^ACCOUNT\s+CONNECTION/m);
     const wide = healthReport(body, { wide: true, table: {} });
-    assert.match(wide, /^ACCOUNT\s+CONNECTION\s+KIND\s+HEALTH\s+PROBLEMS$/m);
+    assert.match(wide, /^ACCOUNT\s+CONNECTION\s+KIND\s+HEALTH\s+PLATFORM\s+PROBLEMS$/m);
     assert.ok(ids.every((id) => wide.includes(id)));
   });
 });
