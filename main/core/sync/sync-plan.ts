@@ -1,0 +1,80 @@
+/**
+ * Sync: what changed in the Organization since the last deploy, as two plans for the usual engines. Pure.
+ *
+ * - the deploy part is the deploy plan of the selection restricted to what would change: new accounts
+ *   (`create`) and stacks on an older template, platform-profile version or settings (`update` — plan.ts decides
+ *   that from the stack's tags); accounts that are not ACTIVE are left out (a closed account is the disconnect
+ *   part's), and so are accounts already connected as asked (`skip`). Active accounts the preflight refused stay,
+ *   blocked, so the run names them as deploy does;
+ * - the disconnect part is every recorded connection whose account closed or left the Organization (coverage's
+ *   `toDisconnect`), planned by disconnect-gone.
+ *
+ * Sits above onboarding and health: it reads health's coverage and connections and feeds onboarding's plans.
+ */
+import type { Coverage } from '../health/coverage.js';
+import { coverageWork } from '../health/coverage.js';
+import { expectedRoleArn, type Connection } from '../health/connection.js';
+import type { DisconnectRequest } from '../onboarding/disconnect.js';
+import type { GoneConnection } from '../onboarding/disconnect-gone.js';
+import type { OnboardingRequest } from '../onboarding/onboarding.js';
+import type { Plan, PlanItem } from '../onboarding/plan.js';
+import type { OrgAccount } from '../org/types.js';
+
+/** The deploy plan without what would not change and without accounts that are not active. */
+export function syncDeployPlan(plan: Plan, accounts: readonly Pick<OrgAccount, 'id' | 'status'>[]): Plan {
+  const active = new Set(accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id));
+  const items = plan.items.filter((item) => active.has(item.accountId) && item.action !== 'skip');
+  const count = (keep: (item: PlanItem) => boolean): number => items.filter(keep).length;
+  return {
+    managementAccountId: plan.managementAccountId,
+    items,
+    counts: {
+      total: items.length,
+      create: count((i) => i.action === 'create'),
+      update: count((i) => i.action === 'update'),
+      skip: 0,
+      blocked: count((i) => i.action === 'blocked'),
+      billing: count((i) => i.kind === 'billing'),
+      resource: count((i) => i.kind === 'resource'),
+    },
+  };
+}
+
+/** The recorded connections of accounts that closed or left, as the disconnect part plans them. */
+export function goneConnections(coverage: Coverage, connections: readonly Connection[]): GoneConnection[] {
+  const gone = new Map(
+    coverageWork(coverage).toDisconnect.map((account) => [
+      account.accountId,
+      account.status === 'connected-account-left' ? ('left' as const) : ('closed' as const),
+    ]),
+  );
+  return connections.flatMap((connection): GoneConnection[] => {
+    const why = gone.get(connection.accountId);
+    if (why === undefined) return [];
+    return [
+      {
+        accountId: connection.accountId,
+        accountName: connection.accountName,
+        ouPath: connection.ouPath,
+        kind: connection.kind,
+        connectionName: connection.connectionName,
+        stackName: connection.stackName,
+        roleArn: expectedRoleArn(connection),
+        gone: why,
+      },
+    ];
+  });
+}
+
+/** The disconnect side of a sync speaks to the same platform, with the same access, as its deploy side. */
+export function syncDisconnectRequest(request: OnboardingRequest): DisconnectRequest {
+  const platformAccountId = request.platformAccountIds?.[0] ?? request.platformAccountId;
+  return {
+    externalId: request.externalId,
+    ...(platformAccountId === undefined ? {} : { platformAccountId }),
+    ...(request.accessRoleName === undefined ? {} : { accessRoleName: request.accessRoleName }),
+    ...(request.accessMode === undefined ? {} : { accessMode: request.accessMode }),
+    ...(request.ssoRoleName === undefined ? {} : { ssoRoleName: request.ssoRoleName }),
+    ...(request.platformUrl === undefined ? {} : { platformUrl: request.platformUrl }),
+  };
+}
