@@ -9,7 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
 import { CloseAccountCommand, CreateAccountCommand } from '@aws-sdk/client-organizations';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import {
@@ -52,12 +57,17 @@ const lines = (stdout: string): Line[] =>
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as Line);
 
-async function resourceStackStatus(moto: MotoServer, accountId: string): Promise<string> {
+/** CloudFormation in a member account, with that account's own credentials. */
+async function cloudFormationIn(moto: MotoServer, accountId: string): Promise<CloudFormationClient> {
   const credentials = await assumeRoleCredentials(
     moto.url,
     `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
   );
-  const cfn = new CloudFormationClient({ region: 'us-east-1', endpoint: moto.url, credentials });
+  return new CloudFormationClient({ region: 'us-east-1', endpoint: moto.url, credentials });
+}
+
+async function resourceStackStatus(moto: MotoServer, accountId: string): Promise<string> {
+  const cfn = await cloudFormationIn(moto, accountId);
   try {
     const out = await cfn.send(new DescribeStacksCommand({ StackName: 'orgconnect-resource' }));
     return out.Stacks?.[0]?.StackStatus ?? 'GONE';
@@ -226,5 +236,55 @@ describe('orgconnect sync after the Organization changed under a deploy', () => 
     assert.equal(second.length, 1, 'only the plan line');
     assert.equal(second[0]?.deploy?.items.length, 0);
     assert.equal(second[0]?.disconnect?.items.length, 0);
+  });
+
+  test('a stack left on an older platform version (as an older orgconnect deployed it) is planned and applied as 1 update', async () => {
+    const member = seeded.memberAccountIds[1] ?? '';
+    const cfn = await cloudFormationIn(moto, member);
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'orgconnect-resource' })))
+      .Stacks?.[0];
+    assert.ok(stack);
+    const body =
+      (await cfn.send(new GetTemplateCommand({ StackName: 'orgconnect-resource' }))).TemplateBody ?? '';
+    // What an older orgconnect wrote: the platform stamp of an earlier version, hence another inputs hash.
+    const tags = (stack.Tags ?? []).map((tag) =>
+      tag.Key === 'orgconnect:platform'
+        ? { Key: tag.Key, Value: 'cloudzero@2020-01-01' }
+        : tag.Key === 'orgconnect:inputs-sha256'
+          ? { Key: tag.Key, Value: '0'.repeat(64) }
+          : tag,
+    );
+    await cfn.send(
+      new UpdateStackCommand({
+        StackName: 'orgconnect-resource',
+        // Another template text too, as an older release had (CloudFormation refuses an update of tags alone).
+        TemplateBody: `${body}\n# deployed by an older orgconnect\n`,
+        Parameters: (stack.Parameters ?? []).map((p) => ({
+          ParameterKey: p.ParameterKey,
+          UsePreviousValue: true,
+        })),
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+        Tags: tags,
+      }),
+    );
+    const result = await runOrgconnect(
+      ['sync', '--profile', 'emulator', '--platform-url', platform.linkUrl, '--yes', '--json'],
+      env,
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(result.code, 0, result.stderr.slice(-2000));
+    const synced = lines(result.stdout);
+    assert.deepEqual(
+      synced[0]?.deploy?.items.map((i) => `${i.accountId}/${i.action}`),
+      [`${member}/update`],
+    );
+    assert.match(synced[0]?.deploy?.items[0]?.reason ?? '', /the stack has those of 2020-01-01/);
+    assert.equal(synced[0]?.disconnect?.items.length, 0);
+    assert.equal(synced.filter((l) => l.event === 'run-started').length, 1, 'no disconnect run');
+    const after = (await cfn.send(new DescribeStacksCommand({ StackName: 'orgconnect-resource' })))
+      .Stacks?.[0];
+    const platformTag = after?.Tags?.find((t) => t.Key === 'orgconnect:platform')?.Value ?? '';
+    assert.notEqual(platformTag, 'cloudzero@2020-01-01');
+    assert.match(platformTag, /^cloudzero@\d{4}-\d{2}-\d{2}$/);
   });
 });

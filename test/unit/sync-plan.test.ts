@@ -6,6 +6,8 @@ import { buildGoneDisconnectPlan, type GoneConnection } from '../../main/core/on
 import type { Plan, PlanItem } from '../../main/core/onboarding/plan.js';
 import type { PreflightResult } from '../../main/core/onboarding/preflight.js';
 import type { OrgAccount } from '../../main/core/org/types.js';
+import { usesOlderTemplate } from '../../main/core/health/health-summary.js';
+import { CLOUDZERO_PROFILE } from '../../main/core/platform/cloudzero-profile.js';
 import { goneConnections, syncDeployPlan, syncDisconnectRequest } from '../../main/core/sync/sync-plan.js';
 
 const MGMT = '100000000000';
@@ -211,5 +213,15 @@ describe('syncDisconnectRequest', () => {
         platformUrl: 'https://platform.example/link',
       },
     );
+  });
+});
+
+describe('usesOlderTemplate (the Health "Update" banner)', () => {
+  test('older than the profile, or never recorded: older; the current version: not', () => {
+    const current = CLOUDZERO_PROFILE.version;
+    assert.equal(usesOlderTemplate({ platform: { id: 'cloudzero', version: current } }), false);
+    assert.equal(usesOlderTemplate({ platform: { id: 'cloudzero', version: '2020-01-01' } }), true);
+    assert.equal(usesOlderTemplate({}), true);
+    assert.ok(current > '2020-01-01');
   });
 });
