@@ -65,7 +65,7 @@ import { registrationSettingsFor } from './onboarding/onboarding.js';
 import { registeredConnections } from './onboarding/registration-step.js';
 import { externalIdFingerprint } from './onboarding/run-secrets.js';
 import { accountKey } from './onboarding/run-state.js';
-import { goneConnections, syncDeployPlan, syncDisconnectRequest } from './sync/sync-plan.js';
+import { goneConnections, repairsFrom, syncDeployPlan, syncDisconnectRequest } from './sync/sync-plan.js';
 
 /** Where a planned run will register: the endpoint and how many connections, or why nothing is sent. */
 export type RegistrationPreview = { endpoint: string; connections: number } | { off: string };
@@ -275,13 +275,14 @@ export class OrgConnectService {
   ): Promise<SyncPlanned> {
     const snapshot = await this.managementSnapshot(profile, options);
     const full = await this.plan(profile, request, { ...options, snapshot });
-    const plan = syncDeployPlan(full.plan, snapshot.accounts);
-    const deploy = { ...full, plan, registration: await this.registrationPreview(full.request, plan) };
     const managementAccountId = snapshot.organization.managementAccountId;
-    const [coverage, connections] = await Promise.all([
+    const connections = await this.connections({ managementAccountId });
+    const [coverage, latest] = await Promise.all([
       coverageFromDataDir(this.dataDir, snapshot),
-      this.connections({ managementAccountId }),
+      latestHealth(this.dataDir, connections),
     ]);
+    const plan = syncDeployPlan(full.plan, snapshot.accounts, repairsFrom(latest.values()));
+    const deploy = { ...full, plan, registration: await this.registrationPreview(full.request, plan) };
     const disconnectRequest = syncDisconnectRequest(this.withPlatformDefaults(request));
     const factory = await this.clientFactory(profile);
     const context = { profile, factory, snapshot, ssoPortal: this.ssoPortalFor(profile) };

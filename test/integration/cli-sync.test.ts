@@ -16,6 +16,7 @@ import {
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CloseAccountCommand, CreateAccountCommand } from '@aws-sdk/client-organizations';
+import { GetRoleCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import {
   assumeRoleCredentials,
@@ -30,7 +31,9 @@ import { startSandboxPlatform, type SandboxPlatform } from '../support/sandbox-p
 import { coverageSchema } from '../../main/core/health/coverage-schema.js';
 
 const EXTERNAL_ID = 'cz-sync-test-external-id-91d2';
-const SKIP = ['--skip', 'stack-drift,regions-sts,cur'];
+// role-policies: moto's CloudFormation leaves a role's managed policies off (test/support/moto-role-fixups.ts), which
+// a real stack has; that failure would make every connection a repair here.
+const SKIP = ['--skip', 'stack-drift,regions-sts,cur,role-policies'];
 
 interface Item {
   accountId: string;
@@ -286,5 +289,63 @@ describe('orgconnect sync after the Organization changed under a deploy', () => 
     const platformTag = after?.Tags?.find((t) => t.Key === 'orgconnect:platform')?.Value ?? '';
     assert.notEqual(platformTag, 'cloudzero@2020-01-01');
     assert.match(platformTag, /^cloudzero@\d{4}-\d{2}-\d{2}$/);
+  });
+
+  test('a role whose trust was edited outside CloudFormation is repaired: 1 update that replaces the stack', async () => {
+    const member = seeded.memberAccountIds[2] ?? '';
+    const credentials = await assumeRoleCredentials(
+      moto.url,
+      `arn:aws:iam::${member}:role/OrganizationAccountAccessRole`,
+    );
+    const iam = new IAMClient({ region: 'us-east-1', endpoint: moto.url, credentials });
+    const trustOf = async () =>
+      decodeURIComponent(
+        (await iam.send(new GetRoleCommand({ RoleName: 'orgconnect-platform-resource' }))).Role
+          ?.AssumeRolePolicyDocument ?? '',
+      );
+    const deployed = await trustOf();
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: 'orgconnect-platform-resource',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::999999999999:root' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        }),
+      }),
+    );
+    const health = await runOrgconnect(['health', '--profile', 'emulator', '--json', ...SKIP], env);
+    const trustCheck = (stdout: string) =>
+      (
+        JSON.parse(stdout) as {
+          connections: { accountId: string; checks: { id: string; status: string }[] }[];
+        }
+      ).connections
+        .find((c) => c.accountId === member)
+        ?.checks.find((c) => c.id === 'role-trust')?.status;
+    assert.equal(trustCheck(health.stdout), 'fail', 'health sees the edited trust');
+
+    const result = await runOrgconnect(
+      ['sync', '--profile', 'emulator', '--platform-url', platform.linkUrl, '--yes', '--json'],
+      env,
+      { timeoutMs: 120_000 },
+    );
+    assert.equal(result.code, 0, result.stderr.slice(-2000));
+    const synced = lines(result.stdout);
+    const items = (synced[0]?.deploy?.items ?? []) as (Item & { replace?: boolean })[];
+    assert.deepEqual(
+      items.map((i) => `${i.accountId}/${i.action}/${String(i.replace)}`),
+      [`${member}/update/true`],
+    );
+    assert.match(items[0]?.reason ?? '', /^Repair: /);
+    assert.equal(await trustOf(), deployed, 'the trust policy is the one the template declares again');
+    assert.equal(await resourceStackStatus(moto, member), 'CREATE_COMPLETE', 'a fresh stack');
+    const after = await runOrgconnect(['health', '--profile', 'emulator', '--json', ...SKIP], env);
+    assert.equal(trustCheck(after.stdout), 'pass');
   });
 });

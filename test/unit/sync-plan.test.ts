@@ -8,7 +8,13 @@ import type { PreflightResult } from '../../main/core/onboarding/preflight.js';
 import type { OrgAccount } from '../../main/core/org/types.js';
 import { usesOlderTemplate } from '../../main/core/health/health-summary.js';
 import { CLOUDZERO_PROFILE } from '../../main/core/platform/cloudzero-profile.js';
-import { goneConnections, syncDeployPlan, syncDisconnectRequest } from '../../main/core/sync/sync-plan.js';
+import {
+  goneConnections,
+  repairsFrom,
+  syncDeployPlan,
+  syncDisconnectRequest,
+} from '../../main/core/sync/sync-plan.js';
+import type { ConnectionHealth } from '../../main/core/health/check-result.js';
 
 const MGMT = '100000000000';
 const OURS = { 'orgconnect:kind': 'resource', 'orgconnect:template-sha256': 'ab'.repeat(32) };
@@ -223,5 +229,42 @@ describe('usesOlderTemplate (the Health "Update" banner)', () => {
     assert.equal(usesOlderTemplate({ platform: { id: 'cloudzero', version: '2020-01-01' } }), true);
     assert.equal(usesOlderTemplate({}), true);
     assert.ok(current > '2020-01-01');
+  });
+});
+
+describe('repairs', () => {
+  const health = (key: string, checks: { id: string; status: string; summary: string }[]) =>
+    ({ connectionKey: key, checks }) as unknown as ConnectionHealth;
+
+  test('a failed role-exists, role-trust or role-policies check is a repair; other failures and warnings are not', () => {
+    const repairs = repairsFrom([
+      health('200000000001/resource', [
+        { id: 'role-trust', status: 'fail', summary: 'The role trusts 999999999999.' },
+      ]),
+      health('200000000002/resource', [
+        { id: 'role-last-used', status: 'fail', summary: 'Never used.' },
+        { id: 'role-policies', status: 'warn', summary: 'An extra policy.' },
+      ]),
+      health('200000000003/resource', [{ id: 'role-exists', status: 'fail', summary: 'The role is gone.' }]),
+    ]);
+    assert.deepEqual([...repairs.keys()], ['200000000001/resource', '200000000003/resource']);
+    assert.match(repairs.get('200000000001/resource') ?? '', /^Repair: The role trusts 999999999999\. /);
+  });
+
+  test('syncDeployPlan turns a repaired skip into a replacing update and leaves other skips out', () => {
+    const plan: Plan = {
+      managementAccountId: MGMT,
+      items: [item(MGMT, 'skip'), item('200000000001', 'skip'), item('200000000002', 'skip')],
+      counts: { total: 3, create: 0, update: 0, skip: 3, blocked: 0, billing: 1, resource: 2 },
+    };
+    const synced = syncDeployPlan(
+      plan,
+      [MGMT, '200000000001', '200000000002'].map((id) => account(id)),
+      new Map([['200000000001/resource', 'Repair: the trust changed.']]),
+    );
+    assert.deepEqual(synced.items, [
+      { ...item('200000000001', 'update'), replace: true, reason: 'Repair: the trust changed.' },
+    ]);
+    assert.equal(synced.counts.update, 1);
   });
 });

@@ -118,6 +118,8 @@ export const deployItemSchema = z.object({
   stackName: z.string().min(1),
   /** delete / deregister: a disconnect run's items (delete the stack, then deregister; or only deregister). */
   action: z.enum(['create', 'update', 'skip', 'blocked', 'delete', 'deregister']),
+  /** update only (sync's repair): the stack is deleted and created again; see stack-deployer's `replace`. */
+  replace: z.boolean().optional(),
   reason: z.string().optional(),
   code: z.string().optional(),
   fix: z.string().optional(),

@@ -6,11 +6,15 @@
  *   that from the stack's tags); accounts that are not ACTIVE are left out (a closed account is the disconnect
  *   part's), and so are accounts already connected as asked (`skip`). Active accounts the preflight refused stay,
  *   blocked, so the run names them as deploy does;
+ * - repairs: a connection the plan would skip whose last health check found its role changed outside
+ *   CloudFormation (deleted, trust or policies edited) becomes an `update` that replaces the stack — an update that
+ *   changes nothing would leave the role as it is;
  * - the disconnect part is every recorded connection whose account closed or left the Organization (coverage's
  *   `toDisconnect`), planned by disconnect-gone.
  *
  * Sits above onboarding and health: it reads health's coverage and connections and feeds onboarding's plans.
  */
+import type { CheckId, ConnectionHealth } from '../health/check-result.js';
 import type { Coverage } from '../health/coverage.js';
 import { coverageWork } from '../health/coverage.js';
 import { expectedRoleArn, type Connection } from '../health/connection.js';
@@ -20,10 +24,41 @@ import type { OnboardingRequest } from '../onboarding/onboarding.js';
 import type { Plan, PlanItem } from '../onboarding/plan.js';
 import type { OrgAccount } from '../org/types.js';
 
-/** The deploy plan without what would not change and without accounts that are not active. */
-export function syncDeployPlan(plan: Plan, accounts: readonly Pick<OrgAccount, 'id' | 'status'>[]): Plan {
+/** The checks whose failure a fresh stack repairs: the role it creates, its trust and its policies. */
+export const REPAIRED_BY_REDEPLOY: readonly CheckId[] = ['role-exists', 'role-trust', 'role-policies'];
+
+/** Why each connection (by `accountId/kind`) needs a repair, from its latest health; absent: it does not. */
+export function repairsFrom(latest: Iterable<ConnectionHealth>): Map<string, string> {
+  const repairs = new Map<string, string>();
+  for (const health of latest) {
+    const failing = health.checks.filter(
+      (check) => check.status === 'fail' && REPAIRED_BY_REDEPLOY.includes(check.id),
+    );
+    if (failing.length === 0) continue;
+    repairs.set(
+      health.connectionKey,
+      `Repair: ${failing.map((check) => check.summary).join(' ')} The stack is deleted and created again (CloudFormation does not restore a role changed outside it).`,
+    );
+  }
+  return repairs;
+}
+
+/**
+ * The deploy plan without what would not change and without accounts that are not active; skips with a repair
+ * become replacing updates.
+ */
+export function syncDeployPlan(
+  plan: Plan,
+  accounts: readonly Pick<OrgAccount, 'id' | 'status'>[],
+  repairs: ReadonlyMap<string, string> = new Map(),
+): Plan {
   const active = new Set(accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id));
-  const items = plan.items.filter((item) => active.has(item.accountId) && item.action !== 'skip');
+  const items = plan.items.flatMap((item): PlanItem[] => {
+    if (!active.has(item.accountId)) return [];
+    if (item.action !== 'skip') return [item];
+    const repair = repairs.get(`${item.accountId}/${item.kind}`);
+    return repair === undefined ? [] : [{ ...item, action: 'update', replace: true, reason: repair }];
+  });
   const count = (keep: (item: PlanItem) => boolean): number => items.filter(keep).length;
   return {
     managementAccountId: plan.managementAccountId,
