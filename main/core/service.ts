@@ -281,7 +281,7 @@ export class OrgConnectService {
       coverageFromDataDir(this.dataDir, snapshot),
       latestHealth(this.dataDir, connections),
     ]);
-    const plan = syncDeployPlan(full.plan, snapshot.accounts, repairsFrom(latest.values()));
+    const plan = syncDeployPlan(full.plan, snapshot.accounts, repairsFrom(latest.values(), connections));
     const deploy = { ...full, plan, registration: await this.registrationPreview(full.request, plan) };
     const disconnectRequest = syncDisconnectRequest(this.withPlatformDefaults(request));
     const factory = await this.clientFactory(profile);

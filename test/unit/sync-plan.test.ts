@@ -251,6 +251,19 @@ describe('repairs', () => {
     assert.match(repairs.get('200000000001/resource') ?? '', /^Repair: The role trusts 999999999999\. /);
   });
 
+  test('a failure checked before the connection was last deployed repairs nothing', () => {
+    const failed = {
+      connectionKey: '200000000001/resource',
+      checkedAt: '2026-06-01T10:00:00.000Z',
+      checks: [{ id: 'role-trust', status: 'fail', summary: 'The role trusts 999999999999.' }],
+    } as unknown as ConnectionHealth;
+    const deployed = (createdAt: string) => [
+      { accountId: '200000000001', kind: 'resource' as const, createdAt },
+    ];
+    assert.equal(repairsFrom([failed], deployed('2026-06-01T11:00:00.000Z')).size, 0);
+    assert.equal(repairsFrom([failed], deployed('2026-06-01T09:00:00.000Z')).size, 1);
+  });
+
   test('syncDeployPlan turns a repaired skip into a replacing update and leaves other skips out', () => {
     const plan: Plan = {
       managementAccountId: MGMT,

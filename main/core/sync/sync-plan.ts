@@ -27,10 +27,19 @@ import type { OrgAccount } from '../org/types.js';
 /** The checks whose failure a fresh stack repairs: the role it creates, its trust and its policies. */
 export const REPAIRED_BY_REDEPLOY: readonly CheckId[] = ['role-exists', 'role-trust', 'role-policies'];
 
-/** Why each connection (by `accountId/kind`) needs a repair, from its latest health; absent: it does not. */
-export function repairsFrom(latest: Iterable<ConnectionHealth>): Map<string, string> {
+/**
+ * Why each connection (by `accountId/kind`) needs a repair, from its latest health; absent: it does not. A check
+ * older than the connection's last deploy says nothing about the stack now, so it repairs nothing.
+ */
+export function repairsFrom(
+  latest: Iterable<ConnectionHealth>,
+  connections: readonly Pick<Connection, 'accountId' | 'kind' | 'createdAt'>[] = [],
+): Map<string, string> {
+  const deployedAt = new Map(connections.map((c) => [`${c.accountId}/${c.kind}`, c.createdAt]));
   const repairs = new Map<string, string>();
   for (const health of latest) {
+    const since = deployedAt.get(health.connectionKey);
+    if (since !== undefined && health.checkedAt < since) continue;
     const failing = health.checks.filter(
       (check) => check.status === 'fail' && REPAIRED_BY_REDEPLOY.includes(check.id),
     );
