@@ -232,6 +232,8 @@ export const healthRowSchema = z.object({
   kind: z.enum(['billing', 'resource']),
   connectionName: z.string(),
   roleArn: z.string().nullable(),
+  /** Deployed with an older version of its platform's permissions: a deploy (or sync) updates it. */
+  olderTemplate: z.boolean().optional(),
   overall: z.enum(['healthy', 'degraded', 'unhealthy', 'unknown']),
   checkedAt: z.string().nullable(),
   checks: z.array(

@@ -82,6 +82,7 @@ export function planJson({
       connectionName: item.connectionName,
       stackName: item.stackName,
       action: item.action,
+      ...(item.replace ? { replace: true } : {}),
       ...(item.code ? { code: item.code } : {}),
       ...(item.reason ? { reason: item.reason } : {}),
       ...(item.fix ? { fix: item.fix } : {}),

@@ -29,6 +29,7 @@ import {
   createDisconnectRun,
   openDisconnectForResume,
   planDisconnect,
+  planGoneDisconnect,
   type DeregisterFor,
   type DisconnectPlanResult,
   type DisconnectRequest,
@@ -80,9 +81,18 @@ import {
   type RegionGap,
   type RegionReadiness,
 } from './regions/region-readiness.js';
+import { goneConnections, repairsFrom, syncDeployPlan, syncDisconnectRequest } from './sync/sync-plan.js';
 
 /** Where a planned run will register: the endpoint and how many connections, or why nothing is sent. */
 export type RegistrationPreview = { endpoint: string; connections: number } | { off: string };
+
+/** A sync's two plans from one discovery (README, "orgconnect sync"); each is run by its usual engine. */
+export interface SyncPlanned {
+  snapshot: OrganizationSnapshot;
+  coverage: Coverage;
+  deploy: Awaited<ReturnType<OrgConnectService['plan']>>;
+  disconnect: DisconnectPlanResult & { request: DisconnectRequest };
+}
 
 export interface HostServices {
   /** Asked for the current code of an MFA device when a profile's role chain needs one. */
@@ -185,6 +195,8 @@ export class OrgConnectService {
       regionsInUse?: string[];
       /** --enable-regions: plan account:EnableRegion for every opt-in Region in use that is off. */
       enableRegions?: boolean;
+      /** A discovery made moments ago (sync plans deploy and disconnect from one). */
+      snapshot?: OrganizationSnapshot;
     } = {},
   ): Promise<
     PlanResult & {
@@ -353,6 +365,42 @@ export class OrgConnectService {
       ...hooks,
       dataDir: this.dataDir,
     });
+  }
+
+  /**
+   * Sync (README, "orgconnect sync"): one discovery, then the deploy plan restricted to what changed and the
+   * disconnect plan of connections whose account closed or left. Reads AWS and local files only.
+   */
+  async planSync(
+    profile: string,
+    request: OnboardingRequest,
+    options: {
+      onDiscovery?: (progress: DiscoveryProgress) => void;
+      onPreflight?: (result: PreflightResult) => void;
+      signal?: AbortSignal;
+      detectCurBucket?: boolean;
+    } = {},
+  ): Promise<SyncPlanned> {
+    const snapshot = await this.managementSnapshot(profile, options);
+    const full = await this.plan(profile, request, { ...options, snapshot });
+    const managementAccountId = snapshot.organization.managementAccountId;
+    const connections = await this.connections({ managementAccountId });
+    const [coverage, latest] = await Promise.all([
+      coverageFromDataDir(this.dataDir, snapshot),
+      latestHealth(this.dataDir, connections),
+    ]);
+    const plan = syncDeployPlan(full.plan, snapshot.accounts, repairsFrom(latest.values(), connections));
+    const deploy = { ...full, plan, registration: await this.registrationPreview(full.request, plan) };
+    const disconnectRequest = syncDisconnectRequest(this.withPlatformDefaults(request));
+    const factory = await this.clientFactory(profile);
+    const context = { profile, factory, snapshot, ssoPortal: this.ssoPortalFor(profile) };
+    const disconnect = await planGoneDisconnect(
+      context,
+      disconnectRequest,
+      goneConnections(coverage, connections),
+      options,
+    );
+    return { snapshot, coverage, deploy, disconnect: { ...disconnect, request: disconnectRequest } };
   }
 
   /**
@@ -541,12 +589,18 @@ export class OrgConnectService {
   /** Discovers the Organization and checks the profile is its management account (deploy and disconnect need it). */
   private async managementSnapshot(
     profile: string,
-    options: { onDiscovery?: (progress: DiscoveryProgress) => void; signal?: AbortSignal },
+    options: {
+      onDiscovery?: (progress: DiscoveryProgress) => void;
+      signal?: AbortSignal;
+      snapshot?: OrganizationSnapshot;
+    },
   ): Promise<OrganizationSnapshot> {
-    const snapshot = await this.discover(profile, {
-      ...(options.onDiscovery ? { onProgress: options.onDiscovery } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const snapshot =
+      options.snapshot ??
+      (await this.discover(profile, {
+        ...(options.onDiscovery ? { onProgress: options.onDiscovery } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }));
     if (!snapshot.caller.isManagementAccount) {
       throw new OrgConnectError(
         'NOT_MANAGEMENT_ACCOUNT',

@@ -91,6 +91,7 @@ describe('health for people: problems grouped, each once', () => {
     kind: 'resource',
     connectionName: `acct-${accountId}`,
     roleArn: null,
+    olderTemplate: false,
     overall: 'unhealthy',
     checkedAt: null,
     checks,

@@ -211,6 +211,46 @@ describe('DisconnectRun', () => {
     assert.deepEqual(statesOf(h.events, h.members[0] as string), ['deregistering', 'disconnected']);
   });
 
+  test('a deregister-only account that cannot be reached is still deregistered, and says so; a delete is not', async () => {
+    const h = await harness(2, { keepStacks: true });
+    const [closed = '', open = ''] = h.members;
+    const reachable = h.options.credentialsFor;
+    const credentialsFor: typeof reachable = async (accountId) => {
+      if (accountId === closed) throw new Error('AccessDenied: the account is suspended');
+      return reachable(accountId);
+    };
+    const run = await startDisconnect({ ...h.options, credentialsFor });
+    const state = await run.start();
+    await run.close();
+    assert.equal(state.counts.disconnected, 3);
+    assert.deepEqual(
+      h.deregistered.filter((c) => c.accountId === closed).map((c) => c.roleArn),
+      [`arn:aws:iam::${closed}:role/orgconnect-platform-resource`],
+      'deregistered with the role ARN the plan carried',
+    );
+    const account = state.accounts.find((a) => a.accountId === closed);
+    assert.match(
+      account?.stateReason ?? '',
+      /could not be reached \(AccessDenied: the account is suspended\); deregistered anyway/,
+    );
+    assert.equal(state.accounts.find((a) => a.accountId === open)?.stateReason, undefined);
+
+    const deleting = await harness(1);
+    const [member = ''] = deleting.members;
+    const denied: typeof reachable = async (accountId) => {
+      if (accountId === member) throw new Error('AccessDenied: the account is suspended');
+      return deleting.options.credentialsFor(accountId);
+    };
+    const deleteRun = await startDisconnect({ ...deleting.options, credentialsFor: denied });
+    const after = await deleteRun.start();
+    await deleteRun.close();
+    assert.equal(after.accounts.find((a) => a.accountId === member)?.state, 'failed');
+    assert.ok(
+      !deleting.deregistered.some((c) => c.accountId === member),
+      'a delete that could not start tells the platform nothing',
+    );
+  });
+
   test('stopped mid-delete, resumed in a new process: waits for the delete in flight, never deletes twice', async () => {
     const h = await harness(2);
     for (const id of h.members) {

@@ -109,6 +109,19 @@ describe('deployStack', () => {
     assert.deepEqual(writes(fake), []);
   });
 
+  test('replace: a stack that matches is still deleted and created again (sync repairs a role changed outside it)', async () => {
+    const { fake, input } = setup();
+    fake.seed({
+      stackName: 'orgconnect-resource',
+      status: 'UPDATE_COMPLETE',
+      tags: { 'orgconnect:connection': 'prod', ...stackInputTags(input) },
+    });
+    const result = await deployStack({ ...input, replace: true });
+    assert.equal(result.outcome, 'created');
+    assert.deepEqual(writes(fake), ['DeleteStack', 'CreateStack']);
+    assert.equal(fake.live('orgconnect-resource')?.status, 'CREATE_COMPLETE');
+  });
+
   test('a different External ID (masked as **** by AWS) is still seen as a change through the inputs tag', async () => {
     const { fake, input } = setup();
     const old = stackInputTags({

@@ -8,6 +8,7 @@ import { registerAccountsCommand } from './accounts.js';
 import { registerPlanCommand } from './plan.js';
 import { registerDeployCommand } from './deploy.js';
 import { registerDisconnectCommand } from './disconnect.js';
+import { registerSyncCommand } from './sync.js';
 import { registerRunCommands } from './runs.js';
 import { registerHealthCommands } from './health.js';
 import { registerServeCommand } from './serve.js';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command, context: CliContext): void {
   registerPlanCommand(program, context);
   registerDeployCommand(program, context);
   registerDisconnectCommand(program, context);
+  registerSyncCommand(program, context);
   registerRunCommands(program, context);
   registerRegisterCommand(program, context);
   registerHealthCommands(program, context);

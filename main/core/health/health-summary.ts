@@ -7,6 +7,17 @@
 import type { ConnectionHealth, OverallHealth } from './check-result.js';
 import { connectionKey, type Connection } from './connection.js';
 import { healthCounts } from './health-counts.js';
+import { resolvePlatformProfile } from '../platform/platforms.js';
+
+/**
+ * Deployed with an older version of its platform profile's permissions (or before versions were recorded): a
+ * deploy plans it as `update` ("The platform's permissions changed on …"). The Health "Update" banner counts these.
+ */
+export function usesOlderTemplate(connection: Pick<Connection, 'platform'>): boolean {
+  const recorded = connection.platform;
+  if (recorded === undefined) return true;
+  return recorded.version < resolvePlatformProfile(recorded).version;
+}
 
 export function healthRow(connection: Connection, result: ConnectionHealth | undefined) {
   return {
@@ -15,6 +26,7 @@ export function healthRow(connection: Connection, result: ConnectionHealth | und
     kind: connection.kind,
     connectionName: connection.connectionName,
     roleArn: connection.roleArn ?? null,
+    olderTemplate: usesOlderTemplate(connection),
     // A connection never checked is unknown, never healthy.
     overall: result?.overall ?? ('unknown' as OverallHealth),
     checkedAt: result?.checkedAt ?? null,

@@ -73,8 +73,10 @@ export async function disconnectAccount(
       message,
       ...(status === undefined ? {} : { status }),
     });
+  // A deregister-only account that cannot be reached (closed, or gone from the Organization) is still
+  // deregistered: the platform must stop using the role; the note says the stack was not looked at.
+  let unreachableNote: string | undefined;
   try {
-    await deps.options.credentialsFor(accountId);
     const context = {
       cloudformation: deps.options.cloudFormationFor(accountId, () => deps.options.credentialsFor(accountId)),
       clock: deps.clock,
@@ -92,9 +94,18 @@ export async function disconnectAccount(
       roleArn = stackOutputs(stack)['RoleArn'] ?? roleArn;
     };
     if (keepStacks) {
-      const stack = await ownedStack(context, { stackName: planned.stackName, kind, accountId });
-      if (stack) found(stack);
+      try {
+        await deps.options.credentialsFor(accountId);
+        const stack = await ownedStack(context, { stackName: planned.stackName, kind, accountId });
+        if (stack) found(stack);
+      } catch (error) {
+        const ownership = error instanceof OrgConnectError && error.code === 'STACK_NOT_ORGCONNECT';
+        if (deps.signal.aborted || ownership || roleArn === undefined || deps.fatal() !== undefined)
+          throw error;
+        unreachableNote = `the stack could not be reached (${errorMessage(error)}); deregistered anyway`;
+      }
     } else {
+      await deps.options.credentialsFor(accountId);
       await removeStack(context, {
         stackName: planned.stackName,
         kind,
@@ -140,10 +151,13 @@ export async function disconnectAccount(
       });
       return;
     }
+    const notes = [unreachableNote, outcome.status === 'not-registered' ? outcome.message : undefined].filter(
+      (note) => note !== undefined && note !== '',
+    );
     await deps.record({
       state: 'disconnected',
       attempt,
-      ...(outcome.status === 'not-registered' && outcome.message ? { reason: outcome.message } : {}),
+      ...(notes.length > 0 ? { reason: notes.join('; ') } : {}),
       deregistration,
     });
   } catch (error) {
@@ -186,4 +200,8 @@ async function deregisterSafely(
         : {}),
     };
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -8,6 +8,7 @@ import type { SsoPortal } from '../aws/sso/index.js';
 import { OrgConnectError } from '../errors.js';
 import { DEFAULT_ACCESS_ROLE_NAME } from './account-credentials.js';
 import { buildDisconnectPlan, disconnectTargets, type DisconnectPlan } from './disconnect-plan.js';
+import { buildGoneDisconnectPlan, type GoneConnection } from './disconnect-gone.js';
 import {
   disconnectSecrets,
   resumeDisconnect,
@@ -73,8 +74,33 @@ export async function planDisconnect(
 ): Promise<DisconnectPlanResult> {
   assertValidExternalId(request.externalId);
   const selection = parseSelection(request.select ?? 'all', request.exclude);
-  const { snapshot, factory } = context;
+  const { snapshot } = context;
   const resolved = resolveSelection(selection, snapshot.accounts, snapshot.ous);
+  const preflight = await readStacks(context, request, disconnectTargets(resolved.active), options);
+  const plan = buildDisconnectPlan({
+    accounts: snapshot.accounts,
+    units: snapshot.ous,
+    selection,
+    preflight,
+    keepStacks: request.keepStacks === true,
+  });
+  return { plan, preflight, organizationId: snapshot.organization.id };
+}
+
+type ReadOptions = {
+  onPreflight?: (result: PreflightResult) => void;
+  signal?: AbortSignal;
+  concurrency?: number;
+};
+
+/** Credentials into each target account and its orgconnect stack, through the preflight. Reads only. */
+async function readStacks(
+  context: OnboardingContext,
+  request: DisconnectRequest,
+  targets: { accountId: string; stackName: string }[],
+  options: ReadOptions,
+): Promise<PreflightResult[]> {
+  const { snapshot, factory } = context;
   const settings = access(request);
   const credentials = accountCredentials(
     factory,
@@ -82,8 +108,8 @@ export async function planDisconnect(
     settings,
     context.ssoPortal,
   );
-  const preflight = await runPreflight({
-    targets: disconnectTargets(resolved.active),
+  return runPreflight({
+    targets,
     credentialsFor: async (accountId) => credentials.providerFor(accountId),
     clientFactory: (accountId, provider) => ({
       sts: factory.client('STS', { accountKey: accountId, credentials: provider }),
@@ -95,13 +121,31 @@ export async function planDisconnect(
     ...(options.onPreflight ? { onResult: options.onPreflight } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const plan = buildDisconnectPlan({
-    accounts: snapshot.accounts,
-    units: snapshot.ous,
-    selection,
-    preflight,
-    keepStacks: request.keepStacks === true,
-  });
+}
+
+/**
+ * A disconnect plan for connections whose account closed or left (sync): the closed accounts' stacks are read
+ * (an account that left cannot be reached from the management account); see disconnect-gone.
+ */
+export async function planGoneDisconnect(
+  context: OnboardingContext,
+  request: DisconnectRequest,
+  gone: readonly GoneConnection[],
+  options: ReadOptions = {},
+): Promise<DisconnectPlanResult> {
+  assertValidExternalId(request.externalId);
+  const closed = gone.filter((connection) => connection.gone === 'closed');
+  const preflight =
+    closed.length === 0
+      ? []
+      : await readStacks(
+          context,
+          request,
+          closed.map(({ accountId, stackName }) => ({ accountId, stackName })),
+          options,
+        );
+  const { snapshot } = context;
+  const plan = buildGoneDisconnectPlan(snapshot.organization.managementAccountId, gone, preflight);
   return { plan, preflight, organizationId: snapshot.organization.id };
 }
 

@@ -80,6 +80,8 @@ export interface PlanItem {
   connectionName: string;
   stackName: string;
   action: PlanAction;
+  /** update only (sync's repair): delete the stack and create it again. */
+  replace?: boolean;
   reason?: string;
   code?: string;
   fix?: string;

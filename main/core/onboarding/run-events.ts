@@ -122,6 +122,8 @@ export const deployItemSchema = z.object({
   action: z.enum(['create', 'update', 'skip', 'blocked', 'delete', 'deregister']),
   /** Adopt runs: the hand-made role to verify and register in this account (its result is `roleArn`). */
   requestedRoleArn: z.string().optional(),
+  /** update only (sync's repair): the stack is deleted and created again; see stack-deployer's `replace`. */
+  replace: z.boolean().optional(),
   reason: z.string().optional(),
   code: z.string().optional(),
   fix: z.string().optional(),

@@ -503,6 +503,7 @@ export class DeployRun {
         templateBody: source.templateBody,
         parameters: source.parameters,
         ...(source.tags === undefined ? {} : { tags: source.tags }),
+        ...(planned.replace === true ? { replace: true } : {}),
         clock: this.clock,
         signal: this.abort.signal,
         accountId,

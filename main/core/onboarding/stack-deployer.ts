@@ -79,6 +79,11 @@ export interface DeployStackInput {
   accountId?: string;
   retry?: Partial<RetryPolicy>;
   poll?: Partial<PollPolicy>;
+  /**
+   * Delete a stable stack and create it again, even when it matches (sync's repair): CloudFormation does not
+   * restore a role changed outside it on an update that changes nothing.
+   */
+  replace?: boolean;
 }
 
 export interface DeployStackResult {
@@ -130,6 +135,7 @@ export async function deployStack(input: DeployStackInput): Promise<DeployStackR
     outputs: stackOutputs(stack),
   });
 
+  let replaced = input.replace !== true;
   for (let decision = 0; decision < MAX_DECISIONS; decision++) {
     progress('describe', 'checking the stack');
     const stack = await describeStack(context, stackName);
@@ -194,6 +200,18 @@ export async function deployStack(input: DeployStackInput): Promise<DeployStackR
           stackId,
         },
       );
+    }
+
+    if (!replaced) {
+      replaced = true;
+      progress('delete', 'replacing the stack to restore what was changed outside CloudFormation');
+      try {
+        await call(() => cloudformation.send(new DeleteStackCommand({ StackName: stackId })));
+      } catch (error) {
+        throw cloudFormationFailure(error, accountId);
+      }
+      await finish('delete', stackId);
+      continue;
     }
 
     if (stackMatchesInputs(stack, desiredTags)) return result('unchanged', stack);

@@ -1,7 +1,8 @@
 /**
  * Coverage at a glance above the Health table: how much of the Organization is connected, and banners for what
  * needs doing — new accounts not connected ("Connect them" opens Choose accounts with those selected) and
- * connections whose account closed or left.
+ * connections whose account closed or left, and connections on an older template ("Update" opens Choose accounts
+ * with those selected; Review then plans them as updates).
  */
 import Alert from '@cloudscape-design/components/alert';
 import Button from '@cloudscape-design/components/button';
@@ -13,9 +14,14 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export function CoverageBanner({
   coverage,
   onConnect,
+  olderTemplate = [],
+  onUpdate,
 }: {
   coverage: Coverage;
   onConnect?: (accountIds: string[]) => void;
+  /** Connections deployed with an older version of the platform's permissions. */
+  olderTemplate?: readonly { accountId: string; accountName: string }[];
+  onUpdate?: (accountIds: string[]) => void;
 }) {
   const { summary } = coverage;
   const fresh = coverage.accounts.filter((a) => a.status === 'not-connected' && a.isNew);
@@ -56,6 +62,21 @@ export function CoverageBanner({
           header={`${plural(gone.length, 'connection is', 'connections are')} for an account that closed or left`}
         >
           {`${gone.map((a) => `${a.accountName} (${a.accountId})`).join(', ')}. ${gone[0]?.fix ?? ''}`}
+        </Alert>
+      ) : null}
+      {olderTemplate.length > 0 ? (
+        <Alert
+          type="info"
+          header={`${plural(olderTemplate.length, 'connection uses', 'connections use')} an older template`}
+          action={
+            onUpdate ? (
+              <Button onClick={() => onUpdate([...new Set(olderTemplate.map((c) => c.accountId))])}>
+                Update
+              </Button>
+            ) : undefined
+          }
+        >
+          {`The platform's permissions changed since ${olderTemplate.map((c) => `${c.accountName} (${c.accountId})`).join(', ')} ${olderTemplate.length === 1 ? 'was' : 'were'} deployed.`}
         </Alert>
       ) : null}
     </SpaceBetween>

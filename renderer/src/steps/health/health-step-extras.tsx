@@ -53,7 +53,12 @@ export function HealthStepExtras({
   return (
     <SpaceBetween size="l">
       {health?.coverage ? (
-        <CoverageBanner coverage={health.coverage} onConnect={(ids) => void connectAccounts(profile, ids)} />
+        <CoverageBanner
+          coverage={health.coverage}
+          onConnect={(ids) => void connectAccounts(profile, ids)}
+          olderTemplate={health.connections.filter((c) => c.olderTemplate === true)}
+          onUpdate={(ids) => void connectAccounts(profile, ids)}
+        />
       ) : null}
       {series ? <HealthHistoryChart series={series} /> : null}
       {children}
