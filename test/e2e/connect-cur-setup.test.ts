@@ -1,5 +1,5 @@
 // Connect's "Set up a report…" in Chromium against `orgconnect serve`, moto (S3) and the local Data Exports server:
-// the button sits next to NO_USABLE_CUR, the confirmation lists what will be created and nothing is written before
+// the button sits next to the "No usable Cost and Usage Report" warning, the confirmation lists what will be created and nothing is written before
 // Create; after Create the bucket and its policy are in moto, the export on the server, and Connect shows the
 // report usable with its bucket pre-filled in Settings.
 import { after, before, describe, test } from 'node:test';
@@ -49,7 +49,7 @@ describe('Connect: set up a Cost and Usage Report, with confirmation (Chromium)'
   test('the button shows what will be created, Create writes it, and Connect then finds the report', async () => {
     await page.goto(appUrl);
     await checkAccess(page, /no-cur/, seeded);
-    await page.getByText('NO_USABLE_CUR').waitFor();
+    await page.getByText('No usable Cost and Usage Report').waitFor();
     await page.getByRole('button', { name: 'Set up a report…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Set up a Cost and Usage Report' });
     await dialog.getByText(`Create S3 bucket ${bucket} in us-east-1`).waitFor();

@@ -21,6 +21,7 @@ import {
 } from '../support/seed-org.js';
 import { writeTestAwsConfig } from '../support/aws-test-config.js';
 import { runOrgconnect } from '../support/run-cli.js';
+import { startSandboxPlatform, type SandboxPlatform } from '../support/sandbox-platform-server.js';
 import { assertRendererBuilt, launchChromium, RENDERER_DIR, screenshot } from '../support/browser.js';
 import { OrgConnectService } from '../../main/core/service.js';
 import { startBrowserHost, type BrowserHost } from '../../main/serve/browser-host.js';
@@ -69,6 +70,7 @@ describe('Health history, coverage and notifications', () => {
   let host: BrowserHost;
   let browser: Browser;
   let page: Page;
+  let platform: SandboxPlatform;
   const joined: string[] = [];
 
   const iamIn = async (accountId: string) =>
@@ -89,12 +91,14 @@ describe('Health history, coverage and notifications', () => {
 
   before(async () => {
     assertRendererBuilt();
-    process.env['MOTO_IAM_LOAD_MANAGED_POLICIES'] = 'true';
     moto = await startMoto();
     seeded = await seedOrganization({ endpoint: moto.url, accounts: 4, depth: 1, seed: 23 });
-    const files = writeTestAwsConfig(moto.url);
+    // Registered with the sandbox platform, as a real deploy would be: a connection the platform lacks is degraded.
+    platform = await startSandboxPlatform();
+    const { ORGCONNECT_NO_REGISTER: _off, ...awsEnv } = writeTestAwsConfig(moto.url).env;
+    const serviceEnv = { ...awsEnv, ORGCONNECT_PLATFORM_URL: platform.linkUrl };
     const dataDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-e2e-history-'));
-    const env = { ...files.env, ORGCONNECT_HOME: dataDir };
+    const env = { ...serviceEnv, ORGCONNECT_HOME: dataDir };
     const deploy = await runOrgconnect(
       ['deploy', '--profile', 'emulator', '--external-id', EXTERNAL_ID, '--yes', '--json'],
       env,
@@ -119,7 +123,7 @@ describe('Health history, coverage and notifications', () => {
     );
     host = await startBrowserHost({
       rendererDir: RENDERER_DIR,
-      service: new OrgConnectService({ env: files.env, dataDir }),
+      service: new OrgConnectService({ env: serviceEnv, dataDir }),
     });
     browser = await launchChromium();
     const context = await browser.newContext({
@@ -133,6 +137,7 @@ describe('Health history, coverage and notifications', () => {
   after(async () => {
     await browser?.close();
     await host?.close();
+    await platform?.stop();
     await moto?.stop();
   });
 

@@ -26,7 +26,10 @@ const EXTERNAL_ID = 'cz-terminal-external-id-51f0';
 const VIEW_ONLY = 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess';
 
 /** Runs orgconnect with stdin, stdout and stderr on one pty; returns everything the terminal received. */
-function inTerminal(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; screen: string }> {
+function inTerminal(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; screen: string }> {
   assertBuilt();
   const quoted = [process.execPath, ORGCONNECT_BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`);
   const command = `stty cols ${COLUMNS} rows 40; exec ${quoted.join(' ')}`;
@@ -94,7 +97,10 @@ describe('orgconnect in a terminal', () => {
     assert.equal(table.length, 2 + 40, 'header, rule and one row per account');
     // Prose may wrap; the table may not.
     for (const line of table) assert.ok(stringWidth(line) <= COLUMNS, `wider than the terminal: ${line}`);
-    assert.ok(lines.some((l) => /: 40 connected, 0 already connected, 0 failed/.test(l)), 'the summary');
+    assert.ok(
+      lines.some((l) => /: 40 connected, 0 already connected, 0 failed/.test(l)),
+      'the summary',
+    );
   });
 
   test('health: a problem shared by all 40 connections is printed once, with the accounts and the fix', async () => {
@@ -129,7 +135,7 @@ describe('orgconnect in a terminal', () => {
 
     const wide = await inTerminal(['health', '--profile', 'emulator', '--wide'], env);
     const wideLines = plainLines(wide.screen);
-    assert.ok(wideLines.some((l) => /^ACCOUNT\s+CONNECTION\s+KIND\s+HEALTH\s+PROBLEMS$/.test(l)));
+    assert.ok(wideLines.some((l) => /^ACCOUNT\s+CONNECTION\s+KIND\s+HEALTH\s+PLATFORM\s+PROBLEMS$/.test(l)));
     for (const account of seeded.accounts) assert.ok(wide.screen.includes(account.id));
   });
 });
