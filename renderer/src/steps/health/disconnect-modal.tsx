@@ -168,7 +168,14 @@ export function DisconnectModal({
   );
 
   return (
-    <Modal visible size="large" header="Disconnect connections" onDismiss={onDismiss} footer={footer}>
+    <Modal
+      visible
+      size="large"
+      header="Disconnect connections"
+      closeAriaLabel="Close the dialog"
+      onDismiss={onDismiss}
+      footer={footer}
+    >
       <SpaceBetween size="m">
         {failure !== undefined ? <Alert type="error">{failure}</Alert> : null}
         {stage === 'choose' ? (

@@ -93,7 +93,8 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
     pagination: { pageSize: PAGE_SIZE },
   });
 
-  const checkNow = async () => {
+  /** everyRun: every run's connections, not only the wizard's run (after a disconnect run removed some). */
+  const checkNow = async ({ everyRun = false }: { everyRun?: boolean } = {}) => {
     if (!profile) return;
     const update = workspaceUpdater();
     setChecking(true);
@@ -101,7 +102,7 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
     try {
       const result = await orgconnectApi().health.check({
         profile,
-        ...(runId ? { runId } : {}),
+        ...(runId && !everyRun ? { runId } : {}),
         ...(skip ? { skip: [...SKIPPABLE] } : {}),
       });
       update((s) => ({ ...s, health: result }));
@@ -169,7 +170,11 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
           <DisconnectModal
             rows={health?.connections ?? NO_ROWS}
             onDismiss={() => setDisconnecting(false)}
-            onFinished={() => void checkNow()}
+            onFinished={() => {
+              // The deploy run no longer tells what is connected: Health reads every run from now on.
+              update(({ runId: _run, ...rest }) => rest);
+              void checkNow({ everyRun: true });
+            }}
           />
         ) : null}
         {checking ? (
