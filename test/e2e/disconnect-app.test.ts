@@ -2,6 +2,7 @@
 // connection with the sandbox platform, Health → Disconnect… → two members → the plan shows their two deletes →
 // typing "disconnect" enables the confirm → the result says what happened; then exactly those two stacks are gone
 // (asked in each member with its own credentials), the platform holds neither of them, and Health drops their rows.
+// Settings' Platform section shows the profile, its principals and the endpoint this host registers with.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -131,5 +132,18 @@ describe('Health → Disconnect… in the app', () => {
     for (const id of chosen)
       await health.getByRole('row').filter({ hasText: id }).waitFor({ state: 'detached' });
     for (const id of staying) await health.getByRole('row').filter({ hasText: id }).waitFor();
+  });
+
+  test("Settings shows the platform: CloudZero's profile, its principals, the role path and this host's endpoint", async () => {
+    // The returning user opened on Health: back through the steps to Settings.
+    for (let step = 0; step < 4; step += 1) await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Platform', exact: true }).waitFor();
+    await page.getByText('CloudZero, permissions of 2026-06-16').waitFor();
+    await page.getByText('arn:aws:iam::061190967865:root').waitFor();
+    await page.getByText('arn:aws:iam::559846027439:root').waitFor();
+    await page.getByText('/cloudzero/', { exact: true }).waitFor();
+    await page.getByText(platform.linkUrl).waitFor();
+    await screenshot(page, 'disconnect-app-settings-platform');
   });
 });
