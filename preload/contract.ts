@@ -438,6 +438,51 @@ export const channels = {
       resource: z.object({ body: z.string(), sha256: z.string() }),
     }),
   },
+  /** Settings' read-only Platform section: the profile, the principals its roles trust, where it registers. */
+  'platform.describe': {
+    request: z.strictObject({ platform: z.enum(['cloudzero', 'custom']).optional() }),
+    response: z.object({
+      id: z.enum(['cloudzero', 'custom']),
+      name: z.string(),
+      version: z.string(),
+      trustedAccountIds: z.array(accountId),
+      rolePath: z.string(),
+      registration: z.union([z.object({ endpoint: z.string() }), z.object({ off: z.string() })]),
+    }),
+  },
+  /** Health → Disconnect…: reads each chosen account's stack and plans; disconnect.start takes the plan id. */
+  'disconnect.plan': {
+    request: z.strictObject({
+      profile: profileNameSchema,
+      externalId: externalIdSchema,
+      select: z.array(accountId).min(1).max(5000),
+      keepStacks: z.boolean().optional(),
+    }),
+    response: z.object({
+      planId: planIdSchema,
+      plan: z.object({
+        managementAccountId: accountId,
+        keepStacks: z.boolean(),
+        items: z.array(
+          planItemSchema.extend({
+            action: z.enum(['delete', 'deregister', 'skip', 'blocked']),
+            roleArn: z.string().optional(),
+          }),
+        ),
+        counts: z.object({
+          total: z.number(),
+          delete: z.number(),
+          deregister: z.number(),
+          skip: z.number(),
+          blocked: z.number(),
+        }),
+      }),
+    }),
+  },
+  'disconnect.start': {
+    request: z.strictObject({ planId: planIdSchema }),
+    response: z.object({ runId: z.string() }),
+  },
   /** The role as code for custom provisioning (Review's downloads): the same files as `orgconnect templates export`. */
   'templates.export': {
     request: z.strictObject({
@@ -599,6 +644,8 @@ export interface OrgConnectApi {
   templates: { get: Method<'templates.get'>; export: Method<'templates.export'> };
   cur: { status: Method<'cur.status'>; planSetup: Method<'cur.planSetup'>; setUp: Method<'cur.setUp'> };
   mfa: { answer: Method<'mfa.answer'> };
+  platform: { describe: Method<'platform.describe'> };
+  disconnect: { plan: Method<'disconnect.plan'>; start: Method<'disconnect.start'> };
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;
 }

@@ -55,6 +55,8 @@ const api: OrgConnectApi = {
   templates: { get: call('templates.get'), export: call('templates.export') },
   cur: { status: call('cur.status'), planSetup: call('cur.planSetup'), setUp: call('cur.setUp') },
   mfa: { answer: call('mfa.answer') },
+  platform: { describe: call('platform.describe') },
+  disconnect: { plan: call('disconnect.plan'), start: call('disconnect.start') },
   onEvent(listener: (event: HostEvent) => void): () => void {
     // The page gets the event payload only, never the IpcRendererEvent (it carries `sender`).
     const handler = (_event: IpcRendererEvent, payload: HostEvent) => listener(payload);

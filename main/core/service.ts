@@ -81,6 +81,9 @@ import {
   type RegionGap,
   type RegionReadiness,
 } from './regions/region-readiness.js';
+import { describePlatform, type PlatformDescription } from './platform/platform-description.js';
+import { resolvePlatformProfile } from './platform/platforms.js';
+import { deregisterNothing, platformDeregisterFor } from './onboarding/disconnect-deregistration.js';
 import { goneConnections, repairsFrom, syncDeployPlan, syncDisconnectRequest } from './sync/sync-plan.js';
 
 /** Where a planned run will register: the endpoint and how many connections, or why nothing is sent. */
@@ -328,6 +331,20 @@ export class OrgConnectService {
       ...(request.platformUrl === undefined && url ? { platformUrl: url } : {}),
       ...(request.register === undefined && off ? { register: false } : {}),
     };
+  }
+
+  /** Settings' Platform section: the profile and where this host registers (ORGCONNECT_PLATFORM_URL, NO_REGISTER). */
+  describePlatform(platform: 'cloudzero' | 'custom' = 'cloudzero'): PlatformDescription {
+    const profile = resolvePlatformProfile(
+      platform === 'cloudzero' ? { id: 'cloudzero' } : { id: 'custom', accountIds: [] },
+    );
+    const request: Pick<OnboardingRequest, 'platform' | 'platformUrl' | 'register'> = { platform };
+    return describePlatform(profile, registrationSettingsFor(this.withPlatformDefaults(request)));
+  }
+
+  /** The deregistration a host's disconnect runs use: the platform's, or none with ORGCONNECT_NO_REGISTER=1. */
+  deregisterForHost(): DeregisterFor {
+    return this.env['ORGCONNECT_NO_REGISTER'] === '1' ? deregisterNothing : platformDeregisterFor;
   }
 
   /** What Review says: the connections a run of this plan will register (created, updated, or never registered). */

@@ -18,6 +18,7 @@ import { loadTemplates } from '../core/onboarding/templates.js';
 import { exportRoleTemplates } from '../core/onboarding/template-export.js';
 import { platformChoiceFor, resolvePlatformProfile } from '../core/platform/platforms.js';
 import type { Handlers } from './dispatch.js';
+import { createDisconnectHandlers } from './disconnect-handlers.js';
 import type { MfaPrompts } from './mfa-prompts.js';
 import { toErrorPayload } from './dispatch.js';
 
@@ -62,6 +63,7 @@ export function createServiceHandlers(
   const plans = new Map<string, KeptPlan>();
   const curSetups = new Map<string, { profile: string; setup: CurSetupPlan }>();
   const runs = new Map<string, DeployRun>();
+  const disconnects = createDisconnectHandlers(service, emit);
 
   const watch = (run: DeployRun): DeployRun => {
     if (runs.get(run.runId) === run) return run;
@@ -119,6 +121,8 @@ export function createServiceHandlers(
     emit({ type: 'discovery-progress', profile, ...progress });
 
   const handlers: Handlers = {
+    ...disconnects.handlers,
+    'platform.describe': async ({ platform }) => service.describePlatform(platform),
     'mfa.answer': async (request) => options.mfa?.answer(request) ?? { accepted: false },
     'profiles.list': async () => ({ ...(await service.listProfiles()), sandbox: isSandbox() }),
     'identity.whoami': ({ profile }) => service.whoAmI(profile),
@@ -304,6 +308,7 @@ export function createServiceHandlers(
       for (const stop of healthWatches.values()) stop();
       healthWatches.clear();
       plans.clear();
+      await disconnects.close();
       await Promise.all([...runs.values()].map((run) => run.close()));
       runs.clear();
     },

@@ -54,6 +54,14 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'cur.planSetup': { profile: 'prod-mgmt', bucket: 'acme-cur-111122223333' },
   'cur.setUp': { setupId: PLAN_ID },
   'mfa.answer': { promptId: 'a'.repeat(32), code: '123456' },
+  'platform.describe': { platform: 'cloudzero' },
+  'disconnect.plan': {
+    profile: 'emulator',
+    externalId: SECRET_EXTERNAL_ID,
+    select: ['111122223333', '444455556666'],
+    keepStacks: false,
+  },
+  'disconnect.start': { planId: PLAN_ID },
 };
 
 /** Hand-picked malformed requests per channel: wrong types, missing fields, unknown keys, hostile strings. */
@@ -130,6 +138,16 @@ const BAD: { [C in Channel]: unknown[] } = {
     { promptId: '../../etc', code: '123456' },
     { promptId: 'a'.repeat(32), code: '123456', remember: true },
   ],
+  'platform.describe': [{ platform: 'other' }, { platform: 'cloudzero', url: 'http://x' }],
+  'disconnect.plan': [
+    {},
+    { profile: 'p', externalId: SECRET_EXTERNAL_ID, select: [] },
+    { profile: 'p', externalId: SECRET_EXTERNAL_ID, select: 'all' },
+    { profile: 'p', externalId: SECRET_EXTERNAL_ID, select: ['1'] },
+    { profile: 'p', select: ['111122223333'] },
+    { profile: 'p', externalId: SECRET_EXTERNAL_ID, select: ['111122223333'], yes: true },
+  ],
+  'disconnect.start': [{}, { planId: 'short' }, { planId: PLAN_ID, select: ['111122223333'] }],
 };
 
 function countingHandlers(): { handlers: Handlers; calls: Map<Channel, number> } {
@@ -152,7 +170,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 23);
+    assert.equal(CHANNELS.length, 26);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

@@ -23,3 +23,9 @@ export const platformDeregisterFor: DeregisterFor = (link) => {
     return { status: 'failed', message: outcome.reason, code: outcome.code, fix: outcome.fix };
   };
 };
+
+/** ORGCONNECT_NO_REGISTER=1: the stacks go, the platform is told nothing, and the outcome says so. */
+export const deregisterNothing: DeregisterFor = () => async () => ({
+  status: 'not-registered',
+  message: 'registration turned off (ORGCONNECT_NO_REGISTER=1)',
+});

@@ -110,6 +110,8 @@ export function createWebSocketApi(url = defaultUrl(), token = pageToken()): Org
     templates: { get: call('templates.get'), export: call('templates.export') },
     cur: { status: call('cur.status'), planSetup: call('cur.planSetup'), setUp: call('cur.setUp') },
     mfa: { answer: call('mfa.answer') },
+    platform: { describe: call('platform.describe') },
+    disconnect: { plan: call('disconnect.plan'), start: call('disconnect.start') },
     onEvent(listener) {
       listeners.add(listener);
       // Events flow only on an open socket; subscribing opens it.

@@ -21,6 +21,7 @@ import { reportError, update, useWizard, workspaceUpdater } from '../../store/wi
 import { downloadBase64 } from './download.js';
 import { healthRowKey } from './health-row-key.js';
 import { HealthStepExtras } from './health-step-extras.js';
+import { DisconnectModal } from './disconnect-modal.js';
 import { askToNotify } from './health-notifications.js';
 import { checksPhrase, rememberSkipPreference, skipPreference, SKIPPABLE } from './health-skip-preference.js';
 
@@ -71,6 +72,7 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
   const [skip, setSkip] = useState(() => skipPreference(profile));
   useEffect(() => setSkip(skipPreference(profile)), [profile]);
   const [problemsOnly, setProblemsOnly] = useState(false);
+  const [disconnecting, setDisconnecting] = useState(false);
   const rows = useMemo(() => {
     const all = health?.connections ?? NO_ROWS;
     return problemsOnly ? all.filter((r) => r.overall !== 'healthy') : all;
@@ -91,7 +93,8 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
     pagination: { pageSize: PAGE_SIZE },
   });
 
-  const checkNow = async () => {
+  /** everyRun: every run's connections, not only the wizard's run (after a disconnect run removed some). */
+  const checkNow = async ({ everyRun = false }: { everyRun?: boolean } = {}) => {
     if (!profile) return;
     const update = workspaceUpdater();
     setChecking(true);
@@ -99,7 +102,7 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
     try {
       const result = await orgconnectApi().health.check({
         profile,
-        ...(runId ? { runId } : {}),
+        ...(runId && !everyRun ? { runId } : {}),
         ...(skip ? { skip: [...SKIPPABLE] } : {}),
       });
       update((s) => ({ ...s, health: result }));
@@ -163,6 +166,17 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
   return (
     <HealthStepExtras health={health}>
       <SpaceBetween size="m">
+        {disconnecting ? (
+          <DisconnectModal
+            rows={health?.connections ?? NO_ROWS}
+            onDismiss={() => setDisconnecting(false)}
+            onFinished={() => {
+              // The deploy run no longer tells what is connected: Health reads every run from now on.
+              update(({ runId: _run, ...rest }) => rest);
+              void checkNow({ everyRun: true });
+            }}
+          />
+        ) : null}
         {checking ? (
           <ProgressBar
             label="Checking the connections"
@@ -218,6 +232,12 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
                     disabled={!profile}
                   >
                     Check now
+                  </Button>
+                  <Button
+                    onClick={() => setDisconnecting(true)}
+                    disabled={!profile || (health?.connections.length ?? 0) === 0}
+                  >
+                    Disconnect…
                   </Button>
                   <ButtonDropdown
                     ariaLabel="Export report"

@@ -10,6 +10,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { update, useWizard } from '../../store/wizard-store.js';
 import type { Settings } from '../../store/wizard-state.js';
 import type { SettingsErrors } from './settings-validation.js';
+import { PlatformSection } from './platform-section.js';
 
 function set<K extends keyof Settings>(key: K, value: Settings[K]): void {
   update((s) => ({ ...s, settings: { ...s.settings, [key]: value } }));
@@ -230,6 +231,7 @@ export function SettingsStep({ errors }: { errors: SettingsErrors }) {
           </FormField>
         </SpaceBetween>
       </Container>
+      <PlatformSection />
     </SpaceBetween>
   );
 }
