@@ -120,7 +120,13 @@ describe('orgconnect in a terminal', () => {
     }
     const { code, screen } = await inTerminal(['health', '--profile', 'emulator'], env);
     assert.equal(code, 3, screen.slice(-3000));
-    const lines = plainLines(screen).filter((l) => l !== '');
+    // While the checks run, one live line on stderr says how far they are; it is erased before the report.
+    const all = plainLines(screen).filter((l) => l !== '');
+    assert.ok(
+      all.some((l) => /^Checking: \d+ checked · \d+:\d\d elapsed$/.test(l)),
+      'the live progress line',
+    );
+    const lines = all.filter((l) => !/ · \d+:\d\d elapsed$/.test(l));
     assert.match(lines[0] ?? '', /^0\/40 healthy, 0 degraded, 40 unhealthy, 0 unknown\.$/);
     const headline = lines.filter((l) => /^role-policies fails in 40 connections: /.test(l));
     assert.equal(headline.length, 1, lines.join('\n'));

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from './index.js';
 import { printJson, printJsonLine, tableOptions } from '../output.js';
 import { healthReport } from '../health-output.js';
+import { createHealthProgress } from '../health-progress.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
 import { regionOptions } from './onboarding-options.js';
@@ -72,11 +73,15 @@ export function registerHealthCommands(program: Command, context: CliContext): v
           await watchHealth(context, service, profile, flags, checks);
           return;
         }
-        const { connections, health, snapshot, coverage } = await service.checkHealth(profile, {
-          ...(flags.run ? { runId: flags.run } : {}),
-          accessRoleName: flags.accessRole,
-          checks,
-        });
+        const progress = flags.json ? undefined : createHealthProgress(io);
+        const { connections, health, snapshot, coverage } = await service
+          .checkHealth(profile, {
+            ...(flags.run ? { runId: flags.run } : {}),
+            accessRoleName: flags.accessRole,
+            checks,
+            ...(progress ? { onResult: () => progress.checked() } : {}),
+          })
+          .finally(() => progress?.finish());
         const body = { ...healthSummary(snapshot.organization.id, connections, health), coverage };
         if (flags.json) printJson(io, body);
         else {
