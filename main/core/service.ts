@@ -111,6 +111,13 @@ export interface ServiceOptions {
   dataDir?: string;
 }
 
+/** What every planning operation (plan, sync, disconnect) reports while it reads AWS, and how it is stopped. */
+export interface PlanProgress {
+  onDiscovery?: (progress: DiscoveryProgress) => void;
+  onPreflight?: (result: PreflightResult) => void;
+  signal?: AbortSignal;
+}
+
 export class OrgConnectService {
   private readonly env: NodeJS.ProcessEnv;
   private readonly host: HostServices;
@@ -187,10 +194,7 @@ export class OrgConnectService {
   async plan(
     profile: string,
     request: OnboardingRequest,
-    options: {
-      onDiscovery?: (progress: DiscoveryProgress) => void;
-      onPreflight?: (result: PreflightResult) => void;
-      signal?: AbortSignal;
+    options: PlanProgress & {
       detectCurBucket?: boolean;
       /** --create-cur: when no usable report exists, plan a CUR 2.0 export (into `bucket`, or a new one). */
       createCur?: { bucket?: string };
@@ -391,10 +395,7 @@ export class OrgConnectService {
   async planSync(
     profile: string,
     request: OnboardingRequest,
-    options: {
-      onDiscovery?: (progress: DiscoveryProgress) => void;
-      onPreflight?: (result: PreflightResult) => void;
-      signal?: AbortSignal;
+    options: PlanProgress & {
       detectCurBucket?: boolean;
     } = {},
   ): Promise<SyncPlanned> {
@@ -427,11 +428,7 @@ export class OrgConnectService {
   async planDisconnect(
     profile: string,
     request: DisconnectRequest,
-    options: {
-      onDiscovery?: (progress: DiscoveryProgress) => void;
-      onPreflight?: (result: PreflightResult) => void;
-      signal?: AbortSignal;
-    } = {},
+    options: PlanProgress = {},
   ): Promise<DisconnectPlanResult & { snapshot: OrganizationSnapshot }> {
     const factory = await this.clientFactory(profile);
     const snapshot = await this.managementSnapshot(profile, options);
