@@ -616,36 +616,21 @@ type Method<C extends Channel> =
     ? (request?: RequestInputOf<C>) => Promise<ResponseOf<C>>
     : (request: RequestInputOf<C>) => Promise<ResponseOf<C>>;
 
+/** The API group of a channel (`runs.get` → `runs`) and a channel's method name within its group (`get`). */
+type GroupOf<C extends Channel> = C extends `${infer Group}.${string}` ? Group : never;
+type MethodNameIn<Group extends string, C extends Channel> = C extends `${Group}.${infer Name}` ? Name : never;
+
+/** One method per contract channel, grouped by the channel's prefix (`runs.get` → `api.runs.get`). */
+export type OrgConnectMethods = {
+  [Group in GroupOf<Channel>]: { [C in Channel as MethodNameIn<Group, C>]: Method<C> };
+};
+
 /**
- * What `window.orgconnect` offers, in Electron (preload) and in the browser (WebSocket bridge) alike.
+ * What `window.orgconnect` offers, in Electron (preload) and in the browser (WebSocket bridge) alike: derived from
+ * `channels`, so a new channel is a new method everywhere without writing it again.
  * Methods reject with an `OrgConnectUiError` carrying the host's code, message and fix.
  */
-export interface OrgConnectApi {
-  profiles: { list: Method<'profiles.list'> };
-  identity: { whoami: Method<'identity.whoami'> };
-  org: { discover: Method<'org.discover'> };
-  sso: { login: Method<'sso.login'> };
-  plan: { create: Method<'plan.create'> };
-  runs: { list: Method<'runs.list'>; get: Method<'runs.get'> };
-  deploy: {
-    start: Method<'deploy.start'>;
-    pause: Method<'deploy.pause'>;
-    resume: Method<'deploy.resume'>;
-    cancel: Method<'deploy.cancel'>;
-    retryFailed: Method<'deploy.retryFailed'>;
-  };
-  health: {
-    check: Method<'health.check'>;
-    watch: Method<'health.watch'>;
-    series: Method<'health.series'>;
-    timeline: Method<'health.timeline'>;
-  };
-  report: { export: Method<'report.export'> };
-  templates: { get: Method<'templates.get'>; export: Method<'templates.export'> };
-  cur: { status: Method<'cur.status'>; planSetup: Method<'cur.planSetup'>; setUp: Method<'cur.setUp'> };
-  mfa: { answer: Method<'mfa.answer'> };
-  platform: { describe: Method<'platform.describe'> };
-  disconnect: { plan: Method<'disconnect.plan'>; start: Method<'disconnect.start'> };
+export interface OrgConnectApi extends OrgConnectMethods {
   /** Subscribes to host events; returns the unsubscribe function. */
   onEvent(listener: (event: HostEvent) => void): () => void;
 }
@@ -656,11 +641,28 @@ export function apiMethodPath(channel: Channel): readonly [string, string] {
   return [group, method];
 }
 
+/** Every channel's method, made by `call` (the bridge's sender); the preload does the same from the host's list. */
+export function apiMethods(
+  call: (channel: Channel) => (request?: unknown) => Promise<unknown>,
+): OrgConnectMethods {
+  const groups: Record<string, Record<string, unknown>> = {};
+  for (const channel of CHANNELS) {
+    const [group, method] = apiMethodPath(channel);
+    (groups[group] ??= {})[method] = call(channel);
+  }
+  return groups as unknown as OrgConnectMethods;
+}
+
 /** The IPC channel name for a contract channel (one namespace, so nothing else in the app can collide). */
 export function ipcChannel(channel: Channel): string {
   return `orgconnect:${channel}`;
 }
 export const IPC_EVENT_CHANNEL = 'orgconnect:event';
+/**
+ * The sandboxed preload may not load the contract, so it asks main for the channel names once, synchronously,
+ * before the page runs; main answers with CHANNELS (see main/app/ipc-bridge.ts).
+ */
+export const IPC_CHANNEL_LIST = 'orgconnect:channels';
 
 /** An error as the renderer sees it: the host's code, title, one-line message, fix and (bugs only) details. */
 export class OrgConnectUiError extends Error {

@@ -3,15 +3,21 @@
  * and never ipcRenderer itself, so the page cannot send on any other channel or see the IPC event objects.
  *
  * Sandboxed preloads are CommonJS and may require only `electron` (no zod, no local files), so this file imports
- * the contract for its types only; main parses and checks every payload anyway. Built by tsconfig.preload.json
- * to dist/preload/preload.cjs.
+ * the contract for its types only and asks main for the channel names (main answers with the contract's
+ * CHANNELS): adding a channel to the contract adds its method here without an edit. Main still parses and checks
+ * every payload. Built by tsconfig.preload.json to dist/preload/preload.cjs.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Channel, HostEvent, OrgConnectApi } from './contract.js';
 
-// Literal copies of ipcChannel() and IPC_EVENT_CHANNEL from contract.ts (the contract tests check they agree).
+// Literal copies of ipcChannel(), IPC_EVENT_CHANNEL and IPC_CHANNEL_LIST from contract.ts (the contract tests
+// check they agree).
 const PREFIX = 'orgconnect:';
 const EVENT_CHANNEL = 'orgconnect:event';
+const CHANNEL_LIST = 'orgconnect:channels';
+
+/** `group.method`, as every contract channel is named; anything else in the answer is ignored. */
+const CHANNEL_NAME = /^([a-z]+)\.([A-Za-z]+)$/;
 
 interface WireResult {
   ok: boolean;
@@ -24,39 +30,27 @@ interface WireResult {
  * `{ code, message, fix }` object; renderer/src/bridge turns it into an OrgConnectUiError.
  */
 function call(channel: Channel) {
-  return async (request?: unknown): Promise<never> => {
+  return async (request?: unknown): Promise<unknown> => {
     const result = (await ipcRenderer.invoke(PREFIX + channel, request)) as WireResult;
-    if (result.ok) return result.value as never;
+    if (result.ok) return result.value;
     throw { name: 'OrgConnectUiError', ...result.error };
   };
 }
 
-const api: OrgConnectApi = {
-  profiles: { list: call('profiles.list') },
-  identity: { whoami: call('identity.whoami') },
-  org: { discover: call('org.discover') },
-  sso: { login: call('sso.login') },
-  plan: { create: call('plan.create') },
-  runs: { list: call('runs.list'), get: call('runs.get') },
-  deploy: {
-    start: call('deploy.start'),
-    pause: call('deploy.pause'),
-    resume: call('deploy.resume'),
-    cancel: call('deploy.cancel'),
-    retryFailed: call('deploy.retryFailed'),
-  },
-  health: {
-    check: call('health.check'),
-    watch: call('health.watch'),
-    series: call('health.series'),
-    timeline: call('health.timeline'),
-  },
-  report: { export: call('report.export') },
-  templates: { get: call('templates.get'), export: call('templates.export') },
-  cur: { status: call('cur.status'), planSetup: call('cur.planSetup'), setUp: call('cur.setUp') },
-  mfa: { answer: call('mfa.answer') },
-  platform: { describe: call('platform.describe') },
-  disconnect: { plan: call('disconnect.plan'), start: call('disconnect.start') },
+/** One method per channel main lists, grouped as the contract's OrgConnectApi (`runs.get` → runs.get). */
+function methods(names: unknown): Record<string, Record<string, unknown>> {
+  const groups: Record<string, Record<string, unknown>> = {};
+  for (const name of Array.isArray(names) ? (names as unknown[]) : []) {
+    const match = typeof name === 'string' ? CHANNEL_NAME.exec(name) : null;
+    if (!match) continue;
+    const [, group = '', method = ''] = match;
+    (groups[group] ??= {})[method] = call(name as Channel);
+  }
+  return groups;
+}
+
+const api = {
+  ...methods(ipcRenderer.sendSync(CHANNEL_LIST)),
   onEvent(listener: (event: HostEvent) => void): () => void {
     // The page gets the event payload only, never the IpcRendererEvent (it carries `sender`).
     const handler = (_event: IpcRendererEvent, payload: HostEvent) => listener(payload);
@@ -65,6 +59,6 @@ const api: OrgConnectApi = {
       ipcRenderer.removeListener(EVENT_CHANNEL, handler);
     };
   },
-};
+} as unknown as OrgConnectApi;
 
 contextBridge.exposeInMainWorld('orgconnect', api);

@@ -6,6 +6,7 @@
 import { ipcMain, type WebContents } from 'electron';
 import {
   CHANNELS,
+  IPC_CHANNEL_LIST,
   IPC_EVENT_CHANNEL,
   ipcChannel,
   type HostEvent,
@@ -15,6 +16,13 @@ import type { Dispatch } from '../host/dispatch.js';
 import { senderIsOwnPage, type RendererLocation } from './renderer-location.js';
 
 export function registerIpc(dispatch: Dispatch, renderer: RendererLocation): () => void {
+  // The preload builds window.orgconnect from these names. They are no secret (the page's bundle has them too)
+  // and every call on them is sender-checked below, so the list is answered without a sender check: the
+  // preload asks before the page has loaded.
+  const listChannels = (event: { returnValue: unknown }) => {
+    event.returnValue = CHANNELS;
+  };
+  ipcMain.on(IPC_CHANNEL_LIST, listChannels);
   for (const channel of CHANNELS) {
     ipcMain.handle(ipcChannel(channel), async (event, payload: unknown): Promise<Result<unknown>> => {
       if (!senderIsOwnPage(event, renderer)) {
@@ -30,6 +38,7 @@ export function registerIpc(dispatch: Dispatch, renderer: RendererLocation): () 
     });
   }
   return () => {
+    ipcMain.removeListener(IPC_CHANNEL_LIST, listChannels);
     for (const channel of CHANNELS) ipcMain.removeHandler(ipcChannel(channel));
   };
 }

@@ -5,6 +5,7 @@
  */
 import {
   OrgConnectUiError,
+  apiMethods,
   hostEventSchema,
   type Channel,
   type HostEvent,
@@ -77,41 +78,17 @@ export function createWebSocketApi(url = defaultUrl(), token = pageToken()): Org
 
   const call =
     (channel: Channel) =>
-    async (request?: unknown): Promise<never> => {
+    async (request?: unknown): Promise<unknown> => {
       const ws = await connect();
       const id = nextId++;
-      return new Promise<never>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      return new Promise<unknown>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
         ws.send(JSON.stringify({ id, channel, payload: request ?? {} }));
       });
     };
 
   return {
-    profiles: { list: call('profiles.list') },
-    identity: { whoami: call('identity.whoami') },
-    org: { discover: call('org.discover') },
-    sso: { login: call('sso.login') },
-    plan: { create: call('plan.create') },
-    runs: { list: call('runs.list'), get: call('runs.get') },
-    deploy: {
-      start: call('deploy.start'),
-      pause: call('deploy.pause'),
-      resume: call('deploy.resume'),
-      cancel: call('deploy.cancel'),
-      retryFailed: call('deploy.retryFailed'),
-    },
-    health: {
-      check: call('health.check'),
-      watch: call('health.watch'),
-      series: call('health.series'),
-      timeline: call('health.timeline'),
-    },
-    report: { export: call('report.export') },
-    templates: { get: call('templates.get'), export: call('templates.export') },
-    cur: { status: call('cur.status'), planSetup: call('cur.planSetup'), setUp: call('cur.setUp') },
-    mfa: { answer: call('mfa.answer') },
-    platform: { describe: call('platform.describe') },
-    disconnect: { plan: call('disconnect.plan'), start: call('disconnect.start') },
+    ...apiMethods(call),
     onEvent(listener) {
       listeners.add(listener);
       // Events flow only on an open socket; subscribing opens it.
