@@ -280,6 +280,12 @@ export type HealthTimelineEntry = z.infer<typeof healthTimelineEntrySchema>;
 const runControlResponse = z.object({ runId: z.string(), status: runStatusSchema });
 const emptyRequest = z.strictObject({});
 const runRequest = z.strictObject({ runId: runIdSchema });
+const reportRequest = z.strictObject({
+  format: z.enum(['csv', 'json', 'xlsx']),
+  runId: runIdSchema.optional(),
+  /** Discover the Organization with this profile first, so the report lists every account as it is now. */
+  profile: profileNameSchema.optional(),
+});
 
 // -------------------------------------------------------------------------------------------------- channels
 
@@ -378,14 +384,18 @@ export const channels = {
     response: z.object({ entries: z.array(healthTimelineEntrySchema) }),
   },
   'report.export': {
-    request: z.strictObject({
-      format: z.enum(['csv', 'json', 'xlsx']),
-      runId: runIdSchema.optional(),
-      /** Discover the Organization with this profile first, so the report lists every account as it is now. */
-      profile: profileNameSchema.optional(),
-    }),
+    request: reportRequest,
     /** The file itself (base64): the browser host has no file system to write to on the user's side. */
     response: z.object({ filename: z.string(), mimeType: z.string(), base64: z.string() }),
+  },
+  /**
+   * The desktop app's native save dialog: the host asks the person where, then writes the file itself (the page
+   * never names a path). The browser host has no dialog of ours and answers SAVE_DIALOG_UNAVAILABLE.
+   */
+  'report.save': {
+    request: reportRequest,
+    /** Where the report was written, or null when the person cancelled the dialog. */
+    response: z.object({ savedTo: z.string().nullable() }),
   },
   'mfa.answer': {
     /** No code cancels the prompt. */
@@ -618,7 +628,9 @@ type Method<C extends Channel> =
 
 /** The API group of a channel (`runs.get` → `runs`) and a channel's method name within its group (`get`). */
 type GroupOf<C extends Channel> = C extends `${infer Group}.${string}` ? Group : never;
-type MethodNameIn<Group extends string, C extends Channel> = C extends `${Group}.${infer Name}` ? Name : never;
+type MethodNameIn<Group extends string, C extends Channel> = C extends `${Group}.${infer Name}`
+  ? Name
+  : never;
 
 /** One method per contract channel, grouped by the channel's prefix (`runs.get` → `api.runs.get`). */
 export type OrgConnectMethods = {

@@ -3,7 +3,7 @@
  * `orgconnect serve`. Everything security-relevant lives in secure-window.ts and ipc-bridge.ts.
  */
 import path from 'node:path';
-import { app, shell, type BrowserWindow } from 'electron';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
 import { packageRoot } from '../core/package-root.js';
 import { OrgConnectService } from '../core/service.js';
 import { createDispatcher } from '../host/dispatch.js';
@@ -15,6 +15,7 @@ import { allowLoginPromptLinks, createExternalLinks } from './external-links.js'
 import { notifyUnhealthy } from './health-notifications.js';
 import { registerIpc, sendEvent } from './ipc-bridge.js';
 import { rendererLocation } from './renderer-location.js';
+import { createReportSaver } from './save-dialog.js';
 import { createSecureWindow, guardWebContents, hardenSession } from './secure-window.js';
 
 const PRELOAD_PATH = path.join(packageRoot(), 'dist', 'preload', 'preload.cjs');
@@ -65,7 +66,12 @@ async function main(): Promise<void> {
     if (event.type === 'health-alert') notifyUnhealthy(event, shown.window);
     if (shown.window) sendEvent(shown.window.webContents, renderer, event);
   };
-  const handlers = createServiceHandlers(service, emit, { mfa });
+  const saveReport = createReportSaver({
+    showSaveDialog: (options) =>
+      shown.window ? dialog.showSaveDialog(shown.window, options) : dialog.showSaveDialog(options),
+    defaultDirectory: app.getPath('downloads'),
+  });
+  const handlers = createServiceHandlers(service, emit, { mfa, saveReport });
   const unregister = registerIpc(createDispatcher(handlers.handlers), renderer);
 
   shown.window = await createSecureWindow({ preloadPath: PRELOAD_PATH, renderer, links, userDataDir });

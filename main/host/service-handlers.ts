@@ -19,6 +19,7 @@ import { exportRoleTemplates } from '../core/onboarding/template-export.js';
 import { platformChoiceFor, resolvePlatformProfile } from '../core/platform/platforms.js';
 import type { Handlers } from './dispatch.js';
 import { createDisconnectHandlers } from './disconnect-handlers.js';
+import { createReportHandlers, type SaveReport } from './report-handlers.js';
 import type { MfaPrompts } from './mfa-prompts.js';
 import { toErrorPayload } from './dispatch.js';
 
@@ -39,12 +40,6 @@ interface KeptPlan {
   snapshot: OrganizationSnapshot;
 }
 
-const REPORT_MIME_TYPES = {
-  csv: 'text/csv',
-  json: 'application/json',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
-
 export interface ServiceHandlers {
   handlers: Handlers;
   /** Stops every run this host drives (stacks in flight are recorded unknown, resumable) and forgets plans. */
@@ -57,6 +52,8 @@ export function createServiceHandlers(
   options: {
     /** The prompts behind the service's mfaCodeProvider; without them no MFA prompt reaches this UI. */
     mfa?: MfaPrompts;
+    /** The desktop app's native save dialog; without it `report.save` answers SAVE_DIALOG_UNAVAILABLE. */
+    saveReport?: SaveReport;
   } = {},
 ): ServiceHandlers {
   const detachMfa = options.mfa?.attach(emit);
@@ -122,6 +119,7 @@ export function createServiceHandlers(
 
   const handlers: Handlers = {
     ...disconnects.handlers,
+    ...createReportHandlers(service, options.saveReport),
     'platform.describe': async ({ platform }) => service.describePlatform(platform),
     'mfa.answer': async (request) => options.mfa?.answer(request) ?? { accepted: false },
     'profiles.list': async () => ({ ...(await service.listProfiles()), sandbox: isSandbox() }),
@@ -250,19 +248,6 @@ export function createServiceHandlers(
     'health.timeline': async ({ accountId, kind }) => ({
       entries: (await service.connectionHistory(`${accountId}/${kind}`)).map(timelineEntry),
     }),
-    'report.export': async ({ format, runId, profile }) => {
-      const body = await service.report({
-        format,
-        ...(runId === undefined ? {} : { runId }),
-        ...(profile === undefined ? {} : { profile }),
-      });
-      const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '').replace('T', '-');
-      return {
-        filename: `orgconnect-connections-${stamp}.${format}`,
-        mimeType: REPORT_MIME_TYPES[format],
-        base64: body.toString('base64'),
-      };
-    },
     'cur.status': ({ profile }) => service.costAndUsageReport(profile),
     'cur.planSetup': async ({ profile, bucket }) => {
       const setup = await service.planCostAndUsageReportSetup(profile, bucket ? { bucket } : {});

@@ -43,6 +43,7 @@ const GOOD: { [C in Channel]: RequestOf<C> } = {
   'health.series': { organizationId: 'o-abcdefghij' },
   'health.timeline': { accountId: '111122223333', kind: 'resource' },
   'report.export': { format: 'csv', profile: 'emulator' },
+  'report.save': { format: 'xlsx', runId: '20261122T084500Z-abc123' },
   'templates.get': {},
   'templates.export': {
     kind: 'resource',
@@ -114,6 +115,13 @@ const BAD: { [C in Channel]: unknown[] } = {
     { format: 'csv', path: '/etc/passwd' },
     { format: 'csv', profile: 'a b' },
   ],
+  // The page never chooses where the file goes: the host's dialog does.
+  'report.save': [
+    {},
+    { format: 'pdf' },
+    { format: 'csv', path: '/etc/passwd' },
+    { format: 'json', defaultPath: '/tmp' },
+  ],
   'templates.get': [{ kind: 'billing' }],
   'templates.export': [
     {},
@@ -170,7 +178,7 @@ describe('contract schemas', () => {
   test('every channel has a good example and bad examples', () => {
     assert.deepEqual(Object.keys(GOOD).sort(), [...CHANNELS].sort());
     assert.deepEqual(Object.keys(BAD).sort(), [...CHANNELS].sort());
-    assert.equal(CHANNELS.length, 26);
+    assert.equal(CHANNELS.length, 27);
   });
 
   for (const channel of Object.keys(channels) as Channel[]) {

@@ -22,6 +22,11 @@ export function orgconnectApi(): OrgConnectApi {
   return api;
 }
 
+/** The desktop app (its preload is there) saves files through its native save dialog; the browser downloads them. */
+export function hostHasSaveDialog(): boolean {
+  return typeof window !== 'undefined' && window.orgconnect !== undefined;
+}
+
 /** contextBridge drops custom Error properties, so the preload rejects with a plain payload; rebuild the error. */
 export function toUiError(reason: unknown): OrgConnectUiError {
   if (reason instanceof OrgConnectUiError) return reason;

@@ -18,7 +18,7 @@ import Toggle from '@cloudscape-design/components/toggle';
 import type { HealthSummary } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
 import { reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
-import { downloadBase64 } from './download.js';
+import { saveReport } from './save-report.js';
 import { healthRowKey } from './health-row-key.js';
 import { HealthStepExtras } from './health-step-extras.js';
 import { DisconnectModal } from './disconnect-modal.js';
@@ -142,13 +142,12 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
 
   const exportReport = async (format: 'csv' | 'json' | 'xlsx') => {
     try {
-      const file = await orgconnectApi().report.export({
+      await saveReport({
         format,
         ...(runId ? { runId } : {}),
         // A fresh discovery, so the report lists every account of the Organization as it is now.
         ...(profile ? { profile } : {}),
       });
-      downloadBase64(file.filename, file.mimeType, file.base64);
     } catch (error) {
       reportError(error);
     }
