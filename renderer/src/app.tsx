@@ -10,19 +10,8 @@ import Wizard from '@cloudscape-design/components/wizard';
 import { flashItem } from './components/flash-items.js';
 import { MfaPrompt } from './components/mfa-prompt.js';
 import { SandboxLabel } from './components/sandbox-label.js';
-import { DEPLOY_STEP, HEALTH_STEP, ReturningUser } from './components/returning-user.js';
-import { focusFirstSettingsError, focusSoon } from './focus-problem.js';
-import { blocker } from './navigation-blockers.js';
-import { accessCheckInFlight } from './steps/connect/check-access.js';
-import { StackEventsPanel } from './steps/deploy/stack-events-panel.js';
-import { HealthRowPanel } from './steps/health/health-row-panel.js';
-import { PlanItemPanel } from './steps/review/plan-item-panel.js';
-import { AccountsStep } from './steps/accounts/accounts-step.js';
-import { ConnectStep } from './steps/connect/connect-step.js';
-import { DeployStep } from './steps/deploy/deploy-step.js';
-import { HealthStep } from './steps/health/health-step.js';
-import { ReviewStep } from './steps/review/review-step.js';
-import { SettingsStep } from './steps/settings/settings-step.js';
+import { ReturningUser } from './components/returning-user.js';
+import { focusSoon } from './focus-problem.js';
 import { settingsErrors, type SettingsErrors } from './steps/settings/settings-validation.js';
 import {
   clearErrors,
@@ -40,13 +29,12 @@ import {
 import { withFlash } from './store/wizard-state.js';
 import { finalMessage } from './store/final-message.js';
 import { connectHealthNotifications, openHealthRow } from './steps/health/health-notifications.js';
-import { createPlan } from './store/create-plan.js';
 import { planIsStale, planRequestKey } from './store/plan-request.js';
 import { completionSummary, rowCounts } from './store/run-summary.js';
+import { createPlan } from './store/create-plan.js';
+import { WIZARD_STEPS, stepAt, stepIndex, wizardStep, type StepContext } from './wizard-steps.js';
 
 const NO_ERRORS: SettingsErrors = {};
-
-const REVIEW_STEP = 3;
 
 /** A run in progress keeps its plan: settings changed meanwhile apply to the next plan, not to this run. */
 function runInProgress(): boolean {
@@ -73,10 +61,10 @@ function OrganizationSwitcher() {
 /** The app shell: the wizard (Connect → Settings → Accounts → Review → Deploy → Health) and its messages. */
 export function App() {
   const flashes = useWizard((s) => s.flashes);
-  const focusedRow = useWizard((s) => s.focusedRow);
-  const focusedPlanItem = useWizard((s) => s.focusedPlanItem);
-  const focusedHealthRow = useWizard((s) => s.focusedHealthRow);
   const step = useStep();
+  const current = wizardStep(step);
+  // The split panel shows the focused row of the step's table in full.
+  const splitPanelOpen = useWizard((s) => current.splitPanel?.isOpen(s) === true);
   const [loadingNext, setLoadingNext] = useState(false);
   const [confirmStartOver, setConfirmStartOver] = useState(false);
   const [showSettingsErrors, setShowSettingsErrors] = useState(false);
@@ -92,67 +80,57 @@ export function App() {
   // Review and Deploy never show the plan of earlier choices: a change to the profile, settings, selection or
   // names plans again on arrival (a run in progress keeps its plan).
   useEffect(() => {
-    if ((step !== REVIEW_STEP && step !== DEPLOY_STEP) || !stalePlan || loadingNext || runInProgress())
-      return;
+    if (wizardStep(step).showsPlan !== true || !stalePlan || loadingNext || runInProgress()) return;
     // A plan that failed for these very inputs is not retried on its own: Review offers "Plan again".
     if (getState().planFailedKey === planRequestKey(getState())) return;
     void createPlan();
   }, [step, stalePlan, loadingNext]);
 
-  const navigate = async (requested: number, reason: string) => {
-    if (reason !== 'next' || requested <= step) {
+  const context: StepContext = {
+    settingsErrors: errors,
+    showSettingsErrors: () => setShowSettingsErrors(true),
+    startOnboarding: () => setStep('connect'),
+  };
+
+  const navigate = async (requestedIndex: number, reason: string) => {
+    const requested = stepAt(requestedIndex);
+    if (reason !== 'next' || requestedIndex <= stepIndex(step)) {
       setStep(requested);
       return;
     }
-    const checking = step === 0 ? accessCheckInFlight() : undefined;
-    if (checking) {
-      // The Organization is still being read: wait for it (the step shows its progress) rather than refuse.
+    const waiting = current.waitBeforeNext?.();
+    if (waiting) {
       setLoadingNext(true);
-      await checking;
+      await waiting;
       setLoadingNext(false);
     }
-    const blocked = blocker(step);
+    const blocked = current.blocker?.();
     if (blocked) {
       const { focus, ...problem } = blocked;
       update((s) => withFlash(s, { type: 'error', ...problem }));
       if (focus) focusSoon(focus);
       return;
     }
-    if (step === 1) {
-      setShowSettingsErrors(true);
-      const found = settingsErrors(getState().settings);
-      if (Object.keys(found).length > 0) {
-        focusFirstSettingsError(found);
-        return;
-      }
-    }
+    if (current.formIsValid && !current.formIsValid(context)) return;
     clearErrors();
-    if (step === 2) {
+    if (current.beforeNext) {
       setLoadingNext(true);
-      const ok = await createPlan();
+      const ok = await current.beforeNext();
       setLoadingNext(false);
       if (!ok) return;
     }
     setStep(requested);
   };
 
-  // The split panel shows the focused row of the step's table in full.
-  const splitPanel =
-    step === REVIEW_STEP && focusedPlanItem !== undefined ? (
-      <PlanItemPanel />
-    ) : step === DEPLOY_STEP && focusedRow !== undefined ? (
-      <StackEventsPanel />
-    ) : step === HEALTH_STEP && focusedHealthRow !== undefined ? (
-      <HealthRowPanel />
-    ) : null;
+  const splitPanel = splitPanelOpen ? current.splitPanel?.content() : undefined;
 
   return (
     <AppLayout
       navigationHide
       toolsHide
       contentType="wizard"
-      splitPanel={splitPanel ?? undefined}
-      splitPanelOpen={splitPanel !== null}
+      splitPanel={splitPanel}
+      splitPanelOpen={splitPanel !== undefined}
       splitPanelPreferences={{ position: 'bottom' }}
       onSplitPanelToggle={({ detail }) => {
         if (!detail.open) {
@@ -203,7 +181,7 @@ export function App() {
           <OrganizationSwitcher />
           <ReturningUser onOpenStep={setStep} />
           <Wizard
-            activeStepIndex={step}
+            activeStepIndex={stepIndex(step)}
             isLoadingNextStep={loadingNext}
             onNavigate={({ detail }) => void navigate(detail.requestedStepIndex, detail.reason)}
             onSubmit={() =>
@@ -231,26 +209,11 @@ export function App() {
               optional: 'optional',
             }}
             onCancel={() => setConfirmStartOver(true)}
-            steps={[
-              {
-                title: 'Connect',
-                description: 'Choose the management profile and check the Organization.',
-                content: <ConnectStep />,
-              },
-              {
-                title: 'Settings',
-                description: 'The platform account, External ID and how to deploy.',
-                content: <SettingsStep errors={errors} />,
-              },
-              { title: 'Choose accounts', content: <AccountsStep /> },
-              { title: 'Review', description: 'What will happen in each account.', content: <ReviewStep /> },
-              { title: 'Deploy', content: <DeployStep /> },
-              {
-                title: 'Health',
-                description: 'Check every connection and export the report.',
-                content: <HealthStep onStartOnboarding={() => setStep(0)} />,
-              },
-            ]}
+            steps={WIZARD_STEPS.map((declared) => ({
+              title: declared.title,
+              ...('description' in declared ? { description: declared.description } : {}),
+              content: declared.content(context),
+            }))}
           />
         </>
       }

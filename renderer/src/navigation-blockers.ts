@@ -11,9 +11,10 @@ export interface Blocker {
   focus?: string;
 }
 
-export function blocker(step: number): Blocker | undefined {
+/** Connect: the Organization must be checked, with the management account, and not open in another tab. */
+export function connectBlocker(): Blocker | undefined {
   const s = getState();
-  if (step === 0 && (!s.snapshot || !s.identity)) {
+  if (!s.snapshot || !s.identity) {
     return {
       title: 'No Organization checked yet',
       code: 'CONNECT_FIRST',
@@ -22,7 +23,7 @@ export function blocker(step: number): Blocker | undefined {
       focus: 'button[aria-label^="AWS profile"]',
     };
   }
-  if (step === 0 && s.profile && profilesOpenElsewhere().includes(s.profile)) {
+  if (s.profile && profilesOpenElsewhere().includes(s.profile)) {
     return {
       title: 'Profile already open',
       code: 'PROFILE_ALREADY_OPEN',
@@ -30,7 +31,7 @@ export function blocker(step: number): Blocker | undefined {
       fix: 'Switch to that tab above, or choose another management profile here.',
     };
   }
-  if (step === 0 && s.identity && !s.identity.isManagementAccount) {
+  if (s.identity && !s.identity.isManagementAccount) {
     return {
       title: 'Not the management account',
       code: 'NOT_MANAGEMENT_ACCOUNT',
@@ -38,7 +39,13 @@ export function blocker(step: number): Blocker | undefined {
       fix: "Choose a profile for the Organization's management account.",
     };
   }
-  if (step === 2 && s.selected.length === 0) {
+  return undefined;
+}
+
+/** Choose accounts: something selected, and every selected account's connection name usable. */
+export function accountsBlocker(): Blocker | undefined {
+  const s = getState();
+  if (s.selected.length === 0) {
     return {
       title: 'No account selected',
       code: 'NOTHING_SELECTED',
@@ -46,7 +53,7 @@ export function blocker(step: number): Blocker | undefined {
       fix: 'Select at least one active account.',
     };
   }
-  if (step === 2 && s.snapshot) {
+  if (s.snapshot) {
     const { names, problems } = connectionNames(s.snapshot.accounts, s.nameOverrides);
     const account = s.snapshot.accounts.find((a) => s.selected.includes(a.id) && problems[a.id]);
     if (account) {
@@ -59,7 +66,13 @@ export function blocker(step: number): Blocker | undefined {
       };
     }
   }
-  if (step === 4 && s.runStatus !== 'finished') {
+  return undefined;
+}
+
+/** Deploy: Health checks what the deploy made, so the run must have finished. */
+export function deployBlocker(): Blocker | undefined {
+  const s = getState();
+  if (s.runStatus !== 'finished') {
     return {
       title: 'The deploy has not finished',
       code: 'DEPLOY_NOT_FINISHED',

@@ -6,18 +6,15 @@ import type { ResponseOf } from '../../../preload/contract.js';
 import { orgconnectApi } from '../bridge/index.js';
 import { reportError, update, workspaceUpdater } from '../store/wizard-store.js';
 import type { DeployRow } from '../store/wizard-state.js';
+import type { StepId } from '../wizard-steps.js';
 
 type Listing = ResponseOf<'runs.list'>[number];
-
-/** Steps the app can open on (the wizard's indexes). */
-export const DEPLOY_STEP = 4;
-export const HEALTH_STEP = 5;
 
 /**
  * What a returning user sees first. A run that a closed window or a crash left unfinished is offered for resume
  * (nothing lost); otherwise, when runs have connected accounts, the app opens on Health, its home screen.
  */
-export function ReturningUser({ onOpenStep }: { onOpenStep: (step: number) => void }) {
+export function ReturningUser({ onOpenStep }: { onOpenStep: (step: StepId) => void }) {
   const [unfinished, setUnfinished] = useState<Listing | undefined>();
   const [busy, setBusy] = useState(false);
 
@@ -44,7 +41,7 @@ export function ReturningUser({ onOpenStep }: { onOpenStep: (step: number) => vo
             runStatus: 'finished',
             checkHealthOnOpen: true,
           }));
-          onOpenStep(HEALTH_STEP);
+          onOpenStep('health');
         }
       })
       .catch(reportError);
@@ -88,7 +85,7 @@ export function ReturningUser({ onOpenStep }: { onOpenStep: (step: number) => vo
       }));
       await api.deploy.resume({ runId: unfinished.runId });
       setUnfinished(undefined);
-      onOpenStep(DEPLOY_STEP);
+      onOpenStep('deploy');
     } catch (error) {
       reportError(error);
     } finally {

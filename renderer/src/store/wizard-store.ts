@@ -7,6 +7,7 @@ import { orgconnectApi, toUiError } from '../bridge/index.js';
 import type { HostEvent } from '../../../preload/contract.js';
 import { recordStackEvents } from './stack-events.js';
 import { applyHostEvent, INITIAL_STATE, withFlash, type WizardState } from './wizard-state.js';
+import type { StepId } from '../wizard-steps.js';
 
 /**
  * One workspace per management profile being onboarded: each Organization has its own wizard state (selection,
@@ -17,10 +18,10 @@ import { applyHostEvent, INITIAL_STATE, withFlash, type WizardState } from './wi
 interface Workspace {
   id: string;
   state: WizardState;
-  step: number;
+  step: StepId;
 }
 
-let workspaces: Workspace[] = [{ id: 'org-1', state: INITIAL_STATE, step: 0 }];
+let workspaces: Workspace[] = [{ id: 'org-1', state: INITIAL_STATE, step: 'connect' }];
 let activeId = 'org-1';
 let state: WizardState = INITIAL_STATE;
 let version = 0;
@@ -80,11 +81,11 @@ export function useWizard<T>(select: (current: WizardState) => T): T {
 }
 
 /** The active workspace's wizard step. */
-export function useStep(): number {
+export function useStep(): StepId {
   return useSyncExternalStore(subscribe, () => activeWorkspace().step);
 }
 
-export function setStep(step: number): void {
+export function setStep(step: StepId): void {
   if (activeWorkspace().step === step) return;
   replaceActive({ step });
   notify();
@@ -123,7 +124,10 @@ let workspacesOpened = 1;
 export function addWorkspace(): void {
   workspacesOpened += 1;
   const id = `org-${workspacesOpened}`;
-  workspaces = [...workspaces, { id, state: { ...INITIAL_STATE, settings: state.settings }, step: 0 }];
+  workspaces = [
+    ...workspaces,
+    { id, state: { ...INITIAL_STATE, settings: state.settings }, step: 'connect' },
+  ];
   activeId = id;
   state = activeWorkspace().state;
   notify();

@@ -6,13 +6,12 @@
  */
 import type { HostEvent } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
-import { HEALTH_STEP } from '../../components/returning-user.js';
 import { getState, setStep, update } from '../../store/wizard-store.js';
 
 /** Opens the Health step on one connection's row (its timeline shows). */
 export function openHealthRow(key: string): void {
   update((s) => ({ ...s, focusedHealthRow: key }));
-  setStep(HEALTH_STEP);
+  setStep('health');
 }
 
 function inBrowserHost(): boolean {

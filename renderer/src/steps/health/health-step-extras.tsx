@@ -11,16 +11,13 @@ import { reportError, setStep, useWizard, workspaceUpdater } from '../../store/w
 import { CoverageBanner } from './coverage-banner.js';
 import { HealthHistoryChart } from './health-history-chart.js';
 
-/** The wizard's Choose accounts step (Connect, Settings, Choose accounts, …). */
-const ACCOUNTS_STEP = 2;
-
 /** Choose accounts with these accounts selected (discovering first when the app opened on Health). */
 async function connectAccounts(profile: string | undefined, accountIds: string[]): Promise<void> {
   const updateWorkspace = workspaceUpdater();
   try {
     const snapshot = profile ? await orgconnectApi().org.discover({ profile }) : undefined;
     updateWorkspace((s) => ({ ...s, ...(snapshot ? { snapshot } : {}), selected: accountIds }));
-    setStep(ACCOUNTS_STEP);
+    setStep('accounts');
   } catch (error) {
     reportError(error);
   }
