@@ -8,7 +8,7 @@
 import { OrgConnectError } from '../errors.js';
 import { cloudFormationFailure } from './retry.js';
 import { accountKey, type AccountRunState } from './run-state.js';
-import { accountByAccount, type RunContext, type RunEngine } from './run-engine.js';
+import { accountByAccount, failedAsBlocked, type RunContext, type RunEngine } from './run-engine.js';
 import type { RegistrationHook } from './registration-hook.js';
 import { StackDeployError } from './stack-deployer.js';
 
@@ -53,16 +53,7 @@ export async function settleAsPlanned(
     });
     return true;
   }
-  if (!force && planned.attempt === 0 && planned.action === 'blocked') {
-    await run.recordAccount(planned, {
-      state: 'failed',
-      code: planned.code ?? 'ACCOUNT_BLOCKED',
-      reason: planned.reason ?? 'blocked by preflight',
-      ...(planned.fix === undefined ? {} : { fix: planned.fix }),
-    });
-    return true;
-  }
-  return false;
+  return failedAsBlocked(run, planned, force, 'blocked by preflight');
 }
 
 /** An engine that runs `attempt` for each account, up to the run's concurrency at once. */

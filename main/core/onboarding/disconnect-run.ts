@@ -26,6 +26,7 @@ import { RunControl, type RunControlOptions, type RunPolicy } from './run-contro
 import {
   accountByAccount,
   DEFAULT_CONCURRENCY,
+  failedAsBlocked,
   type CloudFormationFor,
   type RunEngine,
 } from './run-engine.js';
@@ -110,15 +111,7 @@ export class DisconnectRun extends RunControl {
         await run.recordAccount(planned, { state: 'skipped', reason: planned.reason ?? 'nothing to remove' });
         return;
       }
-      if (!force && planned.attempt === 0 && planned.action === 'blocked') {
-        await run.recordAccount(planned, {
-          state: 'failed',
-          code: planned.code ?? 'ACCOUNT_BLOCKED',
-          reason: planned.reason ?? 'blocked by the plan',
-          ...(planned.fix === undefined ? {} : { fix: planned.fix }),
-        });
-        return;
-      }
+      if (await failedAsBlocked(run, planned, force, 'blocked by the plan')) return;
       await disconnectAccount(
         {
           options,

@@ -67,3 +67,23 @@ export function accountByAccount(
     },
   };
 }
+
+/**
+ * An account the plan blocked is recorded `failed` with the plan's code and reason on its first attempt (a retry
+ * tries it). True when it was recorded.
+ */
+export async function failedAsBlocked(
+  run: RunContext,
+  planned: AccountRunState,
+  force: boolean,
+  defaultReason: string,
+): Promise<boolean> {
+  if (force || planned.attempt !== 0 || planned.action !== 'blocked') return false;
+  await run.recordAccount(planned, {
+    state: 'failed',
+    code: planned.code ?? 'ACCOUNT_BLOCKED',
+    reason: planned.reason ?? defaultReason,
+    ...(planned.fix === undefined ? {} : { fix: planned.fix }),
+  });
+  return true;
+}
