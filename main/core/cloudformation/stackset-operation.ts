@@ -4,7 +4,12 @@
  * (stackset-status.ts). One account can be left out of what is told (the management account: AWS never deploys
  * service-managed instances there, moto does when the root is targeted).
  */
-import { accountViews, instanceView, type StackSetAccountState, type StackSetAccountView } from './stackset-status.js';
+import {
+  accountViews,
+  instanceView,
+  type StackSetAccountState,
+  type StackSetAccountView,
+} from './stackset-status.js';
 import type { StackSetInstanceView } from './stackset-status.js';
 import type { PollPolicy } from './poll-until.js';
 import type { CloudFormationContext } from './stacks.js';

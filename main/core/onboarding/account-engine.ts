@@ -65,7 +65,11 @@ export function accountEngine(run: RunContext, hook: RegistrationHook, attempt: 
       await run.waitWhilePaused();
       if (run.stopped) return true;
       if (!run.state.cancelRequested) return false;
-      await run.recordAccount(planned, { state: 'cancelled', code: 'RUN_CANCELLED', reason: cancelledReason });
+      await run.recordAccount(planned, {
+        state: 'cancelled',
+        code: 'RUN_CANCELLED',
+        reason: cancelledReason,
+      });
       return true;
     };
     if (await heldBack('the run was cancelled before this account started')) return;

@@ -188,7 +188,8 @@ export abstract class RunControl {
   }
 
   protected assertIdle(): void {
-    if (this.active) throw new OrgConnectError('RUN_BUSY', `Run ${this.runId} is already ${this.policy.doing}.`);
+    if (this.active)
+      throw new OrgConnectError('RUN_BUSY', `Run ${this.runId} is already ${this.policy.doing}.`);
     if (this.stopped) {
       throw new OrgConnectError('RUN_STOPPED', `Run ${this.runId} was stopped in this process.`, {
         fix: 'Resume it (it is reconciled with CloudFormation first).',
@@ -274,7 +275,10 @@ export abstract class RunControl {
     return new Date(this.clock.now()).toISOString();
   }
 
-  private recordAccount(account: Pick<DeployItem, 'accountId' | 'kind'>, change: AccountChange): Promise<void> {
+  private recordAccount(
+    account: Pick<DeployItem, 'accountId' | 'kind'>,
+    change: AccountChange,
+  ): Promise<void> {
     return this.record({
       type: 'account-state',
       at: this.now(),

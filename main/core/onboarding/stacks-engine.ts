@@ -28,7 +28,11 @@ export interface StacksEngineOptions {
   deploy?: { retry?: Partial<RetryPolicy>; poll?: Partial<PollPolicy> };
 }
 
-export function stacksEngine(run: RunContext, hook: RegistrationHook, options: StacksEngineOptions): RunEngine {
+export function stacksEngine(
+  run: RunContext,
+  hook: RegistrationHook,
+  options: StacksEngineOptions,
+): RunEngine {
   return accountEngine(run, hook, async (planned, attempt, noteStackId) => {
     const { accountId, kind } = planned;
     // Resolve once up front so a missing access role fails here, with its own code, before any client exists.

@@ -68,7 +68,9 @@ export function operationPreferences(preferences: StackSetPreferences): StackSet
     p.maxConcurrentCount !== undefined &&
     !(Number.isInteger(p.maxConcurrentCount) && p.maxConcurrentCount >= 1)
   )
-    throw stackSetInputInvalid(`maxConcurrentCount must be a whole number of at least 1 (got ${p.maxConcurrentCount}).`);
+    throw stackSetInputInvalid(
+      `maxConcurrentCount must be a whole number of at least 1 (got ${p.maxConcurrentCount}).`,
+    );
   if (
     p.failureToleranceCount !== undefined &&
     !(Number.isInteger(p.failureToleranceCount) && p.failureToleranceCount >= 0)
