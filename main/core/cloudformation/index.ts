@@ -11,3 +11,4 @@ export * from './stack-status.js';
 export * from './stacks.js';
 export * from './stackset-status.js';
 export * from './stacksets.js';
+export * from './stackset-operation.js';

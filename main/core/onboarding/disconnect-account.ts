@@ -10,7 +10,7 @@ import { OrgConnectError } from '../errors.js';
 import type { AccountCredentials } from './account-credentials.js';
 import type { AccountStateEvent, ConnectionKind } from './run-events.js';
 import type { AccountRunState } from './run-state.js';
-import type { AccountProgress, CloudFormationFor } from './runner.js';
+import type { AccountProgress, CloudFormationFor } from './run-engine.js';
 import { ownedStack, removeStack } from './stack-remover.js';
 
 /** The connection the platform is told about. */

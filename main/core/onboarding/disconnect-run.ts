@@ -12,32 +12,24 @@
  *
  * Deregistration is injected (`deregister`): the run does not know the platform's HTTP API.
  */
-import { setMaxListeners } from 'node:events';
-import pLimit from 'p-limit';
-
 import type { PollPolicy, RetryPolicy } from '../cloudformation/index.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
 import { OrgConnectError } from '../errors.js';
 import type { AccountCredentials } from './account-credentials.js';
 import { ensureDataDirWritable } from './data-dir.js';
-import { createJournal, newRunId, openJournal, readRunState, type RunJournal } from './journal.js';
+import { newRunId, openJournal, readRunState, type RunJournal } from './journal.js';
+import type { ConnectionKind, DeployItem, RunSettingsRecord } from './run-events.js';
+import { externalIdFingerprint, readRunSecrets, type RunSecrets } from './run-secrets.js';
+import { accountKey, type AccountRunState, type RunState } from './run-state.js';
+import { assertRunExternalId, beginRun } from './run-start.js';
+import { RunControl, type RunControlOptions, type RunPolicy } from './run-control.js';
 import {
-  isTerminalState,
-  type AccountStateEvent,
-  type DeployItem,
-  type RunEvent,
-  type RunSettingsRecord,
-} from './run-events.js';
-import {
-  deleteRunSecrets,
-  externalIdFingerprint,
-  readRunSecrets,
-  writeRunSecrets,
-  type RunSecrets,
-} from './run-secrets.js';
-import { accountKey, applyRunEvent, type AccountRunState, type RunState } from './run-state.js';
-import type { AccountProgress, CloudFormationFor, ProgressListener, RunEventListener } from './runner.js';
-import { DEFAULT_CONCURRENCY } from './runner.js';
+  accountByAccount,
+  DEFAULT_CONCURRENCY,
+  failedAsBlocked,
+  type CloudFormationFor,
+  type RunEngine,
+} from './run-engine.js';
 import { disconnectAccount, type Deregister } from './disconnect-account.js';
 
 export type { Deregister, DeregisterOutcome, DisconnectedConnection } from './disconnect-account.js';
@@ -54,15 +46,10 @@ export interface DisconnectSettings {
   platformUrl?: string;
 }
 
-interface DisconnectEngineOptions {
-  dataDir: string;
+interface DisconnectEngineOptions extends RunControlOptions {
   credentialsFor: (accountId: string) => Promise<AccountCredentials>;
   cloudFormationFor: CloudFormationFor;
   deregister: Deregister;
-  concurrency?: number;
-  clock?: Clock;
-  onEvent?: RunEventListener;
-  onProgress?: ProgressListener;
   deploy?: { retry?: Partial<RetryPolicy>; poll?: Partial<PollPolicy> };
 }
 
@@ -83,241 +70,69 @@ export interface ResumeDisconnectOptions extends DisconnectEngineOptions {
 
 const GATE_CODE = 'MEMBERS_NOT_DISCONNECTED';
 
-export class DisconnectRun {
-  private state: RunState;
-  private readonly listeners = new Set<RunEventListener>();
-  private readonly progressListeners = new Set<ProgressListener>();
-  private readonly abort = new AbortController();
-  private readonly clock: Clock;
-  private readonly concurrency: number;
-  private readonly planRoleArns: ReadonlyMap<string, string>;
-  private active: Promise<RunState> | undefined;
-  private stopped = false;
-  private fatal: unknown;
-  private needsResumeEvent: boolean;
+/** Members first; the Billing connection goes last, and only once every member of the run is disconnected. */
+const DISCONNECT_POLICY: RunPolicy = {
+  doing: 'running',
+  first: 'resource',
+  gateCode: GATE_CODE,
+  holdBack(state) {
+    const holding = state.accounts.filter(
+      (account) =>
+        account.kind === 'resource' && account.state !== 'disconnected' && account.state !== 'skipped',
+    );
+    if (holding.length === 0) return undefined;
+    return {
+      state: 'cancelled',
+      code: GATE_CODE,
+      reason: `${holding.length} member account(s) of this run are not disconnected (e.g. ${holding[0]?.accountId}); the Billing connection goes last`,
+      fix: 'Fix the failed member accounts, then retry the failed accounts; the Billing connection is retried with them.',
+    };
+  },
+};
+
+/** Start, retry and stop come from run control; a disconnect has no pause or cancel. */
+export class DisconnectRun extends RunControl {
+  private readonly engine: RunEngine;
 
   /** Use `startDisconnect` or `resumeDisconnect`. */
   constructor(
-    private readonly journal: RunJournal,
+    journal: RunJournal,
     initial: RunState,
-    private readonly secrets: RunSecrets,
-    private readonly options: DisconnectEngineOptions,
+    secrets: RunSecrets,
+    options: DisconnectEngineOptions,
     resumed: boolean,
     planRoleArns: ReadonlyMap<string, string> = new Map(),
   ) {
-    this.state = initial;
-    this.clock = options.clock ?? systemClock;
-    setMaxListeners(0, this.abort.signal);
-    this.concurrency = Math.max(
-      1,
-      options.concurrency ?? initial.settings.concurrency ?? DEFAULT_CONCURRENCY,
-    );
-    this.needsResumeEvent = resumed;
-    this.planRoleArns = planRoleArns;
-    if (options.onEvent) this.listeners.add(options.onEvent);
-    if (options.onProgress) this.progressListeners.add(options.onProgress);
-  }
-
-  get runId(): string {
-    return this.journal.runId;
-  }
-
-  get snapshot(): RunState {
-    return this.state;
-  }
-
-  get running(): boolean {
-    return this.active !== undefined;
-  }
-
-  onEvent(listener: RunEventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  onProgress(listener: ProgressListener): () => void {
-    this.progressListeners.add(listener);
-    return () => this.progressListeners.delete(listener);
-  }
-
-  /** Disconnects every account not yet in a final state; resolves with the final state. */
-  start(): Promise<RunState> {
-    this.assertIdle();
-    const targets = this.state.accounts.filter((account) => !isTerminalState(account.state));
-    if (targets.length === 0 && this.state.status === 'finished') return Promise.resolve(this.state);
-    const resumeReason = this.needsResumeEvent ? 'restart' : undefined;
-    this.needsResumeEvent = false;
-    return this.execute(targets, { force: false, resumeReason });
-  }
-
-  /** Runs again the failed accounts and a Billing connection the member gate held back. */
-  retryFailed(): Promise<RunState> {
-    this.assertIdle();
-    const targets = this.state.accounts.filter(
-      (account) =>
-        account.state === 'failed' || (account.state === 'cancelled' && account.stateCode === GATE_CODE),
-    );
-    if (targets.length === 0) return Promise.resolve(this.state);
-    this.needsResumeEvent = false;
-    return this.execute(targets, { force: true, resumeReason: 'retry-failed' });
-  }
-
-  /** For a process that must exit: in-flight accounts become `unknown`; the run stays resumable. */
-  async stop(): Promise<RunState> {
-    this.stopped = true;
-    this.abort.abort();
-    if (this.active) await this.active.catch(() => undefined);
-    return this.state;
-  }
-
-  async close(): Promise<void> {
-    if (this.active) await this.stop();
-    await this.journal.close();
-  }
-
-  private assertIdle(): void {
-    if (this.active) throw new OrgConnectError('RUN_BUSY', `Run ${this.runId} is already running.`);
-    if (this.stopped) {
-      throw new OrgConnectError('RUN_STOPPED', `Run ${this.runId} was stopped in this process.`, {
-        fix: 'Resume it (it is reconciled with CloudFormation first).',
-      });
-    }
-  }
-
-  private now(): string {
-    return new Date(this.clock.now()).toISOString();
-  }
-
-  private execute(
-    targets: AccountRunState[],
-    options: { force: boolean; resumeReason: 'restart' | 'retry-failed' | undefined },
-  ): Promise<RunState> {
-    const pass = (async (): Promise<RunState> => {
-      await writeRunSecrets(this.options.dataDir, this.runId, this.secrets);
-      if (options.resumeReason)
-        await this.record({ type: 'run-resumed', at: this.now(), reason: options.resumeReason });
-      const limit = pLimit(this.concurrency);
-      const runAll = async (accounts: AccountRunState[]): Promise<void> => {
-        await Promise.allSettled(
-          accounts.map((account) => limit(() => this.runAccount(account, options.force))),
-        );
-        if (this.fatal !== undefined) throw this.fatal;
-      };
-      await runAll(targets.filter((account) => account.kind === 'resource'));
-      const billing = targets.filter((account) => account.kind === 'billing');
-      if (!this.stopped && billing.length > 0) {
-        const holding = this.state.accounts.filter(
-          (account) =>
-            account.kind === 'resource' && account.state !== 'disconnected' && account.state !== 'skipped',
-        );
-        if (holding.length === 0) await runAll(billing);
-        else {
-          for (const account of billing) {
-            await this.recordAccount(account, {
-              state: 'cancelled',
-              code: GATE_CODE,
-              reason: `${holding.length} member account(s) of this run are not disconnected (e.g. ${holding[0]?.accountId}); the Billing connection goes last`,
-              fix: 'Fix the failed member accounts, then retry the failed accounts; the Billing connection is retried with them.',
-            });
-          }
-        }
+    super(journal, initial, secrets, options, resumed, DISCONNECT_POLICY);
+    const run = this.context;
+    const runAccount = async (planned: AccountRunState, force: boolean): Promise<void> => {
+      if (run.stopped) return;
+      if (!force && planned.attempt === 0 && planned.action === 'skip') {
+        await run.recordAccount(planned, { state: 'skipped', reason: planned.reason ?? 'nothing to remove' });
+        return;
       }
-      if (!this.stopped) {
-        await this.record({
-          type: 'run-finished',
-          at: this.now(),
-          status: 'completed',
-          counts: this.state.counts,
-        });
-        await deleteRunSecrets(this.options.dataDir, this.runId);
-      }
-      return this.state;
-    })();
-    this.active = pass;
-    const clear = (): void => {
-      if (this.active === pass) this.active = undefined;
+      if (await failedAsBlocked(run, planned, force, 'blocked by the plan')) return;
+      await disconnectAccount(
+        {
+          options,
+          clock: run.clock,
+          signal: run.signal,
+          current:
+            run.state.accounts.find((account) => accountKey(account) === accountKey(planned)) ?? planned,
+          keepStacks: run.state.settings.keepStacks === true || planned.action === 'deregister',
+          planRoleArn: planRoleArns.get(accountKey(planned)),
+          record: (change) => run.recordAccount(planned, change),
+          emitProgress: (progress) => run.emitProgress(progress),
+          fatal: () => run.fatal,
+        },
+        planned,
+      );
     };
-    pass.then(clear, clear);
-    return pass;
+    this.engine = accountByAccount(run, runAccount);
   }
 
-  private async runAccount(planned: AccountRunState, force: boolean): Promise<void> {
-    if (this.stopped) return;
-    if (!force && planned.attempt === 0 && planned.action === 'skip') {
-      await this.recordAccount(planned, { state: 'skipped', reason: planned.reason ?? 'nothing to remove' });
-      return;
-    }
-    if (!force && planned.attempt === 0 && planned.action === 'blocked') {
-      await this.recordAccount(planned, {
-        state: 'failed',
-        code: planned.code ?? 'ACCOUNT_BLOCKED',
-        reason: planned.reason ?? 'blocked by the plan',
-        ...(planned.fix === undefined ? {} : { fix: planned.fix }),
-      });
-      return;
-    }
-    await this.disconnectAccount(planned);
-  }
-
-  private disconnectAccount(planned: AccountRunState): Promise<void> {
-    return disconnectAccount(
-      {
-        options: this.options,
-        clock: this.clock,
-        signal: this.abort.signal,
-        current:
-          this.state.accounts.find((account) => accountKey(account) === accountKey(planned)) ?? planned,
-        keepStacks: this.state.settings.keepStacks === true || planned.action === 'deregister',
-        planRoleArn: this.planRoleArns.get(accountKey(planned)),
-        record: (change) => this.recordAccount(planned, change),
-        emitProgress: (progress) => this.emitProgress(progress),
-        fatal: () => this.fatal,
-      },
-      planned,
-    );
-  }
-
-  private recordAccount(
-    account: Pick<DeployItem, 'accountId' | 'kind'>,
-    change: Omit<AccountStateEvent, 'type' | 'at' | 'accountId' | 'kind'>,
-  ): Promise<void> {
-    return this.record({
-      type: 'account-state',
-      at: this.now(),
-      accountId: account.accountId,
-      kind: account.kind,
-      ...change,
-    });
-  }
-
-  /** Journal first, then state, then listeners (as in a deploy run). */
-  private async record(event: RunEvent): Promise<void> {
-    try {
-      await this.journal.append(event);
-    } catch (error) {
-      this.fatal ??= error;
-      this.stopped = true;
-      this.abort.abort();
-      throw this.fatal;
-    }
-    this.state = applyRunEvent(this.state, event);
-    for (const listener of this.listeners) {
-      try {
-        listener(event, this.state);
-      } catch {
-        // A broken listener must not stop the run.
-      }
-    }
-  }
-
-  private emitProgress(progress: AccountProgress): void {
-    for (const listener of this.progressListeners) {
-      try {
-        listener(progress);
-      } catch {
-        // Progress is best effort.
-      }
-    }
+  protected engineFor(_kind: ConnectionKind): RunEngine {
+    return this.engine;
   }
 }
 
@@ -334,36 +149,15 @@ export async function startDisconnect(options: StartDisconnectOptions): Promise<
     operation: 'disconnect',
     keepStacks,
   };
-  const journal = await createJournal(options.dataDir, runId);
-  try {
-    await writeRunSecrets(options.dataDir, runId, { externalId });
-    const at = new Date(clock.now()).toISOString();
-    const started: RunEvent = {
-      type: 'run-started',
-      at,
-      journalVersion: 1,
-      runId,
-      createdAt: at,
-      managementAccountId: options.managementAccountId,
-      profile: options.profile,
-      settings,
-    };
-    await journal.append(started);
-    let state = applyRunEvent(undefined, started);
-    options.onEvent?.(started, state);
-    const roleArns = new Map<string, string>();
-    for (const { roleArn, ...item } of options.items) {
-      if (roleArn) roleArns.set(accountKey(item), roleArn);
-      const planned: RunEvent = { ...item, type: 'account-planned', at };
-      await journal.append(planned);
-      state = applyRunEvent(state, planned);
-      options.onEvent?.(planned, state);
-    }
-    return new DisconnectRun(journal, state, { externalId }, options, false, roleArns);
-  } catch (error) {
-    await journal.close().catch(() => undefined);
-    throw error;
-  }
+  const roleArns = new Map<string, string>();
+  const items = options.items.map(({ roleArn, ...item }) => {
+    if (roleArn) roleArns.set(accountKey(item), roleArn);
+    return item;
+  });
+  return beginRun(
+    { ...options, items, runId, externalId, settings, clock },
+    (journal, state) => new DisconnectRun(journal, state, { externalId }, options, false, roleArns),
+  );
 }
 
 /** Picks a disconnect run up after a crash or a stop; `start()` reconciles every unfinished account first. */
@@ -390,14 +184,6 @@ export async function disconnectSecrets(
   externalId: string | undefined,
 ): Promise<RunSecrets> {
   const secrets = externalId === undefined ? await readRunSecrets(dataDir, state.runId) : { externalId };
-  if (externalIdFingerprint(secrets.externalId).externalIdSha256 !== state.settings.externalIdSha256) {
-    throw new OrgConnectError(
-      'RUN_SECRET_MISMATCH',
-      `That is not the External ID run ${state.runId} was started with.`,
-      {
-        fix: `Enter the External ID ending in "${state.settings.externalIdLast4}".`,
-      },
-    );
-  }
+  assertRunExternalId(state.runId, state, secrets);
   return secrets;
 }

@@ -20,7 +20,7 @@ import { assertValidExternalId } from './external-id.js';
 import { readRunState } from './journal.js';
 import { accountCredentials, type OnboardingContext, type RunHooks } from './onboarding.js';
 import { runPreflight, type PreflightResult } from './preflight.js';
-import { DEFAULT_CONCURRENCY } from './runner.js';
+import { DEFAULT_CONCURRENCY } from './run-engine.js';
 import { parseSelection, resolveSelection } from './selection.js';
 import { CLOUDZERO_PROFILE } from '../platform/cloudzero-profile.js';
 

@@ -22,44 +22,34 @@ import {
   CreateStackInstancesCommand,
   CreateStackSetCommand,
   UpdateStackSetCommand,
-  type StackSet,
   type StackSetOperationPreferences,
 } from '@aws-sdk/client-cloudformation';
 import { awsErrorName } from '../errors.js';
 import type { Clock } from '../clock.js';
 import {
-  accountViews,
   callWithRetry,
   cloudFormationFailure,
   DEFAULT_POLL_POLICY,
   DeployError,
   describeStackSet,
-  instanceView,
-  listStackInstances,
+  followStackSetOperation,
   parameterList,
+  StackSetInstanceWatch,
   startStackSetOperation,
   stackInputTags,
   stackMatchesInputs,
   tagList,
-  waitForStackSetOperation,
+  type AccountStateListener,
   type CloudFormationContext,
   type CloudFormationSender,
   type PollPolicy,
   type RetryPolicy,
-  type StackSetAccountState,
   type StackSetAccountView,
   type StackSetCallAs,
-  type StackSetInstanceView,
+  type StackSetOperationSummary,
 } from '../cloudformation/index.js';
 import type { DeployOutcome } from './stack-deployer.js';
-
-export type { StackSetCallAs } from '../cloudformation/index.js';
-/** The one deploy error type, under the name the StackSet deployer's callers know. */
-export { DeployError as StackSetDeployError } from '../cloudformation/index.js';
-
 import {
-  checkStackSetsTrustedAccess,
-  checkStackSetTargets,
   DEFAULT_STACKSET_NAME,
   DEFAULT_STACKSET_PREFERENCES,
   operationPreferences,
@@ -67,19 +57,29 @@ import {
   type StackSetPreferences,
   type StackSetTargets,
 } from './stackset-inputs.js';
+import {
+  assertServiceManaged,
+  autoDeploymentDrifted,
+  checkStackSetPreconditions,
+} from './stackset-preconditions.js';
 
+export type { StackSetCallAs, StackSetOperationSummary } from '../cloudformation/index.js';
+/** The one deploy error type, under the name the StackSet deployer's callers know. */
+export { DeployError as StackSetDeployError } from '../cloudformation/index.js';
 export {
-  checkStackSetsTrustedAccess,
-  checkStackSetTargets,
   DEFAULT_STACKSET_NAME,
   DEFAULT_STACKSET_PREFERENCES,
   operationPreferences,
-  STACKSETS_SERVICE_PRINCIPAL,
   type AccountFilterType,
   type OrganizationsSender,
   type StackSetPreferences,
   type StackSetTargets,
 } from './stackset-inputs.js';
+export {
+  checkStackSetsTrustedAccess,
+  checkStackSetTargets,
+  STACKSETS_SERVICE_PRINCIPAL,
+} from './stackset-preconditions.js';
 
 export interface StackSetProgress {
   step: 'check' | 'create' | 'update' | 'instances' | 'wait' | 'busy' | 'retry';
@@ -108,17 +108,10 @@ export interface DeployStackSetInput {
   clock: Clock;
   signal?: AbortSignal;
   /** Called when an account's state changes (first seen, deploying → connected / failed). */
-  onAccountState?: (accountId: string, state: StackSetAccountState, reason?: string) => void;
+  onAccountState?: AccountStateListener;
   onProgress?: (progress: StackSetProgress) => void;
   retry?: Partial<RetryPolicy>;
   poll?: Partial<PollPolicy>;
-}
-
-export interface StackSetOperationSummary {
-  operationId: string;
-  action: 'UPDATE' | 'CREATE';
-  status: string;
-  statusReason?: string;
 }
 
 export interface StackSetDeployResult {
@@ -147,10 +140,8 @@ class StackSetDeployment {
   private readonly preferences: StackSetOperationPreferences;
   private readonly desiredTags: Record<string, string>;
   private readonly operations: StackSetOperationSummary[] = [];
-  // Per-account reporting from ListStackInstances; only changes are told.
-  private readonly told = new Map<string, string>();
-  private ignoredManagementInstances = 0;
-  private lastAccounts: StackSetAccountView[] = [];
+  // Per-account reporting from ListStackInstances, without the management account; only changes are told.
+  private readonly watch: StackSetInstanceWatch;
   private stackSetId = '';
 
   constructor(private readonly input: DeployStackSetInput) {
@@ -166,19 +157,19 @@ class StackSetDeployment {
       onRetry: ({ kind, delayMs }) =>
         this.progress('retry', `${kind} — retrying in ${Math.round(delayMs / 100) / 10} s`),
     };
+    this.watch = new StackSetInstanceWatch(
+      this.context,
+      this.ref,
+      input.managementAccountId,
+      input.onAccountState,
+    );
   }
 
   async run(): Promise<StackSetDeployResult> {
     const { input } = this;
-    checkStackSetTargets(input.targets, input.regions, input.knownUnits);
-    this.progress('check', 'checking trusted access for StackSets');
-    await checkStackSetsTrustedAccess({
-      organizations: input.organizations,
-      callAs: this.ref.callAs,
-      clock: input.clock,
-      signal: input.signal,
-      retry: input.retry,
-    });
+    await checkStackSetPreconditions({ ...input, callAs: this.ref.callAs }, () =>
+      this.progress('check', 'checking trusted access for StackSets'),
+    );
     const definition = await this.applyDefinition();
     if (definition.status !== undefined) return this.result(definition.outcome, definition.status);
     const create = await this.createInstances();
@@ -199,8 +190,8 @@ class StackSetDeployment {
       outcome,
       status,
       operations: this.operations,
-      accounts: this.lastAccounts,
-      ignoredManagementInstances: this.ignoredManagementInstances,
+      accounts: this.watch.accounts,
+      ignoredManagementInstances: this.watch.leftOutInstances,
     };
   }
 
@@ -318,64 +309,15 @@ class StackSetDeployment {
     operationId: string,
     action: StackSetOperationSummary['action'],
   ): Promise<StackSetOperationSummary> {
-    const operation = await waitForStackSetOperation(this.context, {
+    const summary = await followStackSetOperation(this.context, {
       ...this.ref,
       operationId,
+      action,
       poll: this.poll,
-      onRead: (_operation, ended) => this.report(ended),
+      watch: this.watch,
       onWait: (status) => this.progress('wait', `${action} operation ${status}`, { operationId, status }),
     });
-    const summary: StackSetOperationSummary = {
-      operationId,
-      action,
-      status: operation?.Status ?? 'UNKNOWN',
-      ...(operation?.StatusReason ? { statusReason: operation.StatusReason } : {}),
-    };
     this.operations.push(summary);
     return summary;
   }
-
-  private async report(operationEnded: boolean): Promise<void> {
-    const summaries = await listStackInstances(this.context, this.ref);
-    const views: StackSetInstanceView[] = [];
-    let management = 0;
-    for (const summary of summaries) {
-      if (summary.Account === this.input.managementAccountId) {
-        management++;
-        continue;
-      }
-      views.push(instanceView(summary, operationEnded));
-    }
-    this.ignoredManagementInstances = management;
-    this.lastAccounts = accountViews(views);
-    for (const account of this.lastAccounts) {
-      const key = `${account.state}\u0000${account.reason ?? ''}`;
-      if (this.told.get(account.accountId) === key) continue;
-      this.told.set(account.accountId, key);
-      this.input.onAccountState?.(
-        account.accountId,
-        account.state,
-        ...(account.reason === undefined ? [] : [account.reason]),
-      );
-    }
-  }
-}
-
-function assertServiceManaged(existing: StackSet, stackSetName: string): void {
-  if (existing.PermissionModel !== undefined && existing.PermissionModel !== 'SERVICE_MANAGED') {
-    throw new DeployError(
-      'STACKSET_PERMISSION_MODEL_CONFLICT',
-      `StackSet ${stackSetName} exists with the ${existing.PermissionModel} permission model; orgconnect needs a service-managed one.`,
-      { fix: `Delete the StackSet ${stackSetName} (its instances first), or choose another StackSet name.` },
-    );
-  }
-}
-
-/** moto omits AutoDeployment; AWS returns it, and a StackSet with it off would miss new accounts. */
-function autoDeploymentDrifted(existing: StackSet): boolean {
-  return (
-    existing.AutoDeployment !== undefined &&
-    (existing.AutoDeployment.Enabled !== true ||
-      existing.AutoDeployment.RetainStacksOnAccountRemoval !== false)
-  );
 }
