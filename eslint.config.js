@@ -33,6 +33,42 @@ export default tseslint.config(
       ],
     },
   },
+  // Onboarding (before the deploy) and health (after it) share what both need through core/billing and
+  // core/cloudformation; onboarding never reaches into health.
+  {
+    files: ['main/core/onboarding/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        coreRestrictions([
+          {
+            group: ['**/health', '**/health/*', '**/health/**'],
+            message:
+              'onboarding must not import health; share the logic through a lower layer (e.g. core/billing).',
+          },
+        ]),
+      ],
+    },
+  },
+  // A CLI command is registered by the command index; it never imports that index back (no cycle).
+  {
+    files: ['main/cli/commands/**/*.ts'],
+    ignores: ['main/cli/commands/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.(/(index(\\.js)?)?)?$|^\\.\\./commands(/(index(\\.js)?)?)?$',
+              message:
+                'a command must not import the command index; shared types live in main/cli/cli-context.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // core/cloudformation is the layer below onboarding and health: it imports neither.
   {
     files: ['main/core/cloudformation/**/*.ts'],
