@@ -21,7 +21,7 @@ import { OrgConnectError } from '../errors.js';
 import type { CostAndUsageReportStatus } from '../onboarding/cur-detection.js';
 import { registeredConnections } from '../onboarding/registration-step.js';
 import { externalIdFingerprint } from '../onboarding/run-secrets.js';
-import { accountKey } from '../onboarding/run-state.js';
+import { connectionKey } from '../onboarding/connection-key.js';
 import { planCurSetup, type CurSetupPlan } from '../billing/cur-setup.js';
 import {
   assessRegions,
@@ -179,7 +179,7 @@ export async function registrationPreview(
     (item) =>
       item.action === 'create' ||
       item.action === 'update' ||
-      (item.action === 'skip' && !registered.has(accountKey(item))),
+      (item.action === 'skip' && !registered.has(connectionKey(item))),
   ).length;
   return { endpoint: settings.endpoint, connections };
 }

@@ -6,6 +6,7 @@ import type { ResponseOf } from '../../../preload/contract.js';
 import { orgconnectApi } from '../bridge/index.js';
 import { reportError, update, workspaceUpdater } from '../store/wizard-store.js';
 import type { DeployRow } from '../store/wizard-state.js';
+import { connectionKey } from '../../../main/core/onboarding/connection-key.js';
 
 type Listing = ResponseOf<'runs.list'>[number];
 
@@ -63,7 +64,7 @@ export function ReturningUser({ onOpenStep }: { onOpenStep: (step: number) => vo
       const state = await api.runs.get({ runId: unfinished.runId });
       const rows: Record<string, DeployRow> = {};
       for (const account of state.accounts) {
-        const key = `${account.accountId}/${account.kind}`;
+        const key = connectionKey(account);
         rows[key] = {
           key,
           accountId: account.accountId,
