@@ -13,16 +13,16 @@ test('a connection key is the account and the kind, and parses back', () => {
   });
 });
 
+const NOT_KEYS = [
+  '111122223333/other',
+  '11112222333/billing',
+  '111122223333/billing/x',
+  '../111122223333/billing',
+  '',
+];
+
 test('anything else is not a connection key', () => {
-  for (const bad of [
-    '111122223333/other',
-    '11112222333/billing',
-    '111122223333/billing/x',
-    '../111122223333/billing',
-    '',
-  ]) {
-    assert.equal(parseConnectionKey(bad), undefined, bad);
-  }
+  for (const bad of NOT_KEYS) assert.equal(parseConnectionKey(bad), undefined, bad);
 });
 
 test('history files are named from the parsed key; other keys are encoded inside the folder', () => {
