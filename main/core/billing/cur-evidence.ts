@@ -3,7 +3,7 @@
  * CUR 2.0 Data Exports and, when an S3 client is configured, each delivery bucket's policy. A call that fails is
  * kept with its reason (an unknown, never a pass).
  */
-import { cannotCheck } from '../health/cannot-check.js';
+import { cannotCheck } from '../aws/cannot-check.js';
 import type { CurPort, CurReportDefinition, DataExportDetail } from './cur-port.js';
 
 export type Fetched<T> =

@@ -8,7 +8,7 @@
  */
 import type { ApiDate, CurReportDefinition, DataExportDetail } from './cur-port.js';
 import type { CurEvidence } from './cur-evidence.js';
-import { asList, parsePolicyDocument } from '../health/policy-documents.js';
+import { asList, parsePolicyDocument } from '../aws/policy-documents.js';
 
 /** The verdict on the reports: `unknown` when the APIs could not be read (with why). */
 export interface CurJudgement {

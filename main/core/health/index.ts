@@ -1,7 +1,7 @@
 export * from './check-result.js';
 export * from './connection.js';
 export type { CheckContext, CheckOptions, HealthAwsClients, HealthCheck } from './check-context.js';
-export { cannotCheck, type CannotCheck } from './cannot-check.js';
+export { cannotCheck, type CannotCheck } from '../aws/cannot-check.js';
 export * from '../billing/cur-port.js';
 export { ALL_CHECKS } from './checks/index.js';
 export { evaluateCur } from './checks/cur.js';
