@@ -50,6 +50,21 @@ export default tseslint.config(
       ],
     },
   },
+  // core/billing is the layer both share: it imports neither onboarding nor health.
+  {
+    files: ['main/core/billing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        coreRestrictions([
+          {
+            group: ['**/onboarding', '**/onboarding/**', '**/health', '**/health/**'],
+            message: 'core/billing sits below onboarding and health; it must not import them.',
+          },
+        ]),
+      ],
+    },
+  },
   // A CLI command is registered by the command index; it never imports that index back (no cycle).
   {
     files: ['main/cli/commands/**/*.ts'],

@@ -44,6 +44,17 @@ describe('layering lint rules', () => {
     assert.match(messages[0] ?? '', /Electron-free/);
   });
 
+  test('core/billing imports neither onboarding nor health', async () => {
+    for (const source of ['../health/check-result.js', '../onboarding/run-state.js']) {
+      const messages = await restrictedImports(
+        'main/core/billing/layering-probe.ts',
+        `import { x } from '${source}';\nexport const y = x;\n`,
+      );
+      assert.equal(messages.length, 1, `${source}: ${messages.join(' | ')}`);
+      assert.match(messages[0] ?? '', /core\/billing sits below onboarding and health/);
+    }
+  });
+
   test('a CLI command must not import the command index', async () => {
     for (const source of ['./index.js', './index', '.', '../commands/index.js']) {
       const messages = await restrictedImports(
