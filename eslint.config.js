@@ -26,10 +26,66 @@ export default tseslint.config(
               '**/onboarding/stack-deployer*',
               '**/onboarding/stackset-deployer*',
               '**/onboarding/runner*',
+              '**/onboarding/run-control*',
+              '**/onboarding/run-engine*',
+              '**/onboarding/run-start*',
+              '**/onboarding/*-engine*',
+              '**/onboarding/stackset-preconditions*',
             ],
             message: 'health must not reach into the deployer; use core/cloudformation.',
           },
         ]),
+      ],
+    },
+  },
+  // Onboarding (before the deploy) and health (after it) share what both need through core/billing and
+  // core/cloudformation; onboarding never reaches into health.
+  {
+    files: ['main/core/onboarding/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        coreRestrictions([
+          {
+            group: ['**/health', '**/health/*', '**/health/**'],
+            message:
+              'onboarding must not import health; share the logic through a lower layer (e.g. core/billing).',
+          },
+        ]),
+      ],
+    },
+  },
+  // core/billing is the layer both share: it imports neither onboarding nor health.
+  {
+    files: ['main/core/billing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        coreRestrictions([
+          {
+            group: ['**/onboarding', '**/onboarding/**', '**/health', '**/health/**'],
+            message: 'core/billing sits below onboarding and health; it must not import them.',
+          },
+        ]),
+      ],
+    },
+  },
+  // A CLI command is registered by the command index; it never imports that index back (no cycle).
+  {
+    files: ['main/cli/commands/**/*.ts'],
+    ignores: ['main/cli/commands/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.(/(index(\\.js)?)?)?$|^\\.\\./commands(/(index(\\.js)?)?)?$',
+              message:
+                'a command must not import the command index; shared types live in main/cli/cli-context.ts.',
+            },
+          ],
+        },
       ],
     },
   },

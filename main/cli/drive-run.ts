@@ -1,6 +1,6 @@
 import type { RunEventListener } from '../core/onboarding/runner.js';
 import type { RunState } from '../core/onboarding/run-state.js';
-import type { CliContext } from './commands/index.js';
+import type { CliContext } from './cli-context.js';
 import { printRunFinished, printRunStarted, runEventPrinter, runExitCode } from './run-output.js';
 import { createRunProgress } from './run-progress.js';
 

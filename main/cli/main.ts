@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline/promises';
 import { toPersonError, oneLine } from '../core/person-error.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './output.js';
-import { registerCommands, type CliContext } from './commands/index.js';
+import type { CliContext } from './cli-context.js';
+import { registerCommands } from './commands/index.js';
 
 export function nodeIo(): CliIo {
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);

@@ -1,6 +1,6 @@
 import { OrgConnectService } from '../core/service.js';
 import { OrgConnectError } from '../core/errors.js';
-import type { CliContext } from './commands/index.js';
+import type { CliContext } from './cli-context.js';
 import { openInBrowser } from './open-browser.js';
 
 /** The façade with terminal-backed host services (MFA code prompt, browser opener). */

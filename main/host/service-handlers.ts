@@ -6,6 +6,7 @@
 import type { PlannedPlatform } from '../core/onboarding/onboarding.js';
 import { randomBytes } from 'node:crypto';
 import type { HostEvent, OnboardingRequestPayload, ResponseOf } from '../../preload/contract.js';
+import { connectionKey } from '../core/onboarding/connection-key.js';
 import { healthSummary } from '../core/health/health-summary.js';
 import { timelineEntry } from '../core/health/health-timeline.js';
 import { OrgConnectError } from '../core/errors.js';
@@ -246,7 +247,7 @@ export function createServiceHandlers(
       series: await service.coverageSeries(organizationId),
     }),
     'health.timeline': async ({ accountId, kind }) => ({
-      entries: (await service.connectionHistory(`${accountId}/${kind}`)).map(timelineEntry),
+      entries: (await service.connectionHistory(connectionKey({ accountId, kind }))).map(timelineEntry),
     }),
     'cur.status': ({ profile }) => service.costAndUsageReport(profile),
     'cur.planSetup': async ({ profile, bucket }) => {

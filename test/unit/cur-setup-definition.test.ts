@@ -7,7 +7,8 @@ import {
   bucketPolicyWithDataExports,
   DATA_EXPORTS_STATEMENT_SID,
 } from '../../main/core/billing/data-export-bucket-policy.js';
-import { bucketPolicyAllowsBillingReports, evaluateCur } from '../../main/core/health/checks/cur.js';
+import { bucketPolicyAllowsBillingReports } from '../../main/core/billing/cur-judgement.js';
+import { evaluateCur } from '../../main/core/health/checks/cur.js';
 import { createExportRequest } from '../support/data-exports-shape.js';
 
 const request = cur2ExportRequest({ name: 'orgconnect-cur2', bucket: 'orgconnect-cur-123456789012' });

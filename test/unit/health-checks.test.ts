@@ -17,8 +17,9 @@ import {
   type CurEvidence,
 } from '../../main/core/health/index.js';
 import { createCheckContext } from '../../main/core/health/check-context.js';
-import { cannotCheck, cannotCheckResult } from '../../main/core/health/cannot-check.js';
-import { gatherCurEvidence } from '../../main/core/health/checks/cur.js';
+import { cannotCheck } from '../../main/core/aws/cannot-check.js';
+import { cannotCheckResult } from '../../main/core/health/check-result.js';
+import { gatherCurEvidence } from '../../main/core/billing/cur-evidence.js';
 import { accountActiveCheck } from '../../main/core/health/checks/account-active.js';
 import { stackStatusCheck } from '../../main/core/health/checks/stack-status.js';
 import { regionsToProbe, type RegionOptStatus } from '../../main/core/health/checks/regions-sts.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import type { CliContext } from './index.js';
+import type { CliContext } from '../cli-context.js';
 import { serviceForCli } from '../service-for-cli.js';
 import { requireProfile } from './common.js';
 import { driveRun } from '../drive-run.js';

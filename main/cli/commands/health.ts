@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { writePrivateFile } from '../../core/reports/write-private-file.js';
 import { Option, type Command } from 'commander';
-import type { CliContext } from './index.js';
+import type { CliContext } from '../cli-context.js';
 import { printJson, printJsonLine, tableOptions } from '../output.js';
 import { healthReport } from '../health-output.js';
 import { createHealthProgress } from '../health-progress.js';

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { ExitCode } from '../exit-codes.js';
-import type { CliIo } from '../output.js';
+import type { CliContext } from '../cli-context.js';
 import { registerProfilesCommand } from './profiles.js';
 import { registerLoginCommand } from './login.js';
 import { registerWhoamiCommand } from './whoami.js';
@@ -15,13 +14,6 @@ import { registerServeCommand } from './serve.js';
 import { registerRegisterCommand } from './register.js';
 import { registerTemplatesCommand } from './templates.js';
 import { registerAdoptCommand } from './adopt.js';
-
-/** What every command may touch: its I/O, the environment it reads AWS settings from, and the exit code it sets. */
-export interface CliContext {
-  io: CliIo;
-  env: NodeJS.ProcessEnv;
-  exitCode: ExitCode;
-}
 
 export function registerCommands(program: Command, context: CliContext): void {
   registerProfilesCommand(program, context);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliContext } from './index.js';
+import type { CliContext } from '../cli-context.js';
 import { formatTable, printJson, tableOptions } from '../output.js';
 import { serviceForCli } from '../service-for-cli.js';
 

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { CliContext } from './index.js';
+import type { CliContext } from '../cli-context.js';
 import { printJson } from '../output.js';
 import { assertValidExternalId } from '../../core/onboarding/external-id.js';
 import {

@@ -15,7 +15,7 @@ import {
   expectedRolePolicies,
   readRolePolicies,
 } from '../health/checks/role-policies.js';
-import { parsePolicyDocument, asList } from '../health/policy-documents.js';
+import { parsePolicyDocument, asList } from '../aws/policy-documents.js';
 import { isReadOnlyAction } from '../onboarding/template-policy.js';
 
 export const EXPORT_HINT = 'orgconnect templates export';

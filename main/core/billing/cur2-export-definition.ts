@@ -1,7 +1,7 @@
 /**
  * The CUR 2.0 Data Export orgconnect creates when the management account has no usable report: what the platform
  * needs (hourly, resource IDs, split cost allocation data, Parquet) — the same settings the `cur` check judges
- * usable (health/checks/cur.ts), so the next plan finds this export usable.
+ * usable (billing/cur-judgement.ts), so the next plan finds this export usable.
  */
 import type { CreateExportCommandInput } from '@aws-sdk/client-bcm-data-exports';
 

@@ -6,7 +6,7 @@
  * only for its CUR definitions or Data Exports (aws:SourceArn). The statement is merged into an existing policy by
  * its Sid, so a chosen bucket keeps what else its policy allows.
  */
-import { parsePolicyDocument } from '../health/policy-documents.js';
+import { parsePolicyDocument } from '../aws/policy-documents.js';
 
 export const DATA_EXPORTS_STATEMENT_SID = 'EnableAWSDataExportsToWriteToS3AndCheckPolicy';
 

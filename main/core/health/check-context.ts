@@ -11,7 +11,7 @@ import { awsErrorName } from '../errors.js';
 import type { OrganizationSnapshot } from '../org/types.js';
 import type { CheckId, CheckResult } from './check-result.js';
 import type { Connection } from './connection.js';
-import type { CurPort } from './cur-port.js';
+import type { CurPort } from '../billing/cur-port.js';
 
 export type Sender<C extends { send: unknown }> = Pick<C, 'send'>;
 

@@ -6,6 +6,7 @@
  * detection in an emulator that lacks it); it is shown, and it neither helps nor hurts the overall result.
  */
 import { z } from 'zod';
+import type { CannotCheck } from '../aws/cannot-check.js';
 
 export const CHECK_IDS = [
   'account-active',
@@ -72,6 +73,11 @@ export function result(
   if (status === 'unknown' && extra.notAvailableHere === true) out.notAvailableHere = true;
   if (extra.detail !== undefined && extra.detail.length > 0) out.detail = [...extra.detail];
   return out;
+}
+
+/** The `unknown` result for a check stopped by `why`; marked not-available-here when the API is missing. */
+export function cannotCheckResult(id: CheckId, why: CannotCheck): CheckResult {
+  return result(id, 'unknown', why.reason, { notAvailableHere: why.kind === 'not-implemented' });
 }
 
 /**

@@ -44,10 +44,8 @@ export const connectionSchema = z.object({
 export type Connection = z.infer<typeof connectionSchema>;
 export type ConnectionKind = Connection['kind'];
 
-/** Same shape as the run journal's account key, so health and run state join without translation. */
-export function connectionKey(connection: Pick<Connection, 'accountId' | 'kind'>): string {
-  return `${connection.accountId}/${connection.kind}`;
-}
+/** The run journal's account key, so health and run state join without translation. */
+export { connectionKey } from '../onboarding/connection-key.js';
 
 /** The role's ARN as recorded, or as IAM builds it from name and path (`arn:aws:iam::<id>:role<path><name>`). */
 export function expectedRoleArn(connection: Connection, partition = 'aws'): string {

@@ -3,6 +3,7 @@
  * attempt of every account (from the run journals, newest run first) and the last look — when the newest run of
  * the Organization was created, i.e. when the admin last chose accounts. Reads only local files.
  */
+import { connectionKey } from '../onboarding/connection-key.js';
 import { listRuns, readRunState } from '../onboarding/journal.js';
 import type { OrganizationSnapshot } from '../org/types.js';
 import { computeCoverage, type Coverage, type DeployAttempt } from './coverage.js';
@@ -29,7 +30,7 @@ export async function loadCoverageRecords(
     }
     const run = await readRunState(dataDir, listing.runId);
     for (const account of run.accounts) {
-      const key = `${account.accountId}/${account.kind}`;
+      const key = connectionKey(account);
       const { action } = account;
       // A disconnect run is no attempt to connect: its accounts are judged by the connections it left.
       if (byKey.has(key) || action === 'delete' || action === 'deregister') continue;

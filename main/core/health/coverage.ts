@@ -17,6 +17,7 @@
  */
 import type { OrgAccount, OrgAccountState, OrganizationSnapshot } from '../org/types.js';
 import type { AccountState } from '../onboarding/run-events.js';
+import { connectionKey } from '../onboarding/connection-key.js';
 
 export const COVERAGE_STATUSES = [
   'connected',
@@ -163,7 +164,7 @@ export function computeCoverage(input: CoverageInput): Coverage {
     list.push(connection);
     kindsByAccount.set(connection.accountId, list);
   }
-  const attemptFor = new Map(input.attempts.map((a) => [`${a.accountId}/${a.kind}`, a]));
+  const attemptFor = new Map(input.attempts.map((a) => [connectionKey(a), a]));
 
   const accounts: CoverageAccount[] = snapshot.accounts.map((account) => {
     const state = accountStateOf(account);
@@ -207,7 +208,10 @@ export function computeCoverage(input: CoverageInput): Coverage {
     return {
       ...base,
       status: 'not-connected',
-      ...notConnectedWhy(account, attemptFor.get(`${account.id}/${expectedKind(account)}`)),
+      ...notConnectedWhy(
+        account,
+        attemptFor.get(connectionKey({ accountId: account.id, kind: expectedKind(account) })),
+      ),
     };
   });
 

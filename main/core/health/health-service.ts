@@ -9,7 +9,7 @@ import { listRuns, readRunState } from '../onboarding/journal.js';
 import type { OrganizationSnapshot } from '../org/index.js';
 import { OrgConnectError } from '../errors.js';
 import { connectionKey, connectionsFromRun, type Connection } from './connection.js';
-import { createSdkCurPort, type CurPort } from './cur-port.js';
+import { createSdkCurPort, type CurPort } from '../billing/cur-port.js';
 import { createHealthMonitor, type HealthEvent, type HealthMonitor } from './monitor.js';
 import { createHealthHistory } from './history.js';
 import type { ConnectionHealth } from './check-result.js';

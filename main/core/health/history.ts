@@ -8,6 +8,7 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { connectionHealthSchema, type ConnectionHealth } from './check-result.js';
+import { parseConnectionKey } from '../onboarding/connection-key.js';
 
 export const DEFAULT_HISTORY_LIMIT = 20;
 
@@ -24,8 +25,9 @@ export function healthDir(dataDir: string): string {
 
 /** `111122223333/billing` → `111122223333-billing.jsonl`; anything else is encoded so it cannot leave the folder. */
 export function historyFile(dataDir: string, connectionKey: string): string {
-  const safe = /^\d{12}\/(billing|resource)$/.test(connectionKey)
-    ? connectionKey.replace('/', '-')
+  const parsed = parseConnectionKey(connectionKey);
+  const safe = parsed
+    ? `${parsed.accountId}-${parsed.kind}`
     : encodeURIComponent(connectionKey).replace(/\./g, '%2E');
   return path.join(healthDir(dataDir), `${safe}.jsonl`);
 }

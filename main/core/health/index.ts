@@ -1,10 +1,12 @@
 export * from './check-result.js';
 export * from './connection.js';
 export type { CheckContext, CheckOptions, HealthAwsClients, HealthCheck } from './check-context.js';
-export { cannotCheck, type CannotCheck } from './cannot-check.js';
-export * from './cur-port.js';
+export { cannotCheck, type CannotCheck } from '../aws/cannot-check.js';
+export * from '../billing/cur-port.js';
 export { ALL_CHECKS } from './checks/index.js';
-export { evaluateCur, bucketPolicyAllowsBillingReports, type CurEvidence } from './checks/cur.js';
+export { evaluateCur } from './checks/cur.js';
+export { bucketPolicyAllowsBillingReports } from '../billing/cur-judgement.js';
+export type { CurEvidence } from '../billing/cur-evidence.js';
 export { evaluateTrustPolicy } from './checks/role-trust.js';
 export { evaluateRolePolicies, expectedRolePolicies } from './checks/role-policies.js';
 export { evaluateRoleLastUsed } from './checks/role-last-used.js';

@@ -19,7 +19,7 @@ import {
 import { overallHealth, result, type CheckResult, type ConnectionHealth } from './check-result.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { connectionKey, type Connection } from './connection.js';
-import type { CurPort } from './cur-port.js';
+import type { CurPort } from '../billing/cur-port.js';
 
 export interface HealthServiceClients {
   CloudFormation: Sender<CloudFormationClient>;

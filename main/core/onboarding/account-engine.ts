@@ -7,7 +7,8 @@
  */
 import { OrgConnectError } from '../errors.js';
 import { cloudFormationFailure } from './retry.js';
-import { accountKey, type AccountRunState } from './run-state.js';
+import { type AccountRunState } from './run-state.js';
+import { connectionKey } from './connection-key.js';
 import { accountByAccount, failedAsBlocked, type RunContext, type RunEngine } from './run-engine.js';
 import type { RegistrationHook } from './registration-hook.js';
 import { StackDeployError } from './stack-deployer.js';
@@ -91,7 +92,7 @@ async function attemptAccount(
 ): Promise<boolean> {
   const { accountId } = planned;
   const current =
-    run.state.accounts.find((account) => accountKey(account) === accountKey(planned)) ?? planned;
+    run.state.accounts.find((account) => connectionKey(account) === connectionKey(planned)) ?? planned;
   const attempt = current.attempt + 1;
   await run.recordAccount(planned, { state: 'deploying', attempt });
   let stackId: string | undefined;

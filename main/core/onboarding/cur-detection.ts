@@ -2,11 +2,12 @@
  * Before anything is deployed: does the management account have a Cost and Usage Report the platform can use, and
  * into which bucket is it delivered? The answer flags a missing or unusable report on Connect (with the fix) and
  * pre-fills the Billing stack's `CostAndUsageReportBucket`, to which the Billing role's S3 read is scoped.
- * Reads only (cur:DescribeReportDefinitions, bcm-data-exports:ListExports / GetExport); the same judgement as the
- * Billing health check, so "usable" means the same thing before and after the deploy.
+ * Reads only (cur:DescribeReportDefinitions, bcm-data-exports:ListExports / GetExport); core/billing's judgement,
+ * which the Billing health check uses too, so "usable" means the same thing before and after the deploy.
  */
-import { bestUsableReport, evaluateCur, gatherCurEvidence } from '../health/checks/cur.js';
-import type { CurPort } from '../health/cur-port.js';
+import { gatherCurEvidence } from '../billing/cur-evidence.js';
+import { bestUsableReport, judgeCostAndUsageReport } from '../billing/cur-judgement.js';
+import type { CurPort } from '../billing/cur-port.js';
 
 export interface CostAndUsageReportStatus {
   /** pass / warn: a usable report exists; fail: none is usable; unknown: the APIs could not be read. */
@@ -25,11 +26,10 @@ export async function detectCostAndUsageReport(
 ): Promise<CostAndUsageReportStatus> {
   const now = options.now ?? Date.now();
   const evidence = await gatherCurEvidence(port);
-  const judged = evaluateCur({}, evidence, { now });
+  const judged = judgeCostAndUsageReport(evidence, { now });
   const best = bestUsableReport(evidence, { now });
-  const status = judged.status === 'skipped' ? 'unknown' : judged.status;
   return {
-    status,
+    status: judged.status,
     summary: judged.summary,
     ...(judged.fix ? { fix: judged.fix } : {}),
     ...(best?.bucket ? { bucket: best.bucket, report: best.label } : {}),

@@ -20,7 +20,8 @@ import { ensureDataDirWritable } from './data-dir.js';
 import { newRunId, openJournal, readRunState, type RunJournal } from './journal.js';
 import type { ConnectionKind, DeployItem, RunSettingsRecord } from './run-events.js';
 import { externalIdFingerprint, readRunSecrets, type RunSecrets } from './run-secrets.js';
-import { accountKey, type AccountRunState, type RunState } from './run-state.js';
+import { type AccountRunState, type RunState } from './run-state.js';
+import { connectionKey } from './connection-key.js';
 import { assertRunExternalId, beginRun } from './run-start.js';
 import { RunControl, type RunControlOptions, type RunPolicy } from './run-control.js';
 import {
@@ -118,9 +119,9 @@ export class DisconnectRun extends RunControl {
           clock: run.clock,
           signal: run.signal,
           current:
-            run.state.accounts.find((account) => accountKey(account) === accountKey(planned)) ?? planned,
+            run.state.accounts.find((account) => connectionKey(account) === connectionKey(planned)) ?? planned,
           keepStacks: run.state.settings.keepStacks === true || planned.action === 'deregister',
-          planRoleArn: planRoleArns.get(accountKey(planned)),
+          planRoleArn: planRoleArns.get(connectionKey(planned)),
           record: (change) => run.recordAccount(planned, change),
           emitProgress: (progress) => run.emitProgress(progress),
           fatal: () => run.fatal,
@@ -151,7 +152,7 @@ export async function startDisconnect(options: StartDisconnectOptions): Promise<
   };
   const roleArns = new Map<string, string>();
   const items = options.items.map(({ roleArn, ...item }) => {
-    if (roleArn) roleArns.set(accountKey(item), roleArn);
+    if (roleArn) roleArns.set(connectionKey(item), roleArn);
     return item;
   });
   return beginRun(

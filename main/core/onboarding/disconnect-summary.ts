@@ -4,6 +4,7 @@
  * platform said so. Pure, so the final message can say exactly what is true.
  */
 import type { RunEvent } from './run-events.js';
+import { connectionKey } from './connection-key.js';
 
 type AccountStateEvent = Extract<RunEvent, { type: 'account-state' }>;
 
@@ -24,7 +25,7 @@ export function tallyDisconnect(events: readonly RunEvent[], planned: number): D
   const latest = new Map<string, AccountStateEvent>();
   let finished = false;
   for (const event of events) {
-    if (event.type === 'account-state') latest.set(`${event.accountId}/${event.kind}`, event);
+    if (event.type === 'account-state') latest.set(connectionKey(event), event);
     if (event.type === 'run-finished') finished = true;
   }
   const tally: DisconnectTally = {

@@ -18,7 +18,8 @@ import type {
   RegistrationRecord,
   RunRegistrationSettings,
 } from './run-events.js';
-import { accountKey, type AccountRunState, type RunState } from './run-state.js';
+import type { AccountRunState, RunState } from './run-state.js';
+import { connectionKey } from './connection-key.js';
 
 export interface RegistrationStepOptions {
   /**
@@ -67,7 +68,7 @@ export class RegistrationStep {
       endpoint: settings.endpoint,
       exceptRunId: state.runId,
     });
-    return !(await this.registeredElsewhere).has(accountKey(account));
+    return !(await this.registeredElsewhere).has(connectionKey(account));
   }
 
   /** Undefined when the run registers nothing for a reason not worth recording (a run journaled before this step). */
@@ -165,7 +166,7 @@ export async function registeredConnections(
     const run = await readRunState(dataDir, listing.runId).catch(() => undefined);
     if (run === undefined || run.settings.externalIdSha256 !== scope.externalIdSha256) continue;
     for (const account of run.accounts) {
-      const key = accountKey(account);
+      const key = connectionKey(account);
       if (account.state !== 'connected' || decided.has(key)) continue;
       decided.add(key);
       const registration = account.registration;

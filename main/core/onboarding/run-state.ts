@@ -3,10 +3,10 @@
  * live run or from a journal read after a crash. Pure: no I/O, no clock.
  */
 import { OrgConnectError } from '../errors.js';
+import { connectionKey } from './connection-key.js';
 import {
   ACCOUNT_STATES,
   type AccountState,
-  type ConnectionKind,
   type DeployItem,
   type RegistrationRecord,
   type RunEvent,
@@ -55,10 +55,6 @@ export interface RunState {
   updatedAt: string;
 }
 
-export function accountKey(account: { accountId: string; kind: ConnectionKind }): string {
-  return `${account.accountId}/${account.kind}`;
-}
-
 /** The states only a disconnect run uses; deploy runs' counts keep their original shape without them. */
 const DISCONNECT_STATES: ReadonlySet<AccountState> = new Set(['deleting', 'deregistering', 'disconnected']);
 
@@ -102,14 +98,14 @@ export function applyRunEvent(state: RunState | undefined, event: RunEvent): Run
     case 'account-planned': {
       const { type: _type, at: _at, ...item } = event;
       const planned: AccountRunState = { ...item, state: 'pending', attempt: 0, updatedAt: event.at };
-      const key = accountKey(item);
-      const index = state.accounts.findIndex((account) => accountKey(account) === key);
+      const key = connectionKey(item);
+      const index = state.accounts.findIndex((account) => connectionKey(account) === key);
       next.accounts = index === -1 ? [...state.accounts, planned] : state.accounts.with(index, planned);
       break;
     }
     case 'account-state': {
-      const key = accountKey(event);
-      const index = state.accounts.findIndex((account) => accountKey(account) === key);
+      const key = connectionKey(event);
+      const index = state.accounts.findIndex((account) => connectionKey(account) === key);
       // A state for an account that was never planned cannot be shown or resumed; ignore it rather than guess.
       if (index === -1) return state;
       const previous = state.accounts[index] as AccountRunState;

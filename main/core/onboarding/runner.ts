@@ -25,7 +25,8 @@ import { newRunId, openJournal, readRunState, type JournalOptions, type RunJourn
 import type { RetryPolicy } from './retry.js';
 import type { ConnectionKind, DeployItem, RunRegistrationSettings, RunSettingsRecord } from './run-events.js';
 import { externalIdFingerprint, readRunSecrets, type RunSecrets } from './run-secrets.js';
-import { accountKey, type AccountRunState, type RunState } from './run-state.js';
+import { type AccountRunState, type RunState } from './run-state.js';
+import { connectionKey } from './connection-key.js';
 import { assertRunExternalId, beginRun } from './run-start.js';
 import type { PollPolicy } from './stack-deployer.js';
 import { connectedResult, RegistrationStep, type RegistrationStepOptions } from './registration-step.js';
@@ -200,7 +201,7 @@ export class DeployRun extends RunControl {
 function assertUniqueItems(items: readonly DeployItem[]): void {
   const seen = new Set<string>();
   for (const item of items) {
-    const key = accountKey(item);
+    const key = connectionKey(item);
     if (seen.has(key)) {
       throw new OrgConnectError(
         'PLAN_DUPLICATE_ACCOUNT',

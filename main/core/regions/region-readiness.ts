@@ -7,7 +7,7 @@
 import { EnableRegionCommand, type AccountClient } from '@aws-sdk/client-account';
 import pLimit from 'p-limit';
 import type { Sender } from '../health/check-context.js';
-import { cannotCheck } from '../health/cannot-check.js';
+import { cannotCheck } from '../aws/cannot-check.js';
 import { listAccountRegions } from '../health/checks/regions-sts.js';
 import {
   fixFor,

@@ -17,7 +17,7 @@
 import type { CheckId, ConnectionHealth } from '../health/check-result.js';
 import type { Coverage } from '../health/coverage.js';
 import { coverageWork } from '../health/coverage.js';
-import { expectedRoleArn, type Connection } from '../health/connection.js';
+import { connectionKey, expectedRoleArn, type Connection } from '../health/connection.js';
 import type { DisconnectRequest } from '../onboarding/disconnect.js';
 import type { GoneConnection } from '../onboarding/disconnect-gone.js';
 import type { OnboardingRequest } from '../onboarding/onboarding.js';
@@ -35,7 +35,7 @@ export function repairsFrom(
   latest: Iterable<ConnectionHealth>,
   connections: readonly Pick<Connection, 'accountId' | 'kind' | 'createdAt'>[] = [],
 ): Map<string, string> {
-  const deployedAt = new Map(connections.map((c) => [`${c.accountId}/${c.kind}`, c.createdAt]));
+  const deployedAt = new Map(connections.map((c) => [connectionKey(c), c.createdAt]));
   const repairs = new Map<string, string>();
   for (const health of latest) {
     const since = deployedAt.get(health.connectionKey);
@@ -65,7 +65,7 @@ export function syncDeployPlan(
   const items = plan.items.flatMap((item): PlanItem[] => {
     if (!active.has(item.accountId)) return [];
     if (item.action !== 'skip') return [item];
-    const repair = repairs.get(`${item.accountId}/${item.kind}`);
+    const repair = repairs.get(connectionKey(item));
     return repair === undefined ? [] : [{ ...item, action: 'update', replace: true, reason: repair }];
   });
   const count = (keep: (item: PlanItem) => boolean): number => items.filter(keep).length;

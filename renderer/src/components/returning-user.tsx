@@ -7,6 +7,7 @@ import { orgconnectApi } from '../bridge/index.js';
 import { reportError, update, workspaceUpdater } from '../store/wizard-store.js';
 import type { DeployRow } from '../store/wizard-state.js';
 import type { StepId } from '../wizard-steps.js';
+import { connectionKey } from '../../../main/core/onboarding/connection-key.js';
 
 type Listing = ResponseOf<'runs.list'>[number];
 
@@ -60,7 +61,7 @@ export function ReturningUser({ onOpenStep }: { onOpenStep: (step: StepId) => vo
       const state = await api.runs.get({ runId: unfinished.runId });
       const rows: Record<string, DeployRow> = {};
       for (const account of state.accounts) {
-        const key = `${account.accountId}/${account.kind}`;
+        const key = connectionKey(account);
         rows[key] = {
           key,
           accountId: account.accountId,

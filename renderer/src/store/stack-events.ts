@@ -5,6 +5,7 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { HostEvent } from '../../../preload/contract.js';
+import { connectionKey } from '../../../main/core/onboarding/connection-key.js';
 
 export interface StackEventLine {
   at: string;
@@ -33,7 +34,7 @@ export function recordStackEvents(events: readonly HostEvent[], isOurs: (runId: 
   for (const event of events) {
     if ((event.type === 'run-progress' || event.type === 'run-event') && !isOurs(event.runId)) continue;
     if (event.type === 'run-progress') {
-      append(`${event.accountId}/${event.kind}`, {
+      append(connectionKey(event), {
         at: new Date().toISOString(),
         text: `${event.step}: ${event.message}`,
         status: event.status,
@@ -42,7 +43,7 @@ export function recordStackEvents(events: readonly HostEvent[], isOurs: (runId: 
     } else if (event.type === 'run-event' && event.event.type === 'account-state') {
       const inner = event.event;
       const why = [inner.code, inner.reason].filter(Boolean).join(': ');
-      append(`${inner.accountId}/${inner.kind}`, {
+      append(connectionKey(inner), {
         at: inner.at,
         text: `${inner.state}${why ? ` — ${why}` : ''}`,
       });

@@ -4,6 +4,7 @@
  */
 import type { HealthSummary, HostEvent, ResponseOf } from '../../../preload/contract.js';
 import { withHealthRow } from './health-rows.js';
+import { connectionKey } from '../../../main/core/onboarding/connection-key.js';
 export type RegistrationRecord = NonNullable<ResponseOf<'runs.get'>['accounts'][number]['registration']>;
 
 export type Profiles = ResponseOf<'profiles.list'>;
@@ -133,16 +134,12 @@ export const INITIAL_STATE: WizardState = {
   flashes: [],
 };
 
-export function rowKey(accountId: string, kind: string): string {
-  return `${accountId}/${kind}`;
-}
-
 /** The Deploy rows before anything ran: every plan item pending (skip/blocked never deploy). */
 export function rowsFromPlan(planned: Planned): Record<string, DeployRow> {
   const rows: Record<string, DeployRow> = {};
   for (const item of planned.plan.items) {
-    rows[rowKey(item.accountId, item.kind)] = {
-      key: rowKey(item.accountId, item.kind),
+    rows[connectionKey(item)] = {
+      key: connectionKey(item),
       accountId: item.accountId,
       accountName: item.accountName,
       ouPath: item.ouPath,
@@ -174,7 +171,7 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
       return { ...state, activity: `Checking access into each account (${event.done} checked)` };
     case 'run-progress': {
       if (event.runId !== state.runId) return state;
-      const key = rowKey(event.accountId, event.kind);
+      const key = connectionKey(event);
       const row = state.deploy[key];
       if (!row) return state;
       return { ...state, deploy: { ...state.deploy, [key]: { ...row, progress: event.message } } };
@@ -187,7 +184,7 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
       const next: WizardState = { ...state, runStatus: event.status, counts: event.counts };
       const inner = event.event;
       if (inner.type === 'account-planned') {
-        const key = rowKey(inner.accountId, inner.kind);
+        const key = connectionKey(inner);
         const existing = next.deploy[key];
         next.deploy = {
           ...next.deploy,
@@ -206,7 +203,7 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
           },
         };
       } else if (inner.type === 'account-state') {
-        const key = rowKey(inner.accountId, inner.kind);
+        const key = connectionKey(inner);
         const row = next.deploy[key];
         if (row) {
           next.deploy = {
@@ -240,7 +237,7 @@ export function applyHostEvent(state: WizardState, event: HostEvent): WizardStat
         type: 'warning',
         message: `${event.connection.accountName} (${event.connection.accountId}) turned unhealthy`,
         fix: event.connection.checks.find((c) => c.status === 'fail')?.fix,
-        openRow: rowKey(event.connection.accountId, event.connection.kind),
+        openRow: connectionKey(event.connection),
       });
     case 'coverage-recorded':
       if (event.profile !== state.profile || state.health?.organizationId !== event.organizationId)

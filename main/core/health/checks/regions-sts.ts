@@ -10,7 +10,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { awsErrorName } from '../../errors.js';
 import type { HealthCheck, Sender } from '../check-context.js';
 import { result, type CheckResult } from '../check-result.js';
-import { cannotCheck } from '../cannot-check.js';
+import { cannotCheck } from '../../aws/cannot-check.js';
 import { fixFor, problemFromOptStatus } from '../../regions/region-fixes.js';
 
 export interface RegionOptStatus {

@@ -1,7 +1,7 @@
 /** Does the platform's role still exist, under the ARN the platform was given? */
 import type { HealthCheck } from '../check-context.js';
 import { result } from '../check-result.js';
-import { cannotCheck } from '../cannot-check.js';
+import { cannotCheck } from '../../aws/cannot-check.js';
 import { fixFor } from '../connection.js';
 
 export const roleExistsCheck: HealthCheck = {

@@ -12,10 +12,10 @@ import {
 import { isReadOnlyAction } from '../../onboarding/template-policy.js';
 import type { HealthCheck, Sender } from '../check-context.js';
 import { result, type CheckResult } from '../check-result.js';
-import { cannotCheck } from '../cannot-check.js';
+import { cannotCheck } from '../../aws/cannot-check.js';
 import { fixFor, type Connection } from '../connection.js';
 import { expectedRoleDocuments } from '../expected-role.js';
-import { actionSet, parsePolicyDocument, type PolicyStatement } from '../policy-documents.js';
+import { actionSet, parsePolicyDocument, type PolicyStatement } from '../../aws/policy-documents.js';
 
 export interface ExpectedInlinePolicy {
   name: string;

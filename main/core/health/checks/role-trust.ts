@@ -16,7 +16,7 @@ import {
   parsePolicyDocument,
   principalAccountId,
   sha256Hex,
-} from '../policy-documents.js';
+} from '../../aws/policy-documents.js';
 
 const FIX =
   'Deploy the connection again to restore the trust policy (or edit it back to the platform account and External ID).';

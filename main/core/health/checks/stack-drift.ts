@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { pollUntil } from '../../cloudformation/index.js';
 import type { HealthCheck } from '../check-context.js';
-import { result } from '../check-result.js';
-import { cannotCheck, cannotCheckResult } from '../cannot-check.js';
+import { cannotCheckResult, result } from '../check-result.js';
+import { cannotCheck } from '../../aws/cannot-check.js';
 
 const POLL_MS = 2000;
 

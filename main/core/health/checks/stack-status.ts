@@ -6,7 +6,7 @@
 import { stackPhase, TEMPLATE_SHA_TAG } from '../../cloudformation/index.js';
 import type { HealthCheck } from '../check-context.js';
 import { result } from '../check-result.js';
-import { cannotCheck } from '../cannot-check.js';
+import { cannotCheck } from '../../aws/cannot-check.js';
 
 const GOOD = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
 

@@ -23,6 +23,7 @@ import { getState, reportError, update, useWizard, workspaceUpdater } from '../.
 import { rowsFromPlan, type DeployRow } from '../../store/wizard-state.js';
 import { ConfirmDeploy } from './confirm-deploy.js';
 import { planIsStale } from '../../store/plan-request.js';
+import { connectionKey } from '../../../../main/core/onboarding/connection-key.js';
 
 /** Billing first (the run deploys it first), then the members by name. */
 function order(rows: DeployRow[]): DeployRow[] {
@@ -94,7 +95,7 @@ export function DeployStep() {
       update((s) => {
         const next = { ...s.deploy };
         for (const account of state.accounts) {
-          const key = `${account.accountId}/${account.kind}`;
+          const key = connectionKey(account);
           const row = next[key];
           if (row && account.updatedAt && row.state === 'pending')
             next[key] = { ...row, state: account.state, attempt: account.attempt };

@@ -20,6 +20,7 @@ import type { RunEvent } from '../../../../main/core/onboarding/run-events.js';
 import { orgconnectApi } from '../../bridge/index.js';
 import { useWizard } from '../../store/wizard-store.js';
 import { disconnectMessage, tallyDisconnect } from '../../../../main/core/onboarding/disconnect-summary.js';
+import { connectionKey } from '../../../../main/core/onboarding/connection-key.js';
 
 type Row = HealthSummary['connections'][number];
 type Planned = ResponseOf<'disconnect.plan'>;
@@ -214,7 +215,7 @@ export function DisconnectModal({
               variant="embedded"
               ariaLabels={{ tableLabel: 'Disconnect plan' }}
               items={planned.plan.items}
-              trackBy={(item) => `${item.accountId}/${item.kind}`}
+              trackBy={connectionKey}
               columnDefinitions={[
                 {
                   id: 'account',

@@ -7,6 +7,7 @@
 import type { HostEvent } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
 import { getState, setStep, update } from '../../store/wizard-store.js';
+import { connectionKey } from '../../../../main/core/onboarding/connection-key.js';
 
 /** Opens the Health step on one connection's row (its timeline shows). */
 export function openHealthRow(key: string): void {
@@ -29,7 +30,7 @@ export async function askToNotify(): Promise<void> {
 }
 
 function notify(event: Extract<HostEvent, { type: 'health-alert' }>): void {
-  const key = `${event.connection.accountId}/${event.connection.kind}`;
+  const key = connectionKey(event.connection);
   const failing = event.connection.checks.filter((c) => c.status === 'fail').map((c) => c.id);
   const notification = new Notification(`${event.connection.accountName} is unhealthy`, {
     body: `${event.connection.connectionName} (${event.connection.accountId}): ${failing.join(', ') || 'checks failed'}`,

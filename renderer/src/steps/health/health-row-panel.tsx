@@ -6,8 +6,8 @@ import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/c
 import Table from '@cloudscape-design/components/table';
 import { DetailsSplitPanel } from '../../components/details-split-panel.js';
 import { useWizard } from '../../store/wizard-store.js';
-import { healthRowKey } from './health-row-key.js';
 import { ConnectionTimeline } from './connection-timeline.js';
+import { connectionKey } from '../../../../main/core/onboarding/connection-key.js';
 
 const CHECK_STATUS: Record<string, { type: StatusIndicatorProps.Type; label: string }> = {
   pass: { type: 'success', label: 'Pass' },
@@ -19,7 +19,7 @@ const CHECK_STATUS: Record<string, { type: StatusIndicatorProps.Type; label: str
 
 /** Health's split panel: every check of one connection, with what it found and the fix, the role ARN, and its timeline. */
 export function HealthRowPanel() {
-  const row = useWizard((s) => s.health?.connections.find((r) => healthRowKey(r) === s.focusedHealthRow));
+  const row = useWizard((s) => s.health?.connections.find((r) => connectionKey(r) === s.focusedHealthRow));
   if (!row) return null;
   return (
     <DetailsSplitPanel header={`${row.accountName} (${row.accountId}): ${row.connectionName}`}>

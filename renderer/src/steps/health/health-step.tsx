@@ -19,11 +19,11 @@ import type { HealthSummary } from '../../../../preload/contract.js';
 import { orgconnectApi } from '../../bridge/index.js';
 import { reportError, update, useWizard, workspaceUpdater } from '../../store/wizard-store.js';
 import { saveReport } from './save-report.js';
-import { healthRowKey } from './health-row-key.js';
 import { HealthStepExtras } from './health-step-extras.js';
 import { DisconnectModal } from './disconnect-modal.js';
 import { askToNotify } from './health-notifications.js';
 import { checksPhrase, rememberSkipPreference, skipPreference, SKIPPABLE } from './health-skip-preference.js';
+import { connectionKey } from '../../../../main/core/onboarding/connection-key.js';
 
 type Row = HealthSummary['connections'][number];
 const NO_ROWS: Row[] = [];
@@ -196,15 +196,15 @@ export function HealthStep({ onStartOnboarding }: { onStartOnboarding?: () => vo
             selectionGroupLabel: 'Connections',
             itemSelectionLabel: (_s, r) => `Show the checks of ${r.accountName} (${r.accountId})`,
           }}
-          trackBy={healthRowKey}
+          trackBy={connectionKey}
           items={items}
           selectionType="single"
-          selectedItems={(health?.connections ?? NO_ROWS).filter((r) => healthRowKey(r) === focused)}
+          selectedItems={(health?.connections ?? NO_ROWS).filter((r) => connectionKey(r) === focused)}
           onSelectionChange={({ detail }) => {
             const chosen = detail.selectedItems[0];
-            update((s) => ({ ...s, focusedHealthRow: chosen ? healthRowKey(chosen) : undefined }));
+            update((s) => ({ ...s, focusedHealthRow: chosen ? connectionKey(chosen) : undefined }));
           }}
-          onRowClick={({ detail }) => update((s) => ({ ...s, focusedHealthRow: healthRowKey(detail.item) }))}
+          onRowClick={({ detail }) => update((s) => ({ ...s, focusedHealthRow: connectionKey(detail.item) }))}
           pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
           // Rows already shown stay while a check runs: changed ones are replaced as their results arrive.
           loading={checking && (health?.connections.length ?? 0) === 0}

@@ -4,14 +4,12 @@ import { ActionStatus } from '../../components/action-status.js';
 import { DetailsSplitPanel } from '../../components/details-split-panel.js';
 import { ProblemText } from '../../components/problem-text.js';
 import { useWizard } from '../../store/wizard-store.js';
-
-export const planItemKey = (item: { accountId: string; kind: string }): string =>
-  `${item.accountId}/${item.kind}`;
+import { connectionKey } from '../../../../main/core/onboarding/connection-key.js';
 
 /** Review's split panel: one plan item, its reason and fix in full. */
 export function PlanItemPanel() {
   const item = useWizard((s) =>
-    s.planned?.plan.items.find((candidate) => planItemKey(candidate) === s.focusedPlanItem),
+    s.planned?.plan.items.find((candidate) => connectionKey(candidate) === s.focusedPlanItem),
   );
   if (!item) return null;
   return (

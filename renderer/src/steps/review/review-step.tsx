@@ -22,7 +22,7 @@ import { reportError, update, useWizard } from '../../store/wizard-store.js';
 import type { Planned } from '../../store/wizard-state.js';
 import { planIsStale, planRequestKey } from '../../store/plan-request.js';
 import { createPlan } from '../../store/create-plan.js';
-import { planItemKey } from './plan-item-panel.js';
+import { connectionKey } from '../../../../main/core/onboarding/connection-key.js';
 
 type PlanItem = Planned['plan']['items'][number];
 const NO_ITEMS: PlanItem[] = [];
@@ -107,15 +107,15 @@ export function ReviewStep() {
           selectionGroupLabel: 'Plan items',
           itemSelectionLabel: (_s, item) => `Show the details of ${item.accountName} (${item.accountId})`,
         }}
-        trackBy={planItemKey}
+        trackBy={connectionKey}
         items={items}
         selectionType="single"
-        selectedItems={planned.plan.items.filter((item) => planItemKey(item) === focused)}
+        selectedItems={planned.plan.items.filter((item) => connectionKey(item) === focused)}
         onSelectionChange={({ detail }) => {
           const chosen = detail.selectedItems[0];
-          update((s) => ({ ...s, focusedPlanItem: chosen ? planItemKey(chosen) : undefined }));
+          update((s) => ({ ...s, focusedPlanItem: chosen ? connectionKey(chosen) : undefined }));
         }}
-        onRowClick={({ detail }) => update((s) => ({ ...s, focusedPlanItem: planItemKey(detail.item) }))}
+        onRowClick={({ detail }) => update((s) => ({ ...s, focusedPlanItem: connectionKey(detail.item) }))}
         pagination={<Pagination {...paginationProps} ariaLabels={PAGINATION_LABELS} />}
         header={
           <Header

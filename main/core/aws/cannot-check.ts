@@ -1,9 +1,9 @@
 /**
- * Turns an error from an AWS call into the reason a check could not run. Checks call this for anything they do
- * not recognise as an answer, so a denied, missing or broken API gives `unknown` with the reason — never a pass.
+ * Turns an error from an AWS call into the reason a check could not run. Health checks (and the readers that share
+ * their judgement: Regions, the Cost and Usage Report) call this for anything they do not recognise as an answer,
+ * so a denied, missing or broken API gives `unknown` with the reason — never a pass.
  */
 import { awsErrorName, describeError } from '../errors.js';
-import { result, type CheckId, type CheckResult } from './check-result.js';
 
 export type CannotCheckKind = 'access-denied' | 'not-implemented' | 'unreachable' | 'error';
 
@@ -36,11 +36,6 @@ const NETWORK_CODES = new Set([
 function httpStatusOf(error: unknown): number | undefined {
   const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
   return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
-}
-
-/** The `unknown` result for a check stopped by `why`; marked not-available-here when the API is missing. */
-export function cannotCheckResult(id: CheckId, why: CannotCheck): CheckResult {
-  return result(id, 'unknown', why.reason, { notAvailableHere: why.kind === 'not-implemented' });
 }
 
 export function cannotCheck(error: unknown, what: string): CannotCheck {

@@ -1,2 +1,0 @@
-export const healthRowKey = (row: { accountId: string; kind: string }): string =>
-  `${row.accountId}/${row.kind}`;
