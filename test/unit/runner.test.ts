@@ -436,13 +436,16 @@ describe('DeployRun', () => {
 
   test('stop mid-deploy records in-flight accounts unknown; resume reconciles without deploying anything twice', async () => {
     const h = await harness(5, 2);
+    // The wait must outlast everything stop() awaits in real time (journal fsyncs under CPU load) while the virtual
+    // clock's polls run at full speed: a day of polls (~17,000) cannot finish first; ten minutes (~120) sometimes did.
     const long: ScriptStep[] = [
       'CREATE_IN_PROGRESS',
-      { status: 'CREATE_IN_PROGRESS', forMs: 10 * 60_000 },
+      { status: 'CREATE_IN_PROGRESS', forMs: 24 * 3600_000 },
       'CREATE_COMPLETE',
     ];
+    const deploy = { poll: { timeoutMs: 48 * 3600_000 } };
     for (const accountId of h.members) fake(h, accountId).script('orgconnect-resource', 'create', long);
-    const run = await startRun(h.options);
+    const run = await startRun({ ...h.options, deploy });
     const done = run.start();
     await waitFor(
       () => h.members.filter((id) => fake(h, id).count('CreateStack') === 1).length === 2,
@@ -463,7 +466,7 @@ describe('DeployRun', () => {
     await run.close();
 
     // A new process (same AWS, a fresh engine) picks the run up from the journal.
-    const resumed = await resumeRun({ ...h.options, runId: 'run-test' });
+    const resumed = await resumeRun({ ...h.options, deploy, runId: 'run-test' });
     const final = await resumed.start();
     assert.equal(final.counts.connected, 6);
     assert.deepEqual(Object.values(creates(h)), [1, 1, 1, 1, 1, 1], 'exactly one CreateStack per account');
