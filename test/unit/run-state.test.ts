@@ -199,7 +199,8 @@ describe('foldRun at 10,000 accounts (issue 18)', () => {
     });
     // A re-planned account keeps its position and starts again.
     events.push(plan(item(ids[3] ?? '', 'resource', 'update')));
-    events.push({ type: 'run-finished', at: at(), status: 'completed' });
+    const finishing = foldRun(events);
+    events.push({ type: 'run-finished', at: at(), status: 'completed', counts: finishing.counts });
     return events;
   };
 
