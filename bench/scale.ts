@@ -13,7 +13,6 @@
  *
  * Run alone: `npx tsc -b && node --import tsx bench/scale.ts` (the CLI runs from dist/).
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,7 +24,7 @@ import { writeTestAwsConfig } from '../test/support/aws-test-config.js';
 import { startMoto } from '../test/support/moto.js';
 import { seedOrganization } from '../test/support/seed-org.js';
 import { runCliStage, type CliStageResult } from './support/cli-stage.js';
-import type { DeployChildConfig, DeployChildMessage } from './support/scale-deploy-child.js';
+import { startDeployChild } from './support/deploy-child-client.js';
 import { startProxyChain, type ProxyChain } from './support/proxy-chain.js';
 import { machineInfo, round, writeResult } from './support/results.js';
 import {
@@ -43,7 +42,7 @@ import { writeEngineJournal } from './support/engine-journal.js';
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const ACCOUNTS = Number(process.env['BENCH_ACCOUNTS'] ?? (QUICK ? 200 : 10_000));
 const DEFAULT_SUBSET = Number(process.env['BENCH_DEPLOY_DEFAULT_ACCOUNTS'] ?? (QUICK ? 40 : 400));
-const HIGH_SUBSET = Number(process.env['BENCH_DEPLOY_HIGH_ACCOUNTS'] ?? (QUICK ? ACCOUNTS : 2000));
+const HIGH_SUBSET = Number(process.env['BENCH_DEPLOY_HIGH_ACCOUNTS'] ?? (QUICK ? ACCOUNTS : 1000));
 const HIGH_CONCURRENCY = Number(process.env['BENCH_HIGH_CONCURRENCY'] ?? 64);
 const REAL_STACK_MS = 20_000;
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -142,43 +141,6 @@ function localStage(name: string, detail: string, wallMs: number, targetMs?: num
   return stage;
 }
 
-/** One deploy stage in a child (bench/support/scale-deploy-child.ts, from dist/): its plan, then the timed deploy. */
-async function deployStage(
-  proxy: ProxyChain,
-  config: DeployChildConfig,
-): Promise<StageMeasure & { planMs: number; runId: string; counts: Record<string, number> }> {
-  const child = fork(path.join(ROOT, 'dist/bench/support/scale-deploy-child.js'), [JSON.stringify(config)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T extends DeployChildMessage['type']>(type: T) =>
-    new Promise<Extract<DeployChildMessage, { type: T }>>((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`deploy child exited ${code} before '${type}'`));
-      child.once('exit', onExit);
-      child.once('message', (message: DeployChildMessage) => {
-        child.off('exit', onExit);
-        if (message.type === type) resolve(message as Extract<DeployChildMessage, { type: T }>);
-        else reject(new Error(`deploy child: '${message.type}' before '${type}'`));
-      });
-    });
-  const planned = await next('planned');
-  await proxy.resetLog();
-  const deployed = next('deployed');
-  child.send({ type: 'go' });
-  const done = await deployed;
-  const stats = await proxy.stats();
-  return {
-    planMs: planned.planMs,
-    runId: done.runId,
-    counts: done.counts,
-    wallMs: Math.round(done.deployMs),
-    calls: stats.total,
-    byOperation: stats.byOperation,
-    motoBusyMs: Math.round(stats.emulator.busyMs),
-    motoMsPerCall: round(stats.emulator.busyMs / Math.max(1, stats.emulator.calls), 2),
-    peakRssMiB: done.peakRssMiB,
-  };
-}
-
 async function main(): Promise<void> {
   const started = performance.now();
   const moto = await startMoto();
@@ -253,15 +215,14 @@ async function main(): Promise<void> {
       { label: 'deploy-high', concurrency: HIGH_CONCURRENCY, select: highSelect, targets: highTargets },
     ];
     const runIds: string[] = [];
+    const deployer = await startDeployChild(ROOT, proxy, {
+      env: env as Record<string, string>,
+      dataDir,
+      externalId: EXTERNAL_ID,
+      pollScale: STACK_MS / REAL_STACK_MS,
+    });
     for (const deploy of deploys) {
-      const m = await deployStage(proxy, {
-        env: env as Record<string, string>,
-        dataDir,
-        externalId: EXTERNAL_ID,
-        select: deploy.select,
-        concurrency: deploy.concurrency,
-        pollScale: STACK_MS / REAL_STACK_MS,
-      });
+      const m = await deployer.deploy(deploy.select, deploy.concurrency);
       runIds.push(m.runId);
       const connected = (m.counts['connected'] ?? 0) + (m.counts['skipped'] ?? 0);
       if (connected !== deploy.targets) {
@@ -287,6 +248,7 @@ async function main(): Promise<void> {
         ),
       );
     }
+    await deployer.stop();
 
     // 5. Health "Check now" over every connection (exit 3: not every connection healthy, as moto cannot answer all).
     const health = await measured(proxy, 'health', ['health', '--profile', 'emulator', '--json'], env, [0, 3]);
