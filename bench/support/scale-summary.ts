@@ -22,6 +22,8 @@ export interface ScaleStage {
   boundedBy?: 'moto busy' | 'chain with S';
   ratioVsLatencyBound?: number;
   ratio?: number;
+  /** CLI stages: (wall − the CLI's measured start) / bound. */
+  ratioLessCliStart?: number;
   target?: number;
   targetMs?: number;
   met?: boolean;
@@ -101,7 +103,7 @@ export function scaleSummaryMarkdown(result: ScaleResult, ui?: UiResult): string
       `| ${stage.name} | ${stage.detail} | ${aws ? s(stage.wallMs) : `${stage.wallMs} ms`} | ` +
         `${aws ? `${s(stage.latencyBoundMs)} (${stage.ratioVsLatencyBound})` : '—'} | ` +
         `${aws ? `${s(stage.motoBusyMs)} (${stage.motoMsPerCall})` : '—'} | ` +
-        `${stage.ratio === undefined ? '—' : `**${stage.ratio}**${aws ? ` (bound: ${stage.boundedBy})` : ''}`} | ` +
+        `${stage.ratio === undefined ? '—' : `**${stage.ratio}**${aws ? ` (bound: ${stage.boundedBy}${stage.ratioLessCliStart === undefined ? '' : `; ${stage.ratioLessCliStart} without the CLI's start`})` : ''}`} | ` +
         `${stage.target !== undefined ? `≤ ${stage.target}` : stage.targetMs !== undefined ? `< ${stage.targetMs} ms` : '—'} ${verdict(stage.met)} | ` +
         `${stage.peakRssMiB === undefined ? '—' : `${stage.peakRssMiB} MiB`} |`,
     );
