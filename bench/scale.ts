@@ -35,7 +35,7 @@ import {
   LATENCY_MS,
   perAccountChainMs,
 } from './support/scale-bounds.js';
-import { writeScaleSummary, type ScaleStage } from './support/scale-summary.js';
+import { writeScaleSummary, type ScaleStage, type StageMeasure } from './support/scale-summary.js';
 import { discoveryRounds, treeBound } from './support/tree-bound.js';
 import { writeEngineJournal } from './support/engine-journal.js';
 
@@ -57,15 +57,6 @@ const TARGETS = {
   xlsxMs: 10_000,
   cliPeakRssMiB: 1024,
 };
-
-interface StageMeasure {
-  wallMs: number;
-  calls: number;
-  byOperation: Record<string, number>;
-  motoBusyMs: number;
-  motoMsPerCall: number;
-  peakRssMiB: number;
-}
 
 async function measured(
   proxy: ProxyChain,

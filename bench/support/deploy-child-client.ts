@@ -4,17 +4,12 @@ import path from 'node:path';
 import type { ProxyChain } from './proxy-chain.js';
 import { round } from './results.js';
 import type { DeployChildConfig, DeployChildMessage, DeployChildRequest } from './scale-deploy-child.js';
+import type { StageMeasure } from './scale-summary.js';
 
-export interface DeployStageMeasure {
+export interface DeployStageMeasure extends StageMeasure {
   planMs: number;
   runId: string;
   counts: Record<string, number>;
-  wallMs: number;
-  calls: number;
-  byOperation: Record<string, number>;
-  motoBusyMs: number;
-  motoMsPerCall: number;
-  peakRssMiB: number;
 }
 
 export interface DeployChild {

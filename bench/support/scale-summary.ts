@@ -8,6 +8,16 @@ import path from 'node:path';
 import type { MachineInfo } from './results.js';
 import { RESULTS_DIR } from './results.js';
 
+/** What the bench measures around one AWS-bound stage (the proxy's counters, reset before it). */
+export interface StageMeasure {
+  wallMs: number;
+  calls: number;
+  byOperation: Record<string, number>;
+  motoBusyMs: number;
+  motoMsPerCall: number;
+  peakRssMiB: number;
+}
+
 export interface ScaleStage {
   name: string;
   detail: string;
