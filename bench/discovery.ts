@@ -24,45 +24,15 @@ import {
   DEFAULT_DISCOVERY_CONCURRENCY,
 } from '../main/core/org/discover-organization.js';
 import { startMoto } from '../test/support/moto.js';
-import { motoDiscoveryClients, seedOrganization, type SeededOrganization } from '../test/support/seed-org.js';
+import { motoDiscoveryClients, seedOrganization } from '../test/support/seed-org.js';
 import { startProxyChain } from './support/proxy-chain.js';
 import { machineInfo, round, writeResult } from './support/results.js';
+import { discoveryRounds, PAGE, treeBound } from './support/tree-bound.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const ACCOUNTS = QUICK ? 500 : 5000;
 const LATENCY_MS = 50;
-const PAGE = 20;
 const CONCURRENCIES = [1, DEFAULT_DISCOVERY_CONCURRENCY, 8];
-
-interface TreeBound {
-  parents: number;
-  minimumCalls: number;
-  treeCalls: number;
-  criticalPathCalls: number;
-}
-
-function treeBound(seeded: SeededOrganization): TreeBound {
-  const childOus = new Map<string, number>();
-  const accounts = new Map<string, number>();
-  const parentOf = new Map<string, string>();
-  for (const ou of seeded.ous) {
-    childOus.set(ou.parentId, (childOus.get(ou.parentId) ?? 0) + 1);
-    parentOf.set(ou.id, ou.parentId);
-  }
-  for (const account of seeded.accounts) accounts.set(account.ouId, (accounts.get(account.ouId) ?? 0) + 1);
-  const parents = [seeded.rootId, ...seeded.ous.map((ou) => ou.id)];
-  const ouPages = (id: string): number => Math.max(1, Math.ceil((childOus.get(id) ?? 0) / PAGE));
-  const accountPages = (id: string): number => Math.max(1, Math.ceil((accounts.get(id) ?? 0) / PAGE));
-  let treeCalls = 0;
-  let criticalPathCalls = 0;
-  for (const id of parents) {
-    treeCalls += ouPages(id) + accountPages(id);
-    let reach = 0;
-    for (let up = parentOf.get(id); up !== undefined; up = parentOf.get(up)) reach += ouPages(up);
-    criticalPathCalls = Math.max(criticalPathCalls, reach + Math.max(ouPages(id), accountPages(id)));
-  }
-  return { parents: parents.length, minimumCalls: 3 + treeCalls, treeCalls, criticalPathCalls };
-}
 
 async function main(): Promise<void> {
   const moto = await startMoto();
@@ -102,7 +72,7 @@ async function main(): Promise<void> {
           `discovery found ${snapshot.accounts.length} accounts / ${snapshot.ous.length} OUs, seeded ${seeded.accounts.length} / ${seeded.ous.length}`,
         );
       }
-      const rounds = 3 + Math.max(Math.ceil(bound.treeCalls / concurrency), bound.criticalPathCalls);
+      const rounds = discoveryRounds(bound, concurrency);
       const boundMs = LATENCY_MS * rounds;
       if (concurrency === 1) serviceMs = stats.emulator.sumMs / Math.max(1, stats.emulator.calls);
       const s = serviceMs ?? 0;

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { writeDeployPlot } from './plot.js';
 
-const BENCHES = ['deploy-throughput', 'discovery', 'ui'] as const;
+// ui before scale: the scale bench's markdown summary takes the UI figures from ui.json when sizes match.
+const BENCHES = ['deploy-throughput', 'discovery', 'ui', 'scale'] as const;
 const requested = process.argv.slice(2);
 const chosen =
   requested.length === 0 ? [...BENCHES] : BENCHES.filter((b) => requested.some((r) => b.startsWith(r)));
@@ -22,6 +23,17 @@ if (setup.status !== 0) {
     'could not set up the moto venv (scripts/setup-moto.sh); the deploy and discovery benches need it',
   );
   process.exit(1);
+}
+// The scale bench drives the real CLI, which runs from dist/: build it from the current source first.
+if (chosen.includes('scale')) {
+  const build = spawnSync(process.execPath, [path.join(import.meta.dirname, '../node_modules/typescript/bin/tsc'), '-b'], {
+    cwd: path.join(import.meta.dirname, '..'),
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) {
+    console.error('tsc -b failed: the scale bench needs dist/');
+    process.exit(1);
+  }
 }
 let failed = false;
 for (const bench of chosen) {

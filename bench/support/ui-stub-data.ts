@@ -6,6 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { channels, healthSummarySchema, type ResponseOf } from '../../preload/contract.js';
+import { CLOUDZERO_PROFILE } from '../../main/core/platform/cloudzero-profile.js';
+import { describePlatform } from '../../main/core/platform/platform-description.js';
 
 export interface UiStubData {
   profiles: ResponseOf<'profiles.list'>;
@@ -15,6 +17,8 @@ export interface UiStubData {
   runState: ResponseOf<'runs.get'>;
   health: ResponseOf<'health.check'>;
   templates: ResponseOf<'templates.get'>;
+  /** Settings' Platform section. */
+  platform: ResponseOf<'platform.describe'>;
   runId: string;
   /** Accounts in the order the bench streams their updates (members, then the billing one). */
   streamOrder: { accountId: string; kind: 'billing' | 'resource' }[];
@@ -197,6 +201,9 @@ export function uiStubData(accounts: number, ouCount = 200): UiStubData {
     runState,
     health,
     templates: { billing: { body: template, sha256: sha }, resource: { body: template, sha256: sha } },
+    platform: channels['platform.describe'].response.parse(
+      describePlatform(CLOUDZERO_PROFILE, { off: 'The UI bench registers nothing.' }),
+    ),
     runId,
     streamOrder: [
       ...items.filter((i) => i.kind === 'billing'),

@@ -33,10 +33,11 @@ type Planned = unknown;
 type Snapshot = unknown;
 const renderer = (file: string) =>
   import(pathToFileURL(path.resolve(import.meta.dirname, '../../renderer/src', file)).href);
-const { applyHostEvent, INITIAL_STATE, rowsFromPlan, selectionSpec } = (await renderer(
+const { applyHostEvent, applyHostEvents, INITIAL_STATE, rowsFromPlan, selectionSpec } = (await renderer(
   'store/wizard-state.ts',
 )) as {
   applyHostEvent: (state: WizardState, event: HostEvent) => WizardState;
+  applyHostEvents: (state: WizardState, events: readonly HostEvent[]) => WizardState;
   INITIAL_STATE: WizardState;
   rowsFromPlan: (planned: Planned) => Record<string, Row>;
   selectionSpec: (snapshot: Snapshot, selected: readonly string[]) => string;
@@ -287,5 +288,41 @@ describe('wizard state', () => {
     assert.deepEqual(alpha.children[0]?.activeAccountIds, ['333333333333']);
     assert.equal(root.activeAccountIds.length, 4);
     assert.equal(root.accountCount, 5);
+  });
+
+  test("a frame's batch gives what each event in turn gives, copies the rows once and leaves the old state alone", () => {
+    const before = running();
+    const rowsBefore = structuredClone(before.deploy);
+    const stateEvent = (accountId: string, kind: 'billing' | 'resource', state: string, code?: string): HostEvent =>
+      ({
+        type: 'run-event',
+        runId: 'run-1',
+        status: 'running',
+        counts: COUNTS,
+        event: { type: 'account-state', at: AT, accountId, kind, state, ...(code ? { code } : {}) },
+      }) as HostEvent;
+    const batch: HostEvent[] = [
+      stateEvent('111111111111', 'billing', 'deploying'),
+      {
+        type: 'run-progress',
+        runId: 'run-1',
+        accountId: '111111111111',
+        kind: 'billing',
+        stackName: 'orgconnect-billing',
+        step: 'create',
+        message: 'CREATE_IN_PROGRESS',
+      } as HostEvent,
+      stateEvent('222222222222', 'resource', 'failed', 'ACCESS_ROLE_MISSING'),
+      stateEvent('999999999999', 'resource', 'connected'), // not a row: ignored
+      stateEvent('111111111111', 'billing', 'connected'),
+      { ...stateEvent('222222222222', 'resource', 'connected'), runId: 'another-run' } as HostEvent,
+    ];
+    const oneByOne = batch.reduce(applyHostEvent, before);
+    const batched = applyHostEvents(before, batch);
+    assert.deepEqual(batched, oneByOne);
+    assert.equal(batched.deploy['111111111111/billing']?.state, 'connected');
+    assert.equal(batched.deploy['222222222222/resource']?.state, 'failed');
+    assert.deepEqual(before.deploy, rowsBefore, 'the previous state is not written into');
+    assert.notEqual(batched.deploy, before.deploy);
   });
 });

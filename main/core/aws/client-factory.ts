@@ -5,7 +5,9 @@
  *   (`endpoint_url`, `[services]`, `AWS_ENDPOINT_URL[_<SERVICE>]`), so the emulator in tests and a VPC endpoint in
  *   production are reached the same way, for member accounts too.
  * - Clients are cached per key, so the SDK's adaptive retry (with its client-side rate limiter) acts as one
- *   shared limit per account + service + region, as AWS throttles per account.
+ *   shared limit per account + service + region, as AWS throttles per account. The cache keeps the most recently
+ *   used CLIENT_CACHE_LIMIT clients: an SDK client is ~60 KB of heap, so caching every client of a 10,000-account
+ *   plan, deploy or Health check held ~1 GiB; the accounts in flight (a few dozen) always stay cached.
  */
 import { AccountClient } from '@aws-sdk/client-account';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
@@ -54,7 +56,12 @@ interface ClientSettings {
 export interface ClientFactoryOptions extends CredentialProviderOptions {
   /** Attempts per call, including the first (SDK retry: throttling, 5xx, network). */
   maxAttempts?: number;
+  /** Clients kept (least recently used dropped first); CLIENT_CACHE_LIMIT by default. */
+  clientCacheLimit?: number;
 }
+
+/** Far above what is in flight at once (concurrency 64 × the ~4 services one account uses). */
+export const CLIENT_CACHE_LIMIT = 1024;
 
 /** Builds clients for one management profile and the accounts reached from it. */
 export interface AwsClientFactory {
@@ -88,6 +95,7 @@ export async function createClientFactory(
   const sts = byService.get('STS');
   if (sts === undefined) throw new Error('unreachable: STS config not resolved');
   const cache = new Map<string, ServiceClients[FactoryService]>();
+  const cacheLimit = options.clientCacheLimit ?? CLIENT_CACHE_LIMIT;
   // Every service resolves the same profile: resolve it once for all of them (one AssumeRole, one MFA prompt).
   const profileCredentials = sharedIdentity(sts.credentials);
   // Organizations allows only a few requests per second per account, so it gets more attempts to back off.
@@ -110,7 +118,12 @@ export async function createClientFactory(
       const region = target.region ?? config.region;
       const key = `${target.accountKey ?? 'profile'}|${service}|${region}`;
       const cached = cache.get(key);
-      if (cached !== undefined) return cached as ServiceClients[S];
+      if (cached !== undefined) {
+        // Most recently used last: a Map iterates in insertion order, so the first key is the one to drop.
+        cache.delete(key);
+        cache.set(key, cached);
+        return cached as ServiceClients[S];
+      }
       const settings: ClientSettings = {
         region,
         credentials: target.credentials ?? profileCredentials,
@@ -125,6 +138,8 @@ export async function createClientFactory(
       const created = new Client(settings);
       recordEndpointOnFailure(created, { profile, endpoint: config.endpoint, service, region });
       cache.set(key, created);
+      // Dropped, not destroyed: the clients share one connection pool, and a caller may still hold this one.
+      if (cache.size > cacheLimit) cache.delete(cache.keys().next().value as string);
       return created;
     },
   };

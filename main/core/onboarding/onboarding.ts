@@ -28,6 +28,7 @@ import {
   type DeployRun,
   type ProgressListener,
   type RunEventListener,
+  type StartRunOptions,
   type VerifyAccount,
 } from './runner.js';
 import { readRunState } from './journal.js';
@@ -257,6 +258,8 @@ export interface RunHooks {
   registration?: RegistrationStepOptions;
   /** Adopt runs (main/core/adopt): verify each hand-made role instead of deploying a stack. */
   verifyAccount?: VerifyAccount;
+  /** The engine's retry and poll policies (the scale bench scales the poll schedule with its shortened stacks). */
+  deploy?: StartRunOptions['deploy'];
 }
 
 /** Journals a new run for a plan the user has seen, ready to `start()`. */
@@ -390,5 +393,6 @@ function runOptions(hooks: RunHooks) {
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
     ...(hooks.registration ? { registration: hooks.registration } : {}),
     ...(hooks.verifyAccount ? { verifyAccount: hooks.verifyAccount } : {}),
+    ...(hooks.deploy ? { deploy: hooks.deploy } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { useSyncExternalStore } from 'react';
 import { orgconnectApi, toUiError } from '../bridge/index.js';
 import type { HostEvent } from '../../../preload/contract.js';
 import { recordStackEvents } from './stack-events.js';
-import { applyHostEvent, INITIAL_STATE, withFlash, type WizardState } from './wizard-state.js';
+import { applyHostEvents, INITIAL_STATE, withFlash, type WizardState } from './wizard-state.js';
 import type { StepId } from '../wizard-steps.js';
 
 /**
@@ -193,7 +193,7 @@ export function connectHostEvents(): void {
       workspaces = workspaces.map((w) => {
         const events =
           w.id === activeId ? batch : batch.filter((e) => !FOR_THE_ACTIVE_WORKSPACE_ONLY.has(e.type));
-        const next = events.reduce(applyHostEvent, w.state);
+        const next = applyHostEvents(w.state, events);
         if (next === w.state) return w;
         changed = true;
         return { ...w, state: next };

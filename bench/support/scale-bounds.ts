@@ -1,0 +1,118 @@
+/**
+ * Bounds for the scale bench's stages, from the latencies the proxy injects and the concurrency a stage runs at.
+ *
+ * A stage whose per-account work is a chain of calls (preflight, health) cannot finish before
+ * ⌈accounts / c⌉ × chain, where the chain is Σ latency(op) × calls(op) / accounts over the operations it makes
+ * once or more per account (counted by the proxy in the same run). Calls inside one account that run in parallel
+ * (health runs its checks at once) would make that chain an over-estimate, so health's chain is the
+ * longest dependent path instead: AssumeRole, then the slowest single call after it.
+ *
+ * moto answers one request at a time and spends S ms on each, so against it every call on a chain costs L + S, and
+ * no stage can finish before moto's busy time (the time at least one request was inside moto: S × calls, with S
+ * the stage's own busy time / calls, measured in the same run). The emulator-aware bound, as bench/discovery.ts's,
+ * is max(the same chain bound with L + S per call, S × calls). Every bound takes `perCallMs`: 0 for the latency
+ * bound, S for the emulator-aware one.
+ */
+export const LATENCY_MS: Readonly<Record<string, number>> = {
+  // STS
+  AssumeRole: 150,
+  GetCallerIdentity: 60,
+  // CloudFormation
+  CreateStack: 300,
+  UpdateStack: 300,
+  DescribeStacks: 60,
+  ListStacks: 60,
+  GetTemplate: 60,
+  GetTemplateSummary: 60,
+  DescribeStackResources: 60,
+  DescribeStackResource: 60,
+  DescribeStackEvents: 60,
+  // IAM
+  GetRole: 60,
+  GetRolePolicy: 60,
+  ListRolePolicies: 60,
+  ListAttachedRolePolicies: 60,
+  GetPolicy: 60,
+  GetPolicyVersion: 60,
+  // Organizations
+  DescribeOrganization: 50,
+  ListRoots: 50,
+  ListAccounts: 50,
+  ListAccountsForParent: 50,
+  ListOrganizationalUnitsForParent: 50,
+  ListChildren: 50,
+  DescribeAccount: 50,
+  ListDelegatedAdministrators: 50,
+  ListAWSServiceAccessForOrganization: 50,
+  // Cost and Usage Reports, Data Exports, Account, S3
+  DescribeReportDefinitions: 60,
+  ListExports: 60,
+  GetRegionOptStatus: 60,
+  ListRegions: 60,
+  GetBucketPolicy: 60,
+  GetBucketLocation: 60,
+};
+
+export const DISCOVERY_LATENCY_MS = 50;
+
+export const latencyOf = (operation: string): number => LATENCY_MS[operation] ?? 0;
+
+const ORGANIZATIONS_OPERATIONS = new Set([
+  'DescribeOrganization',
+  'ListRoots',
+  'ListAccounts',
+  'ListAccountsForParent',
+  'ListOrganizationalUnitsForParent',
+  'ListChildren',
+  'DescribeAccount',
+]);
+
+/** Σ (latency + perCallMs) × calls per account over the non-Organizations operations made ~once per account. */
+export function perAccountChainMs(
+  byOperation: Readonly<Record<string, number>>,
+  accounts: number,
+  perCallMs = 0,
+): number {
+  let chain = 0;
+  for (const [operation, calls] of Object.entries(byOperation)) {
+    if (ORGANIZATIONS_OPERATIONS.has(operation) || calls < accounts * 0.9) continue;
+    chain += ((latencyOf(operation) + perCallMs) * calls) / accounts;
+  }
+  return chain;
+}
+
+/** Health's dependent path per connection: AssumeRole, then its checks at once (the slowest single call). */
+export function healthPathMs(
+  byOperation: Readonly<Record<string, number>>,
+  connections: number,
+  perCallMs = 0,
+): number {
+  const after = Object.entries(byOperation)
+    .filter(([operation, calls]) => operation !== 'AssumeRole' && calls >= connections * 0.9)
+    .map(([operation]) => latencyOf(operation));
+  return latencyOf('AssumeRole') + Math.max(0, ...after) + 2 * perCallMs;
+}
+
+export interface DeployBoundInput {
+  stackMs: number;
+  concurrency: number;
+  /** Resource stacks the run created. */
+  memberCreates: number;
+  billingCreated: boolean;
+  perCallMs?: number;
+}
+
+/**
+ * The deploy part (after plan): billing alone first (the billing gate), then ⌈members / c⌉ waves of
+ * DescribeStacks + CreateStack + T + DescribeStacks — as bench/deploy-throughput.ts, credentials from preflight.
+ */
+export function deployBoundMs(input: DeployBoundInput): number {
+  const describe = latencyOf('DescribeStacks');
+  const stack = describe + latencyOf('CreateStack') + input.stackMs + describe + 3 * (input.perCallMs ?? 0);
+  const waves = Math.ceil(input.memberCreates / input.concurrency);
+  return (input.billingCreated ? stack : 0) + waves * stack;
+}
+
+export function emulatorAwareBoundMs(chainWithEmulatorMs: number, motoBusyMs: number): number {
+  return Math.round(Math.max(chainWithEmulatorMs, motoBusyMs));
+}
