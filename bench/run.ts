@@ -8,7 +8,7 @@ import path from 'node:path';
 import { writeDeployPlot } from './plot.js';
 
 // ui before scale: the scale bench's markdown summary takes the UI figures from ui.json when sizes match.
-const BENCHES = ['deploy-throughput', 'discovery', 'ui', 'scale'] as const;
+const BENCHES = ['deploy-throughput', 'discovery', 'ui', 'scale', 'journal-reports'] as const;
 const requested = process.argv.slice(2);
 const chosen =
   requested.length === 0 ? [...BENCHES] : BENCHES.filter((b) => requested.some((r) => b.startsWith(r)));
@@ -24,8 +24,8 @@ if (setup.status !== 0) {
   );
   process.exit(1);
 }
-// The scale bench drives the real CLI, which runs from dist/: build it from the current source first.
-if (chosen.includes('scale')) {
+// The scale and journal-reports benches drive the real CLI, which runs from dist/: build it from the current source first.
+if (chosen.includes('scale') || chosen.includes('journal-reports')) {
   const build = spawnSync(process.execPath, [path.join(import.meta.dirname, '../node_modules/typescript/bin/tsc'), '-b'], {
     cwd: path.join(import.meta.dirname, '..'),
     stdio: 'inherit',

@@ -179,6 +179,24 @@ async function main(): Promise<void> {
   const env = { ...writeTestAwsConfig(proxy.url).env, ORGCONNECT_HOME: dataDir };
   const onboarding = ['--profile', 'emulator', '--external-id', EXTERNAL_ID, '--json'];
   const stages: ScaleStage[] = [];
+  // A run stopped part-way (the full size takes long against moto) keeps what it measured: every stage rewrites
+  // scale-partial.json; the complete result is written at the end as before.
+  const recordStage = (stage: ScaleStage): void => {
+    stages.push(stage);
+    writeResult(QUICK ? 'scale-quick-partial' : 'scale-partial', {
+      bench: 'scale',
+      partial: true,
+      date: new Date().toISOString(),
+      machine: machineInfo(),
+      accounts: seeded.accounts.length,
+      ous: seeded.ous.length,
+      seedMs: Math.round(seedMs),
+      latencyMs: LATENCY_MS,
+      stackInProgressMs: STACK_MS,
+      targets: TARGETS,
+      stages,
+    });
+  };
   const tree = treeBound(seeded);
   const discoveryMs = (perCallMs: number): number =>
     (DISCOVERY_LATENCY_MS + perCallMs) * discoveryRounds(tree, DEFAULT_DISCOVERY_CONCURRENCY);
@@ -194,13 +212,13 @@ async function main(): Promise<void> {
     // The CLI's own start (Node, the CLI's modules, no AWS call): part of every CLI stage's wall, none of its work.
     const startup = await runCliStage(['--version'], env);
     cliStartMs = Math.round(startup.wallMs);
-    stages.push(localStage('CLI start (orgconnect --version)', 'Node + the CLI modules, no AWS call', startup.wallMs));
+    recordStage(localStage('CLI start (orgconnect --version)', 'Node + the CLI modules, no AWS call', startup.wallMs));
 
     // 1. Discovery.
     const discovery = await measured(proxy, 'discovery', ['accounts', '--profile', 'emulator', '--json'], env);
     const found = (JSON.parse(discovery.result.stdout) as { accounts: unknown[] }).accounts.length;
     if (found !== seeded.accounts.length) throw new Error(`discovery found ${found} of ${seeded.accounts.length}`);
-    stages.push(
+    recordStage(
       awsStage(
         'discovery',
         `${found} accounts, ${seeded.ous.length} OUs, c = ${DEFAULT_DISCOVERY_CONCURRENCY}`,
@@ -218,7 +236,7 @@ async function main(): Promise<void> {
       Math.ceil(targets / DEFAULT_PREFLIGHT_CONCURRENCY) *
       perAccountChainMs(planCalls, seeded.accounts.length, perCallMs);
     const preflightChainMs = perAccountChainMs(planCalls, seeded.accounts.length);
-    stages.push(
+    recordStage(
       awsStage(
         'plan',
         `preflight in ${seeded.accounts.length} accounts, c = ${DEFAULT_PREFLIGHT_CONCURRENCY} (chain ${round(preflightChainMs)} ms/account)`,
@@ -250,7 +268,7 @@ async function main(): Promise<void> {
       }
       const creates = m.byOperation['CreateStack'] ?? 0;
       const billingCreated = deploy.label === 'deploy-default';
-      stages.push(
+      recordStage(
         awsStage(
           deploy.label,
           `${deploy.targets} accounts selected, ${creates} stacks created, c = ${deploy.concurrency}, T = ${STACK_MS} ms ` +
@@ -287,7 +305,7 @@ async function main(): Promise<void> {
     if (connections !== highTargets) throw new Error(`health checked ${connections} connections of ${highTargets}`);
     const healthBound = (perCallMs: number): number =>
       Math.ceil(connections / 8) * healthPathMs(health.byOperation, connections, perCallMs);
-    stages.push(
+    recordStage(
       awsStage(
         'health',
         `Check now over ${connections} connections, c = 8, drift / Regions / CUR skipped (healthy ${healthBody.summary['healthy']})`,
@@ -301,7 +319,7 @@ async function main(): Promise<void> {
     // 6. Journal replay: `runs` (every journal folded), and the fold `resume` starts from, in process.
     const runs = await runCliStage(['runs', '--json'], env);
     if (runs.code !== 0) throw new Error(`runs exited ${runs.code}: ${runs.stderr}`);
-    stages.push(
+    recordStage(
       localStage('journal replay: runs', `${runIds.length} journals`, runs.wallMs, TARGETS.journalReplayMs, runs.peakRssMiB),
     );
     const bigRun = runIds.at(-1) ?? '';
@@ -312,7 +330,7 @@ async function main(): Promise<void> {
     await listRuns(dataDir);
     const listMs = performance.now() - listStarted;
     const journalBytes = statSync(journalPath(dataDir, bigRun), { throwIfNoEntry: false })?.size;
-    stages.push(
+    recordStage(
       localStage(
         'journal replay: resume fold',
         `${state.accounts.length} rows${journalBytes === undefined ? '' : `, ${round(journalBytes / 2 ** 20, 1)} MiB journal`}; listRuns ${round(listMs)} ms`,
@@ -326,7 +344,7 @@ async function main(): Promise<void> {
     const bigDir = mkdtempSync(path.join(tmpdir(), 'orgconnect-bench-journal-'));
     try {
       const written = await writeEngineJournal(bigDir, seeded.accounts.length, HIGH_CONCURRENCY);
-      stages.push(
+      recordStage(
         localStage(
           'engine journal write',
           `${written.connected} rows deployed by the engine over in-process fakes, c = ${HIGH_CONCURRENCY} (every change fsynced before it is shown)`,
@@ -335,7 +353,7 @@ async function main(): Promise<void> {
       );
       const bigRuns = await runCliStage(['runs', '--json', '--data-dir', bigDir], env);
       if (bigRuns.code !== 0) throw new Error(`runs (big journal) exited ${bigRuns.code}: ${bigRuns.stderr}`);
-      stages.push(
+      recordStage(
         localStage(
           'journal replay: runs (full-size journal)',
           `${written.connected} rows, ${round(statSync(journalPath(bigDir, written.runId)).size / 2 ** 20, 1)} MiB`,
@@ -346,7 +364,7 @@ async function main(): Promise<void> {
       );
       const bigFoldStarted = performance.now();
       const bigState = await readRunState(bigDir, written.runId);
-      stages.push(
+      recordStage(
         localStage(
           'journal replay: resume fold (full-size journal)',
           `${bigState.accounts.length} rows, in process`,
@@ -363,7 +381,7 @@ async function main(): Promise<void> {
       const out = path.join(outDir, `report.${format}`);
       const report = await runCliStage(['report', '--format', format, '--out', out], env);
       if (report.code !== 0) throw new Error(`report ${format} exited ${report.code}: ${report.stderr}`);
-      stages.push(
+      recordStage(
         localStage(
           `report ${format}`,
           `${seeded.accounts.length} rows, ${round(statSync(out).size / 2 ** 20, 1)} MiB`,
