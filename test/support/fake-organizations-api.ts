@@ -59,6 +59,8 @@ export interface FakeOrganizationsModel {
   faults?: FakeFault[];
   /** Milliseconds every Organizations call takes, to make concurrency observable. */
   latencyMs?: number;
+  /** How the latency is waited (default: a real timer); a test's virtual clock makes schedules exact. */
+  wait?: (ms: number) => Promise<void>;
 }
 
 export interface FakeCall {
@@ -220,7 +222,9 @@ export function fakeOrganizationsApi(
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
-        if (model.latencyMs) {
+        if (model.latencyMs && model.wait) {
+          await model.wait(model.latencyMs);
+        } else if (model.latencyMs) {
           await new Promise<void>((resolve, reject) => {
             const timer = setTimeout(resolve, model.latencyMs);
             options?.abortSignal?.addEventListener('abort', () => {

@@ -7,7 +7,7 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DescribeOrganizationCommand, ListRootsCommand } from '@aws-sdk/client-organizations';
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { OrgConnectError } from '../errors.js';
 import {
   abortedError,
@@ -78,14 +78,20 @@ export async function discoverOrganization(
       });
     const caller: CallerContext = { arn: identity.Arn ?? '', accountId: identity.Account ?? '' };
 
-    const limit = pLimit(concurrency);
-    const call: OrganizationsCall = (action, run) =>
-      limit(async () => {
-        if (signal.aborted) throw abortedError();
-        return run(signal);
-      }).catch((error: unknown) => {
-        throw organizationsFailure(error, action, caller, signal);
-      });
+    // A priority queue rather than a plain limit: the walk puts a listing's next page ahead of new listings.
+    const queue = new PQueue({ concurrency });
+    const call: OrganizationsCall = (action, run, priority = 0) =>
+      queue
+        .add(
+          async () => {
+            if (signal.aborted) throw abortedError();
+            return run(signal);
+          },
+          { priority },
+        )
+        .catch((error: unknown) => {
+          throw organizationsFailure(error, action, caller, signal);
+        });
 
     progress({ phase: 'organization', done: 0 });
     const described = await call('DescribeOrganization', (abortSignal) =>
@@ -126,7 +132,7 @@ export async function discoverOrganization(
       organizations: clients.organizations,
       call,
       onFound: (found) => progress({ phase: 'tree', done: found.accounts, ous: found.ous }),
-    }).finally(() => limit.clearQueue());
+    }).finally(() => queue.clear());
 
     // An account moved during the walk can be listed under its old and its new parent; keep the first sighting.
     const accounts = new Map<string, OrgAccount>();
