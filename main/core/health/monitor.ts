@@ -96,26 +96,23 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   const checkNow = async (connections: readonly Connection[]): Promise<ConnectionHealth[]> => {
     const snapshot = await options.snapshot?.();
     return Promise.all(
-      connections.map((connection) =>
-        limit(async () => {
-          const key = connectionKey(connection);
-          const current = await checkConnection(connection, {
-            ...options,
-            snapshot,
-          });
-          const previous = await previousOf(key);
-          latest.set(key, current);
-          await history.append(current);
-          const changed = previous === undefined || healthSignature(previous) !== healthSignature(current);
-          if (changed) emit({ type: 'health-changed', connectionKey: key, previous, current });
-          try {
-            options.onChecked?.(current, changed, previous);
-          } catch {
-            // As for listeners: a consumer's bug must not stop the round.
-          }
-          return current;
-        }),
-      ),
+      connections.map(async (connection) => {
+        // The limit is for AWS (it throttles per account and per caller): the history's read and fsynced write
+        // below happen outside it, so the next connection's calls start as soon as this one's end.
+        const current = await limit(() => checkConnection(connection, { ...options, snapshot }));
+        const key = connectionKey(connection);
+        const previous = await previousOf(key);
+        latest.set(key, current);
+        await history.append(current);
+        const changed = previous === undefined || healthSignature(previous) !== healthSignature(current);
+        if (changed) emit({ type: 'health-changed', connectionKey: key, previous, current });
+        try {
+          options.onChecked?.(current, changed, previous);
+        } catch {
+          // As for listeners: a consumer's bug must not stop the round.
+        }
+        return current;
+      }),
     );
   };
 
