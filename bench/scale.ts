@@ -11,6 +11,9 @@
  * (default 400) the subset deployed at the default concurrency, which cannot cover 10,000 accounts in a bench's
  * time (⌈10,000 / 8⌉ waves × T ≈ 50 min at T = 2 s); BENCH_HIGH_CONCURRENCY (default 64).
  *
+ * BENCH_STOP_AFTER=discovery|plan stops after that stage (for working on one stage; the figures go to
+ * scale-partial.json only).
+ *
  * Run alone: `npx tsc -b && node --import tsx bench/scale.ts` (the CLI runs from dist/).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -44,6 +47,7 @@ const ACCOUNTS = Number(process.env['BENCH_ACCOUNTS'] ?? (QUICK ? 200 : 10_000))
 const DEFAULT_SUBSET = Number(process.env['BENCH_DEPLOY_DEFAULT_ACCOUNTS'] ?? (QUICK ? 40 : 400));
 const HIGH_SUBSET = Number(process.env['BENCH_DEPLOY_HIGH_ACCOUNTS'] ?? (QUICK ? ACCOUNTS : 1000));
 const HIGH_CONCURRENCY = Number(process.env['BENCH_HIGH_CONCURRENCY'] ?? 64);
+const STOP_AFTER = process.env['BENCH_STOP_AFTER'];
 const REAL_STACK_MS = 20_000;
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** T: a real IAM-role stack takes ~20 s; scaled by 0.1 as in bench/deploy-throughput.ts. */
@@ -228,6 +232,8 @@ async function main(): Promise<void> {
       ),
     );
 
+    if (STOP_AFTER === 'discovery') return;
+
     // 2. Plan: discovery, then preflight in every account.
     const plan = await measured(proxy, 'plan', ['plan', ...onboarding], env);
     const planCalls = plan.byOperation;
@@ -246,6 +252,8 @@ async function main(): Promise<void> {
         { discovery: discoveryPhase },
       ),
     );
+
+    if (STOP_AFTER === 'plan') return;
 
     // 3. and 4. Deploy: the default concurrency on a subset, then a high concurrency over every account.
     const deploys = [
@@ -311,7 +319,7 @@ async function main(): Promise<void> {
         `Check now over ${connections} connections, c = 8, drift / Regions / CUR skipped (healthy ${healthBody.summary['healthy']})`,
         health,
         healthBound,
-        'discovery phase + ceil(connections / c) × (AssumeRole + slowest single check call), each call L + S',
+        'discovery phase + ceil(connections / c) × (AssumeRole + max(GetRole, DescribeStacks, ListAttachedRolePolicies, ListRolePolicies + GetRolePolicy)), each call L + S',
         { discovery: discoveryPhase },
       ),
     );

@@ -5,7 +5,7 @@
  * ⌈accounts / c⌉ × chain, where the chain is Σ latency(op) × calls(op) / accounts over the operations it makes
  * once or more per account (counted by the proxy in the same run). Calls inside one account that run in parallel
  * (health runs its checks at once) would make that chain an over-estimate, so health's chain is the
- * longest dependent path instead: AssumeRole, then the slowest single call after it.
+ * longest dependent path instead (healthPathMs).
  *
  * moto answers one request at a time and spends S ms on each, so against it every call on a chain costs L + S, and
  * no stage can finish before moto's busy time (the time at least one request was inside moto: S × calls, with S
@@ -81,16 +81,27 @@ export function perAccountChainMs(
   return chain;
 }
 
-/** Health's dependent path per connection: AssumeRole, then its checks at once (the slowest single call). */
+/**
+ * Health's dependent path per connection, as the checks make their calls (drift, Regions and CUR skipped):
+ * AssumeRole, then at once GetRole (role-exists, role-trust), DescribeStacks (stack-status) and the role-policies
+ * reads, whose longest chain is ListRolePolicies → GetRolePolicy (the inline documents fetched together). Only the
+ * operations made for ≥ 90% of the connections count; each call on the path costs L + perCallMs.
+ */
 export function healthPathMs(
   byOperation: Readonly<Record<string, number>>,
   connections: number,
   perCallMs = 0,
 ): number {
-  const after = Object.entries(byOperation)
-    .filter(([operation, calls]) => operation !== 'AssumeRole' && calls >= connections * 0.9)
-    .map(([operation]) => latencyOf(operation));
-  return latencyOf('AssumeRole') + Math.max(0, ...after) + 2 * perCallMs;
+  const made = (operation: string): boolean => (byOperation[operation] ?? 0) >= connections * 0.9;
+  const call = (operation: string): number => (made(operation) ? latencyOf(operation) + perCallMs : 0);
+  const inlineChain = call('ListRolePolicies') + (made('ListRolePolicies') ? call('GetRolePolicy') : 0);
+  const afterCredentials = Math.max(
+    call('GetRole'),
+    call('DescribeStacks'),
+    call('ListAttachedRolePolicies'),
+    inlineChain,
+  );
+  return latencyOf('AssumeRole') + perCallMs + afterCredentials;
 }
 
 export interface DeployBoundInput {
