@@ -36,7 +36,7 @@ import {
   emulatorAwareBoundMs,
   healthPathMs,
   LATENCY_MS,
-  perAccountChainMs,
+  preflightPathMs,
 } from './support/scale-bounds.js';
 import { writeScaleSummary, type ScaleStage, type StageMeasure } from './support/scale-summary.js';
 import { discoveryRounds, treeBound } from './support/tree-bound.js';
@@ -240,15 +240,16 @@ async function main(): Promise<void> {
     const discoveryPhase = { boundFor: discoveryMs, measure: discovery };
     const preflightMs = (targets: number, perCallMs: number): number =>
       Math.ceil(targets / DEFAULT_PREFLIGHT_CONCURRENCY) *
-      perAccountChainMs(planCalls, seeded.accounts.length, perCallMs);
-    const preflightChainMs = perAccountChainMs(planCalls, seeded.accounts.length);
+      preflightPathMs(planCalls, seeded.accounts.length, perCallMs);
+    const preflightPath = preflightPathMs(planCalls, seeded.accounts.length);
     recordStage(
       awsStage(
         'plan',
-        `preflight in ${seeded.accounts.length} accounts, c = ${DEFAULT_PREFLIGHT_CONCURRENCY} (chain ${round(preflightChainMs)} ms/account)`,
+        `preflight in ${seeded.accounts.length} accounts, c = ${DEFAULT_PREFLIGHT_CONCURRENCY} (path ${round(preflightPath)} ms/account)`,
         plan,
         (perCallMs) => preflightMs(seeded.accounts.length, perCallMs),
-        'discovery phase + ceil(N / c_preflight) × Σ (L(op) + S) × calls(op) / N',
+        'discovery phase + ceil(N / c_preflight) × (AssumeRole + GetCallerIdentity + max(GetRole / 2, DescribeStacks)), ' +
+          'each step (L(op) + S) × calls(op) / N (the reads after GetCallerIdentity run at once)',
         { discovery: discoveryPhase },
       ),
     );

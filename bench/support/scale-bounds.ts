@@ -2,10 +2,10 @@
  * Bounds for the scale bench's stages, from the latencies the proxy injects and the concurrency a stage runs at.
  *
  * A stage whose per-account work is a chain of calls (preflight, health) cannot finish before
- * ⌈accounts / c⌉ × chain, where the chain is Σ latency(op) × calls(op) / accounts over the operations it makes
- * once or more per account (counted by the proxy in the same run). Calls inside one account that run in parallel
- * (health runs its checks at once) would make that chain an over-estimate, so health's chain is the
- * longest dependent path instead (healthPathMs).
+ * ⌈accounts / c⌉ × its longest dependent path per account. Summing every call as one chain would over-estimate it
+ * wherever calls inside one account run at once, so each stage's path counts calls made together once, as the
+ * slowest of them: preflight's is AssumeRole, GetCallerIdentity, then its three reads at once (preflightPathMs);
+ * health's is AssumeRole, then its checks' calls at once, the longest chain among them counted (healthPathMs).
  *
  * moto answers one request at a time and spends S ms on each, so against it every call on a chain costs L + S, and
  * no stage can finish before moto's busy time (the time at least one request was inside moto: S × calls, with S
@@ -57,28 +57,37 @@ export const DISCOVERY_LATENCY_MS = 50;
 
 export const latencyOf = (operation: string): number => LATENCY_MS[operation] ?? 0;
 
-const ORGANIZATIONS_OPERATIONS = new Set([
-  'DescribeOrganization',
-  'ListRoots',
-  'ListAccounts',
-  'ListAccountsForParent',
-  'ListOrganizationalUnitsForParent',
-  'ListChildren',
-  'DescribeAccount',
-]);
+/** Preflight's steps one after another (main/core/onboarding/preflight.ts): credentials, then who we are. */
+const PREFLIGHT_SEQUENTIAL = ['AssumeRole', 'GetCallerIdentity'];
 
-/** Σ (latency + perCallMs) × calls per account over the non-Organizations operations made ~once per account. */
-export function perAccountChainMs(
+/**
+ * The reads preflight then makes at once, by operation, with how many of them one account makes: iam:GetRole on
+ * the access role and on the platform role, and DescribeStacks.
+ */
+const PREFLIGHT_PARALLEL_READS: Readonly<Record<string, number>> = { GetRole: 2, DescribeStacks: 1 };
+
+/**
+ * Preflight's dependent path per account: AssumeRole + GetCallerIdentity + the slowest of the reads that follow
+ * at once. It replaces the sum of every per-account call as one chain, which stopped being a bound when those
+ * reads went parallel: it counted them one after another (390 ms an account at the proxy's latencies, against a
+ * 270 ms path), so a preflight could beat it. Each step is (latency + perCallMs) × calls per account, as the
+ * proxy counted them in the same run (a retried call weighs more, the management account's skipped AssumeRole
+ * less); GetRole's calls are split over its two reads, since they run side by side, not one after the other.
+ * With perCallMs = moto's S, the path costs 3 × S an account (three calls on it), not S per call made.
+ */
+export function preflightPathMs(
   byOperation: Readonly<Record<string, number>>,
   accounts: number,
   perCallMs = 0,
 ): number {
-  let chain = 0;
-  for (const [operation, calls] of Object.entries(byOperation)) {
-    if (ORGANIZATIONS_OPERATIONS.has(operation) || calls < accounts * 0.9) continue;
-    chain += ((latencyOf(operation) + perCallMs) * calls) / accounts;
-  }
-  return chain;
+  const stepMs = (operation: string, readsPerAccount = 1): number =>
+    ((latencyOf(operation) + perCallMs) * (byOperation[operation] ?? 0)) / (accounts * readsPerAccount);
+  const sequential = PREFLIGHT_SEQUENTIAL.reduce((sum, operation) => sum + stepMs(operation), 0);
+  const slowestRead = Math.max(
+    0,
+    ...Object.entries(PREFLIGHT_PARALLEL_READS).map(([operation, reads]) => stepMs(operation, reads)),
+  );
+  return sequential + slowestRead;
 }
 
 /**

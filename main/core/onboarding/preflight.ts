@@ -1,9 +1,12 @@
 /**
  * Preflight: before anything is written, prove for each selected account that we can act in it and see what is
  * already there. Per account: obtain credentials (the injected `credentialsFor`, e.g. the access-role cache),
- * GetCallerIdentity (the credentials work and belong to that account), iam:GetRole on the role the credentials
- * claim to be (the access role really exists), DescribeStacks for the orgconnect stack (absent is fine), and
- * iam:GetRole on the platform role name (a role by that name outside the stack would make the create fail).
+ * then GetCallerIdentity (the credentials work and belong to that account), then three reads at once:
+ * iam:GetRole on the role the credentials claim to be (the access role really exists), DescribeStacks for the
+ * orgconnect stack (absent is fine), and iam:GetRole on the platform role name (a role by that name outside the
+ * stack would make the create fail). The three are independent, so running them together saves two round trips
+ * an account; their outcomes are still judged in that order, so when several fail the first one listed is the
+ * one reported (a missing access role, then a DescribeStacks failure; the platform role never blocks here).
  *
  * Only reads. Failures are values: each becomes a blocked result with a code, a one-line reason and a fix; one
  * account's trouble never stops the others.
@@ -190,6 +193,22 @@ function credentialsFailure(accountId: string, error: unknown, accessRoleName: s
   );
 }
 
+function stackReadFailure(accountId: string, error: unknown): PreflightBlocked {
+  if (ACCESS_DENIED.has(awsErrorName(error) ?? '')) {
+    return blocked(
+      accountId,
+      'NO_CLOUDFORMATION_ACCESS',
+      `The access role cannot read CloudFormation stacks in ${accountId}.`,
+      'Give the access role CloudFormation and IAM permissions in this account (OrganizationAccountAccessRole has them), or choose another access role.',
+    );
+  }
+  return blocked(
+    accountId,
+    'PREFLIGHT_FAILED',
+    `DescribeStacks failed in ${accountId}: ${describeError(error)}`,
+  );
+}
+
 async function checkAccount(target: PreflightTarget, options: PreflightOptions): Promise<PreflightResult> {
   const { accountId } = target;
   const accessRoleName = options.accessRoleName ?? DEFAULT_ACCESS_ROLE_NAME;
@@ -243,49 +262,45 @@ async function checkAccount(target: PreflightTarget, options: PreflightOptions):
     );
   }
 
+  // The three reads need nothing from one another (the access role's name came from GetCallerIdentity), so they
+  // run at once: one round trip per account instead of three. Their outcomes are judged below in the header's
+  // order, so when several fail the account reports the same failure as when they ran one after another.
   const signedInAs = assumedRoleName(identityArn);
-  if (signedInAs !== undefined) {
-    try {
-      await retrying(() => clients.iam.send(new GetRoleCommand({ RoleName: signedInAs }), send));
-    } catch (error) {
-      if (isNoSuchEntity(error)) return fromError(accountId, accessRoleMissing(accountId, signedInAs, error));
-      // AccessDenied or anything else: cannot tell, and the assume-role itself already vouched for the role.
-    }
+  const platformRoleName = target.platformRoleName;
+  const [accessRoleRead, stackRead, platformRoleRead] = await Promise.allSettled([
+    signedInAs === undefined
+      ? Promise.resolve(undefined)
+      : retrying(() => clients.iam.send(new GetRoleCommand({ RoleName: signedInAs }), send)),
+    retrying(() =>
+      clients.cloudformation.send(new DescribeStacksCommand({ StackName: target.stackName }), send),
+    ),
+    platformRoleName === undefined
+      ? Promise.resolve(undefined)
+      : retrying(() => clients.iam.send(new GetRoleCommand({ RoleName: platformRoleName }), send)),
+  ]);
+
+  // Only NoSuchEntity says the access role is missing. AccessDenied or anything else cannot tell, and the
+  // assume-role itself already vouched for the role.
+  if (
+    signedInAs !== undefined &&
+    accessRoleRead.status === 'rejected' &&
+    isNoSuchEntity(accessRoleRead.reason)
+  ) {
+    return fromError(accountId, accessRoleMissing(accountId, signedInAs, accessRoleRead.reason));
   }
 
   let stack: ExistingStack | null = null;
-  try {
-    const out = await retrying(() =>
-      clients.cloudformation.send(new DescribeStacksCommand({ StackName: target.stackName }), send),
-    );
-    const found = out.Stacks?.[0];
+  if (stackRead.status === 'fulfilled') {
+    const found = stackRead.value.Stacks?.[0];
     stack = found === undefined ? null : existingStackFrom(found);
-  } catch (error) {
-    if (!isMissingStack(error)) {
-      if (ACCESS_DENIED.has(awsErrorName(error) ?? '')) {
-        return blocked(
-          accountId,
-          'NO_CLOUDFORMATION_ACCESS',
-          `The access role cannot read CloudFormation stacks in ${accountId}.`,
-          'Give the access role CloudFormation and IAM permissions in this account (OrganizationAccountAccessRole has them), or choose another access role.',
-        );
-      }
-      return blocked(
-        accountId,
-        'PREFLIGHT_FAILED',
-        `DescribeStacks failed in ${accountId}: ${describeError(error)}`,
-      );
-    }
+  } else if (!isMissingStack(stackRead.reason)) {
+    return stackReadFailure(accountId, stackRead.reason);
   }
 
   let platformRole: RoleExistence = 'unknown';
-  if (target.platformRoleName !== undefined) {
-    try {
-      await retrying(() => clients.iam.send(new GetRoleCommand({ RoleName: target.platformRoleName }), send));
-      platformRole = 'exists';
-    } catch (error) {
-      platformRole = isNoSuchEntity(error) ? 'absent' : 'unknown';
-    }
+  if (platformRoleName !== undefined) {
+    if (platformRoleRead.status === 'fulfilled') platformRole = 'exists';
+    else platformRole = isNoSuchEntity(platformRoleRead.reason) ? 'absent' : 'unknown';
   }
   return { accountId, ok: true, identityArn, stack, platformRole };
 }
