@@ -106,7 +106,7 @@ describe('journal', () => {
     const journal = await createJournal(dataDir, 'run-2', { openFile });
     await journal.append(started('run-2'));
     log.push('resolved');
-    // Concurrent appends are serialized: each write is synced before the next write starts.
+    // The first of two concurrent appends is written at once; the second waits for that sync, then has its own.
     await Promise.all([journal.append(planned('222222222222')), journal.append(planned('333333333333'))]);
     log.push('resolved');
     await journal.close();
@@ -241,4 +241,127 @@ describe('journal', () => {
     assert.equal(writes, 2);
     await journal.close();
   });
+
+  test('appends made while a sync is in flight go to disk together in one write and one sync, in order', async () => {
+    const disk = heldSyncFile();
+    const journal = await createJournal(dataDir, 'run-8', { openFile: disk.openFile });
+    const resolved: string[] = [];
+    const track = (name: string, event: RunEvent) => journal.append(event).then(() => resolved.push(name));
+    const first = track('run-started', started('run-8'));
+    await settle();
+    assert.deepEqual(disk.writes.map(accountIds), [['run-8']]);
+    const second = track('planned 2', planned('222222222222'));
+    const invalid = journal.append({ ...planned('123'), type: 'account-planned' } as RunEvent);
+    const third = track('planned 3', planned('333333333333'));
+    await assert.rejects(invalid, { code: 'JOURNAL_EVENT_INVALID' });
+    await settle();
+    assert.equal(disk.writes.length, 1, 'nothing more is written while the first sync is in flight');
+    assert.deepEqual(resolved, [], 'no append resolves before the sync covering its line');
+
+    disk.finishSync();
+    await settle();
+    assert.deepEqual(resolved, ['run-started']);
+    assert.deepEqual(disk.writes.map(accountIds), [['run-8'], ['222222222222', '333333333333']]);
+    assert.equal(disk.syncsStarted(), 2);
+
+    disk.finishSync();
+    await Promise.all([first, second, third]);
+    assert.deepEqual(resolved, ['run-started', 'planned 2', 'planned 3']);
+    assert.equal(disk.writes.length, 2);
+    assert.equal(disk.syncsStarted(), 2);
+    await journal.close();
+  });
+
+  test('a failed batch write rejects every append in that batch and every later one, with the same error', async () => {
+    const disk = heldSyncFile({ failWrite: 2 });
+    const journal = await createJournal(dataDir, 'run-9', { openFile: disk.openFile });
+    const first = journal.append(started('run-9'));
+    await settle();
+    const batch = [journal.append(planned('222222222222')), journal.append(planned('333333333333'))];
+    const outcomes = Promise.allSettled(batch);
+    disk.finishSync();
+    await first;
+    const [second, third] = await outcomes;
+    assert.equal(second?.status, 'rejected');
+    assert.equal(third?.status, 'rejected');
+    const error = (second as PromiseRejectedResult).reason as { code?: string; message: string };
+    assert.equal(error.code, 'JOURNAL_WRITE_FAILED');
+    assert.match(error.message, /ENOSPC/);
+    assert.equal((third as PromiseRejectedResult).reason, error);
+    await assert.rejects(journal.append(planned('444444444444')), (later) => later === error);
+    assert.deepEqual(disk.writes.map(accountIds), [['run-9'], ['222222222222', '333333333333']]);
+    assert.equal(disk.syncsStarted(), 1, 'no sync and no write after the failure');
+    await journal.close();
+  });
+
+  test('200 appends made at once are all on disk in append order, after two syncs rather than 200', async () => {
+    let datasyncs = 0;
+    const openFile = async (filePath: string, flags: 'create' | 'append'): Promise<JournalFile> => {
+      const handle = await open(filePath, flags === 'create' ? 'wx' : 'a');
+      return {
+        write: (data) => handle.write(data),
+        datasync: () => {
+          datasyncs += 1;
+          return handle.datasync();
+        },
+        close: () => handle.close(),
+      };
+    };
+    const journal = await createJournal(dataDir, 'run-10', { openFile });
+    const members = Array.from({ length: 199 }, (_, i) => String(200000000000 + i));
+    await Promise.all([
+      journal.append(started('run-10')),
+      ...members.map((accountId) => journal.append(planned(accountId))),
+    ]);
+    await journal.close();
+    const read = await readJournal(dataDir, 'run-10');
+    assert.equal(read.tornTail, false);
+    assert.deepEqual(read.events, [started('run-10'), ...members.map(planned)]);
+    assert.equal(datasyncs, 2, 'the first line alone, then the 199 that queued behind its sync');
+  });
 });
+
+/** Lets every pending promise callback run (the fake file's writes resolve at once). */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The account id (or, for run-started, the run id) of each line one write held. */
+function accountIds(data: string): string[] {
+  return parseJournalText(data).events.map((event) =>
+    event.type === 'run-started' ? event.runId : 'accountId' in event ? event.accountId : event.type,
+  );
+}
+
+/**
+ * A journal file in memory whose datasyncs finish only when the test says so (finishSync, oldest first), so a
+ * test can act while a sync is in flight. failWrite: the number of the write (from 1) that fails with ENOSPC.
+ */
+function heldSyncFile(options: { failWrite?: number } = {}) {
+  const writes: string[] = [];
+  const heldSyncs: Array<() => void> = [];
+  let syncs = 0;
+  const file: JournalFile = {
+    write: async (data) => {
+      writes.push(data);
+      if (writes.length === options.failWrite) {
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      }
+    },
+    datasync: () => {
+      syncs += 1;
+      return new Promise<void>((resolve) => heldSyncs.push(resolve));
+    },
+    close: async () => undefined,
+  };
+  return {
+    writes,
+    openFile: async () => file,
+    syncsStarted: () => syncs,
+    finishSync: () => {
+      const finish = heldSyncs.shift();
+      assert.ok(finish, 'a sync is in flight');
+      finish();
+    },
+  };
+}

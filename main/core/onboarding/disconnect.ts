@@ -19,7 +19,7 @@ import {
 import { assertValidExternalId } from './external-id.js';
 import { readRunState } from './journal.js';
 import { accountCredentials, type OnboardingContext, type RunHooks } from './onboarding.js';
-import { runPreflight, type PreflightResult } from './preflight.js';
+import { preflightClientsFrom, runPreflight, type PreflightResult } from './preflight.js';
 import { DEFAULT_CONCURRENCY } from './run-engine.js';
 import { parseSelection, resolveSelection } from './selection.js';
 import { CLOUDZERO_PROFILE } from '../platform/cloudzero-profile.js';
@@ -111,11 +111,7 @@ async function readStacks(
   return runPreflight({
     targets,
     credentialsFor: async (accountId) => credentials.providerFor(accountId),
-    clientFactory: (accountId, provider) => ({
-      sts: factory.client('STS', { accountKey: accountId, credentials: provider }),
-      cloudformation: factory.client('CloudFormation', { accountKey: accountId, credentials: provider }),
-      iam: factory.client('IAM', { accountKey: accountId, credentials: provider }),
-    }),
+    clientFactory: preflightClientsFrom(factory),
     accessRoleName: settings.accessRoleName,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     ...(options.onPreflight ? { onResult: options.onPreflight } : {}),

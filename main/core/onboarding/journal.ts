@@ -29,7 +29,10 @@ const defaultOpenFile: OpenJournalFile = async (filePath, flags) =>
 export interface RunJournal {
   readonly runId: string;
   readonly path: string;
-  /** Validates, writes one line and syncs it to disk; resolves only after the sync. Appends are serialized. */
+  /**
+   * Validates, writes one line and syncs it to disk; resolves only after the sync. Lines keep their append order;
+   * appends made while a sync is in flight are written and synced together, right after it.
+   */
   append(event: RunEvent): Promise<void>;
   close(): Promise<void>;
 }
@@ -60,9 +63,25 @@ export function journalPath(dataDir: string, runId: string): string {
   return path.join(runsDir(dataDir), `${runId}.jsonl`);
 }
 
+/** An append waiting for the write and sync that will cover its line. */
+interface PendingLine {
+  line: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: appends that arrive while a write+datasync is in flight queue up and go to disk together in one
+ * write and one datasync as soon as that one finishes (no timer: whatever queued meanwhile is the next batch).
+ * Each append still resolves only after a datasync covering its line, and lines keep their append order.
+ */
 class FileRunJournal implements RunJournal {
-  private tail: Promise<void> = Promise.resolve();
-  private broken: unknown;
+  private pending: PendingLine[] = [];
+  /** Set and cleared inside flush() itself, so it is right even when a flush ends without ever awaiting. */
+  private flushing = false;
+  /** The current (or last) flush; close() waits for it, and it drains everything queued before it ends. */
+  private flushed: Promise<void> = Promise.resolve();
+  private broken: OrgConnectError | undefined;
 
   constructor(
     readonly runId: string,
@@ -80,15 +99,26 @@ class FileRunJournal implements RunJournal {
         ),
       );
     }
+    // After one failed write the file's end is unknown; writing more could leave a broken line in the middle.
+    if (this.broken !== undefined) return Promise.reject(this.broken);
     const line = `${JSON.stringify(parsed.data)}\n`;
-    const write = this.tail.then(async () => {
-      // After one failed write the file's end is unknown; writing more could leave a broken line in the middle.
-      if (this.broken !== undefined) throw this.broken;
+    const synced = new Promise<void>((resolve, reject) => this.pending.push({ line, resolve, reject }));
+    if (!this.flushing) this.flushed = this.flush();
+    return synced;
+  }
+
+  /** Writes and syncs batch after batch until nothing is queued; never rejects (each append gets its outcome). */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
       try {
-        await this.file.write(line);
+        if (this.broken !== undefined) throw this.broken;
+        await this.file.write(batch.map((pending) => pending.line).join(''));
         await this.file.datasync();
+        for (const pending of batch) pending.resolve();
       } catch (error) {
-        this.broken = new OrgConnectError(
+        this.broken ??= new OrgConnectError(
           'JOURNAL_WRITE_FAILED',
           `Could not write the run journal ${this.path}: ${describeError(error)}`,
           {
@@ -96,15 +126,14 @@ class FileRunJournal implements RunJournal {
             cause: error,
           },
         );
-        throw this.broken;
+        for (const pending of batch) pending.reject(this.broken);
       }
-    });
-    this.tail = write.catch(() => undefined);
-    return write;
+    }
+    this.flushing = false;
   }
 
   async close(): Promise<void> {
-    await this.tail;
+    await this.flushed;
     await this.file.close();
   }
 }

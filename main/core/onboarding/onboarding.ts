@@ -15,7 +15,7 @@ import {
 } from './account-credentials.js';
 import { assertValidExternalId } from './external-id.js';
 import { buildPlan, deploymentSource, preflightTargets, type DeployMode, type Plan } from './plan.js';
-import { runPreflight, type PreflightResult } from './preflight.js';
+import { preflightClientsFrom, runPreflight, type PreflightResult } from './preflight.js';
 import { parseSelection, resolveSelection } from './selection.js';
 import { loadTemplates } from './templates.js';
 import type { PlatformChoice } from '../platform/platform-profile.js';
@@ -216,11 +216,7 @@ export async function planOnboarding(
   const preflight = await runPreflight({
     targets: preflightTargets(resolved.active, settings),
     credentialsFor: async (accountId) => credentials.providerFor(accountId),
-    clientFactory: (accountId, provider) => ({
-      sts: factory.client('STS', { accountKey: accountId, credentials: provider }),
-      cloudformation: factory.client('CloudFormation', { accountKey: accountId, credentials: provider }),
-      iam: factory.client('IAM', { accountKey: accountId, credentials: provider }),
-    }),
+    clientFactory: preflightClientsFrom(factory),
     accessRoleName: settings.accessRoleName,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     ...(options.onPreflight ? { onResult: options.onPreflight } : {}),

@@ -21,6 +21,7 @@ import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
 import pLimit from 'p-limit';
+import type { AwsClientFactory } from '../aws/client-factory.js';
 import { OrgConnectError, awsErrorName, describeError } from '../errors.js';
 import { accessRoleMissing, DEFAULT_ACCESS_ROLE_NAME } from './account-credentials.js';
 import { abortedError, systemClock, type Clock } from '../clock.js';
@@ -48,6 +49,15 @@ export type PreflightClientFactory = (
   accountId: string,
   credentials: PreflightCredentialsProvider,
 ) => PreflightClients;
+
+/** The preflight's clients for each account, from the app's client factory (which caches them per account). */
+export function preflightClientsFrom(factory: AwsClientFactory): PreflightClientFactory {
+  return (accountId, credentials) => ({
+    sts: factory.client('STS', { accountKey: accountId, credentials }),
+    cloudformation: factory.client('CloudFormation', { accountKey: accountId, credentials }),
+    iam: factory.client('IAM', { accountKey: accountId, credentials }),
+  });
+}
 
 export interface PreflightTarget {
   accountId: string;
