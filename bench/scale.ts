@@ -84,6 +84,7 @@ async function measured(
     byOperation: stats.byOperation,
     motoBusyMs: Math.round(stats.emulator.busyMs),
     motoMsPerCall: round(stats.emulator.busyMs / Math.max(1, stats.emulator.calls), 2),
+    motoResponseMsPerCall: round(stats.emulator.sumMs / Math.max(1, stats.emulator.calls), 2),
     peakRssMiB: result.peakRssMiB,
   };
 }
@@ -96,7 +97,9 @@ interface DiscoveryPhase {
 
 /**
  * `boundFor(perCallMs)`: the stage's chain bound (after its discovery phase, if any) with that much added to every
- * call (0, or moto's S). Phases that follow each other add up: a stage that discovers first is bounded by
+ * call (0, or R: the mean time a call spent at moto in this stage — its own service S plus the wait for the calls
+ * moto was serving first; AWS serves concurrent calls at once, moto one after another, so that wait is the
+ * emulator's, not the product's, and grows with the concurrency the product uses). Phases that follow each other add up: a stage that discovers first is bounded by
  * max(discovery chain, discovery's moto busy — both from the discovery stage of this run) + max(its own chain,
  * the rest of its moto busy time).
  */
@@ -112,11 +115,11 @@ function awsStage(
   const first = options.discovery;
   const firstLatency = first ? first.boundFor(0) : 0;
   const firstBound = first
-    ? emulatorAwareBoundMs(first.boundFor(first.measure.motoMsPerCall), first.measure.motoBusyMs)
+    ? emulatorAwareBoundMs(first.boundFor(first.measure.motoResponseMsPerCall), first.measure.motoBusyMs)
     : 0;
   const restBusy = Math.max(0, measure.motoBusyMs - (first?.measure.motoBusyMs ?? 0));
   const latencyBoundMs = firstLatency + boundFor(0);
-  const bound = firstBound + emulatorAwareBoundMs(boundFor(measure.motoMsPerCall), restBusy);
+  const bound = firstBound + emulatorAwareBoundMs(boundFor(measure.motoResponseMsPerCall), restBusy);
   const { result: _result, ...figures } = measure as StageMeasure & { result?: unknown };
   const stage: ScaleStage = {
     name,
@@ -124,7 +127,7 @@ function awsStage(
     ...figures,
     latencyBoundMs: Math.round(latencyBoundMs),
     emulatorAwareBoundMs: bound,
-    boundedBy: bound - firstBound === Math.round(restBusy) ? 'moto busy' : 'chain with S',
+    boundedBy: bound - firstBound === Math.round(restBusy) ? 'moto busy' : 'chain with R',
     ratioVsLatencyBound: round(measure.wallMs / latencyBoundMs),
     ratio: round(measure.wallMs / bound),
     ...(cli ? { ratioLessCliStart: round((measure.wallMs - cliStartMs) / bound) } : {}),
@@ -135,22 +138,26 @@ function awsStage(
   console.log(
     `  ${name}: wall ${round(measure.wallMs / 1000, 1)} s; latency bound ${round(latencyBoundMs / 1000, 1)} s ` +
       `(ratio ${stage.ratioVsLatencyBound}); moto busy ${round(measure.motoBusyMs / 1000, 1)} s over ${measure.calls} calls ` +
-      `(${measure.motoMsPerCall} ms/call) → bound ${round(bound / 1000, 1)} s, ratio ${stage.ratio}` +
+      `(S ${measure.motoMsPerCall} ms/call, R ${measure.motoResponseMsPerCall}) → bound ${round(bound / 1000, 1)} s, ratio ${stage.ratio}` +
       `${stage.ratioLessCliStart === undefined ? '' : ` (${stage.ratioLessCliStart} without the CLI's start)`}; ` +
       `peak RSS ${measure.peakRssMiB} MiB`,
   );
   return stage;
 }
 
-function localStage(name: string, detail: string, wallMs: number, targetMs?: number, peakRssMiB?: number): ScaleStage {
+function localStage(
+  name: string,
+  detail: string,
+  wallMs: number,
+  targetMs?: number,
+  peakRssMiB?: number,
+): ScaleStage {
   const stage: ScaleStage = {
     name,
     detail,
     wallMs: Math.round(wallMs),
     ...(peakRssMiB === undefined ? {} : { peakRssMiB }),
-    ...(targetMs === undefined
-      ? {}
-      : { targetMs, ratio: round(wallMs / targetMs), met: wallMs < targetMs }),
+    ...(targetMs === undefined ? {} : { targetMs, ratio: round(wallMs / targetMs), met: wallMs < targetMs }),
   };
   console.log(
     `  ${name}: ${round(wallMs, 1)} ms${targetMs === undefined ? '' : ` (target < ${targetMs} ms, ratio ${stage.ratio})`}` +
@@ -216,19 +223,27 @@ async function main(): Promise<void> {
     // The CLI's own start (Node, the CLI's modules, no AWS call): part of every CLI stage's wall, none of its work.
     const startup = await runCliStage(['--version'], env);
     cliStartMs = Math.round(startup.wallMs);
-    recordStage(localStage('CLI start (orgconnect --version)', 'Node + the CLI modules, no AWS call', startup.wallMs));
+    recordStage(
+      localStage('CLI start (orgconnect --version)', 'Node + the CLI modules, no AWS call', startup.wallMs),
+    );
 
     // 1. Discovery.
-    const discovery = await measured(proxy, 'discovery', ['accounts', '--profile', 'emulator', '--json'], env);
+    const discovery = await measured(
+      proxy,
+      'discovery',
+      ['accounts', '--profile', 'emulator', '--json'],
+      env,
+    );
     const found = (JSON.parse(discovery.result.stdout) as { accounts: unknown[] }).accounts.length;
-    if (found !== seeded.accounts.length) throw new Error(`discovery found ${found} of ${seeded.accounts.length}`);
+    if (found !== seeded.accounts.length)
+      throw new Error(`discovery found ${found} of ${seeded.accounts.length}`);
     recordStage(
       awsStage(
         'discovery',
         `${found} accounts, ${seeded.ous.length} OUs, c = ${DEFAULT_DISCOVERY_CONCURRENCY}`,
         discovery,
         discoveryMs,
-        '(L + S) × (3 + max(ceil(treeCalls / c), criticalPath)), L = 50 ms',
+        '(L + R) × (3 + max(ceil(treeCalls / c), criticalPath)), L = 50 ms',
       ),
     );
 
@@ -249,7 +264,7 @@ async function main(): Promise<void> {
         plan,
         (perCallMs) => preflightMs(seeded.accounts.length, perCallMs),
         'discovery phase + ceil(N / c_preflight) × (AssumeRole + GetCallerIdentity + max(GetRole / 2, DescribeStacks)), ' +
-          'each step (L(op) + S) × calls(op) / N (the reads after GetCallerIdentity run at once)',
+          'each step (L(op) + R) × calls(op) / N (the reads after GetCallerIdentity run at once)',
         { discovery: discoveryPhase },
       ),
     );
@@ -258,7 +273,12 @@ async function main(): Promise<void> {
 
     // 3. and 4. Deploy: the default concurrency on a subset, then a high concurrency over every account.
     const deploys = [
-      { label: 'deploy-default', concurrency: DEFAULT_CONCURRENCY, select: subset.join(','), targets: subset.length },
+      {
+        label: 'deploy-default',
+        concurrency: DEFAULT_CONCURRENCY,
+        select: subset.join(','),
+        targets: subset.length,
+      },
       { label: 'deploy-high', concurrency: HIGH_CONCURRENCY, select: highSelect, targets: highTargets },
     ];
     const runIds: string[] = [];
@@ -291,7 +311,7 @@ async function main(): Promise<void> {
               billingCreated,
               perCallMs,
             }),
-          '[billing: desc + create + T + desc] + ceil(creates / c) × (desc + create + T + desc), each call L + S',
+          '[billing: desc + create + T + desc] + ceil(creates / c) × (desc + create + T + desc), each call L + R',
           { cli: false },
         ),
       );
@@ -311,7 +331,8 @@ async function main(): Promise<void> {
     );
     const healthBody = JSON.parse(health.result.stdout) as { summary: Record<string, number> };
     const connections = healthBody.summary['total'] ?? 0;
-    if (connections !== highTargets) throw new Error(`health checked ${connections} connections of ${highTargets}`);
+    if (connections !== highTargets)
+      throw new Error(`health checked ${connections} connections of ${highTargets}`);
     const healthBound = (perCallMs: number): number =>
       Math.ceil(connections / 8) * healthPathMs(health.byOperation, connections, perCallMs);
     recordStage(
@@ -320,7 +341,7 @@ async function main(): Promise<void> {
         `Check now over ${connections} connections, c = 8, drift / Regions / CUR skipped (healthy ${healthBody.summary['healthy']})`,
         health,
         healthBound,
-        'discovery phase + ceil(connections / c) × (AssumeRole + max(GetRole, DescribeStacks, ListAttachedRolePolicies, ListRolePolicies + GetRolePolicy)), each call L + S',
+        'discovery phase + ceil(connections / c) × (AssumeRole + max(GetRole, DescribeStacks, ListAttachedRolePolicies, ListRolePolicies + GetRolePolicy)), each call L + R',
         { discovery: discoveryPhase },
       ),
     );
@@ -329,7 +350,13 @@ async function main(): Promise<void> {
     const runs = await runCliStage(['runs', '--json'], env);
     if (runs.code !== 0) throw new Error(`runs exited ${runs.code}: ${runs.stderr}`);
     recordStage(
-      localStage('journal replay: runs', `${runIds.length} journals`, runs.wallMs, TARGETS.journalReplayMs, runs.peakRssMiB),
+      localStage(
+        'journal replay: runs',
+        `${runIds.length} journals`,
+        runs.wallMs,
+        TARGETS.journalReplayMs,
+        runs.peakRssMiB,
+      ),
     );
     const bigRun = runIds.at(-1) ?? '';
     const foldStarted = performance.now();
@@ -427,7 +454,7 @@ async function main(): Promise<void> {
     cliPeakRssMet: peakRss < TARGETS.cliPeakRssMiB,
     stages,
     bounds:
-      'emulator-aware bound = max(latency bound, moto busy time); moto serves one request at a time, so its busy time is S × calls with S measured in this run',
+      'emulator-aware bound = max(the chain with L + R per call, moto busy time); moto serves one request at a time, so its busy time is S × calls, and a call waits for the ones ahead of it: R = S + that wait, both measured in this run',
   };
   const file = writeResult(QUICK ? 'scale-quick' : 'scale', result);
   console.log(`  → ${path.relative(process.cwd(), file)}`);

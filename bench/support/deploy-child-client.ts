@@ -30,7 +30,8 @@ export async function startDeployChild(
   );
   const next = <T extends DeployChildMessage['type']>(type: T) =>
     new Promise<Extract<DeployChildMessage, { type: T }>>((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`deploy child exited ${code} before '${type}'`));
+      const onExit = (code: number | null): void =>
+        reject(new Error(`deploy child exited ${code} before '${type}'`));
       child.once('exit', onExit);
       child.once('message', (message: DeployChildMessage) => {
         child.off('exit', onExit);
@@ -61,6 +62,7 @@ export async function startDeployChild(
         byOperation: stats.byOperation,
         motoBusyMs: Math.round(stats.emulator.busyMs),
         motoMsPerCall: round(stats.emulator.busyMs / Math.max(1, stats.emulator.calls), 2),
+        motoResponseMsPerCall: round(stats.emulator.sumMs / Math.max(1, stats.emulator.calls), 2),
         peakRssMiB: done.peakRssMiB,
       };
     },

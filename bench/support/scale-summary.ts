@@ -15,6 +15,8 @@ export interface StageMeasure {
   byOperation: Record<string, number>;
   motoBusyMs: number;
   motoMsPerCall: number;
+  /** R: a call's mean time at moto, its own service plus waiting for moto to finish the calls ahead of it. */
+  motoResponseMsPerCall: number;
   peakRssMiB: number;
 }
 
@@ -26,10 +28,11 @@ export interface ScaleStage {
   byOperation?: Record<string, number>;
   motoBusyMs?: number;
   motoMsPerCall?: number;
+  motoResponseMsPerCall?: number;
   peakRssMiB?: number;
   latencyBoundMs?: number;
   emulatorAwareBoundMs?: number;
-  boundedBy?: 'moto busy' | 'chain with S';
+  boundedBy?: 'moto busy' | 'chain with R';
   ratioVsLatencyBound?: number;
   ratio?: number;
   /** CLI stages: (wall − the CLI's measured start) / bound. */
@@ -90,7 +93,9 @@ function uiRows(ui: UiResult): string[] {
     `| Health table (${h.connections} rows) under 100 updates/s: longest frame | ${frame(h.liveUpdates)} | ≤ 50 ms | ${(h.liveUpdates.longestFrameMs / 50).toFixed(2)} | ${verdict(h.liveUpdates.longestFrameMs <= 50)} |`,
     `| cold start to interactive (median of 5) | ${ui.coldStart.firstRenderMsMedian} ms | < 1.5 s | ${(ui.coldStart.firstRenderMsMedian / 1500).toFixed(2)} | ${verdict(ui.coldStart.firstRenderMsMedian < 1500)} |`,
     ...(ui.jsHeap
-      ? [`| renderer JS heap: peak used / live after GC | ${ui.jsHeap.peakUsedMiB} / ${ui.jsHeap.retainedMiB} MiB | — | | |`]
+      ? [
+          `| renderer JS heap: peak used / live after GC | ${ui.jsHeap.peakUsedMiB} / ${ui.jsHeap.retainedMiB} MiB | — | | |`,
+        ]
       : []),
   ];
 }
@@ -104,7 +109,7 @@ export function scaleSummaryMarkdown(result: ScaleResult, ui?: UiResult): string
       `${result.accounts} accounts in ${result.ous} OUs; seeding moto ${s(result.seedMs)} (outside every figure); ` +
       `the whole scale bench ${s(result.totalMs)}.`,
     '',
-    '| stage | what | wall | latency bound (ratio) | moto busy (ms/call) | **wall / bound** | target | CLI peak RSS |',
+    '| stage | what | wall | latency bound (ratio) | moto busy (S; R ms/call) | **wall / bound** | target | CLI peak RSS |',
     '|---|---|---:|---:|---:|---:|---|---:|',
   ];
   for (const stage of result.stages) {
@@ -112,13 +117,16 @@ export function scaleSummaryMarkdown(result: ScaleResult, ui?: UiResult): string
     lines.push(
       `| ${stage.name} | ${stage.detail} | ${aws ? s(stage.wallMs) : `${stage.wallMs} ms`} | ` +
         `${aws ? `${s(stage.latencyBoundMs)} (${stage.ratioVsLatencyBound})` : '—'} | ` +
-        `${aws ? `${s(stage.motoBusyMs)} (${stage.motoMsPerCall})` : '—'} | ` +
+        `${aws ? `${s(stage.motoBusyMs)} (${stage.motoMsPerCall}; ${stage.motoResponseMsPerCall})` : '—'} | ` +
         `${stage.ratio === undefined ? '—' : `**${stage.ratio}**${aws ? ` (bound: ${stage.boundedBy}${stage.ratioLessCliStart === undefined ? '' : `; ${stage.ratioLessCliStart} without the CLI's start`})` : ''}`} | ` +
         `${stage.target !== undefined ? `≤ ${stage.target}` : stage.targetMs !== undefined ? `< ${stage.targetMs} ms` : '—'} ${verdict(stage.met)} | ` +
         `${stage.peakRssMiB === undefined ? '—' : `${stage.peakRssMiB} MiB`} |`,
     );
   }
-  lines.push('', `CLI peak RSS over every stage: ${result.cliPeakRssMiB} MiB (target < 1,024 MiB: ${verdict(result.cliPeakRssMiB < 1024)}).`);
+  lines.push(
+    '',
+    `CLI peak RSS over every stage: ${result.cliPeakRssMiB} MiB (target < 1,024 MiB: ${verdict(result.cliPeakRssMiB < 1024)}).`,
+  );
   if (ui) lines.push(...uiRows(ui));
   return `${lines.join('\n')}\n`;
 }

@@ -86,14 +86,14 @@ describe('deployStack', () => {
     assert.match(tags[TEMPLATE_SHA_TAG] ?? '', /^[0-9a-f]{64}$/);
     assert.match(tags[INPUTS_SHA_TAG] ?? '', /^[0-9a-f]{64}$/);
 
-    // Backoff: 12 waits, never above the 5 s cap, the first ones short, later ones long, not all equal (jitter).
+    // Backoff: 12 waits, never above the 2 s cap, the first ones short, later ones long, not all equal (jitter).
     assert.equal(recorded.sleeps.length, 12);
     assert.ok(
-      recorded.sleeps.every((ms) => ms >= 500 && ms <= 5000),
+      recorded.sleeps.every((ms) => ms >= 500 && ms <= 2000),
       String(recorded.sleeps),
     );
     assert.ok((recorded.sleeps[0] ?? 0) <= 1000);
-    assert.ok(recorded.sleeps.slice(6).every((ms) => ms >= 2500));
+    assert.ok(recorded.sleeps.slice(6).every((ms) => ms >= 1000));
     assert.ok(new Set(recorded.sleeps.slice(6)).size > 1, 'jittered');
   });
 
@@ -325,9 +325,9 @@ describe('deployStack', () => {
     ]);
     const error = await rejection(deployStack({ ...input, poll: { timeoutMs: 10 * 60_000 } }));
     assert.equal(error.code, 'STACK_WAIT_TIMEOUT');
-    // Capped at 5 s with equal jitter: one poll per 2.5–5 s, so 120–240 in 10 minutes, never a tight loop.
+    // Capped at 2 s with equal jitter: one poll per 1–2 s, so 300–600 in 10 minutes, never a tight loop.
     const polls = fake.count('DescribeStacks');
-    assert.ok(polls >= 120 && polls <= 250, `polled ${polls} times in 10 minutes`);
+    assert.ok(polls >= 300 && polls <= 610, `polled ${polls} times in 10 minutes`);
   });
 
   test('an abort signal stops the wait with CANCELLED_ABORTED', async () => {

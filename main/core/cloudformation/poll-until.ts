@@ -15,10 +15,12 @@ export interface PollPolicy {
 
 /**
  * Each member stack lives in its own account, so polls spend that account's CloudFormation quota, not a shared
- * one: a low cap is affordable. A 20 s IAM stack is seen settled ~1–2 s late (polls at ≈0.75, 2.25, 5.25, 9,
- * 12.75, 16.5, 20.25 s) where a 15 s cap would see it at ≈22.5 s.
+ * one: a low cap is affordable. A 20 s IAM stack is seen settled ~0.75 s late on average (polls at ≈0.75, 2.25,
+ * 5.25 s, then every 1–2 s: about 13 DescribeStacks a stack) where a 5 s cap saw it ~2 s late with 7, and a 15 s
+ * cap at ≈22.5 s. At the default concurrency a late sighting delays the next account by as much, so over 10,000
+ * accounts the 2 s cap saves ~20 minutes (bench/README.md, section 4).
  */
-export const DEFAULT_POLL_POLICY: PollPolicy = { baseMs: 1000, capMs: 5000, timeoutMs: 60 * 60_000 };
+export const DEFAULT_POLL_POLICY: PollPolicy = { baseMs: 1000, capMs: 2000, timeoutMs: 60 * 60_000 };
 
 export interface PollUntilOptions<T> {
   read: () => Promise<T>;
