@@ -13,7 +13,7 @@ import { startMoto, type MotoServer } from '../support/moto.js';
 import { MOTO_DEFAULT_CREDENTIALS, seedOrganization, type SeededOrganization } from '../support/seed-org.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { createAccountCredentials } from '../../main/core/onboarding/account-credentials.js';
-import { runPreflight, type PreflightClientFactory } from '../../main/core/onboarding/preflight.js';
+import { runPreflight, type PreflightOptions } from '../../main/core/onboarding/preflight.js';
 
 describe('preflight while half the reads are throttled', () => {
   let moto: MotoServer;
@@ -41,7 +41,8 @@ describe('preflight while half the reads are throttled', () => {
     await moto?.stop();
   });
 
-  test('every account passes; no throttle becomes a blocked account', async () => {
+  /** Each member's access role assumed through the proxy, and clients that make one attempt per call there. */
+  const throughProxy = (): Pick<PreflightOptions, 'credentialsFor' | 'clientFactory'> => {
     const credentials = createAccountCredentials({
       managementCredentials: () => Promise.resolve(MOTO_DEFAULT_CREDENTIALS),
       managementAccountId: seeded.managementAccountId,
@@ -49,19 +50,24 @@ describe('preflight while half the reads are throttled', () => {
       stsEndpoint: proxy.url,
     });
     const single = { region: 'us-east-1', endpoint: proxy.url, maxAttempts: 1 };
-    const clientFactory: PreflightClientFactory = (_accountId, provider) => ({
-      sts: new STSClient({ ...single, credentials: provider }),
-      cloudformation: new CloudFormationClient({ ...single, credentials: provider }),
-      iam: new IAMClient({ ...single, credentials: provider }),
-    });
+    return {
+      credentialsFor: (accountId) => Promise.resolve(credentials.providerFor(accountId)),
+      clientFactory: (_accountId, provider) => ({
+        sts: new STSClient({ ...single, credentials: provider }),
+        cloudformation: new CloudFormationClient({ ...single, credentials: provider }),
+        iam: new IAMClient({ ...single, credentials: provider }),
+      }),
+    };
+  };
+
+  test('every account passes; no throttle becomes a blocked account', async () => {
     const results = await runPreflight({
       targets: seeded.memberAccountIds.map((accountId) => ({
         accountId,
         stackName: 'orgconnect-resource',
         platformRoleName: 'orgconnect-platform-resource',
       })),
-      credentialsFor: (accountId) => Promise.resolve(credentials.providerFor(accountId)),
-      clientFactory,
+      ...throughProxy(),
       retry: { baseMs: 20, capMs: 200, maxAttempts: 12 },
     });
     const blocked = results.filter((r) => !r.ok);
@@ -96,25 +102,13 @@ describe('preflight while half the reads are throttled', () => {
       rules: [{ services: ['cloudformation'], operations: ['DescribeStacks'], serverError: 1 }],
     });
     proxy.resetLog();
-    const credentials = createAccountCredentials({
-      managementCredentials: () => Promise.resolve(MOTO_DEFAULT_CREDENTIALS),
-      managementAccountId: seeded.managementAccountId,
-      region: 'us-east-1',
-      stsEndpoint: proxy.url,
-    });
-    const single = { region: 'us-east-1', endpoint: proxy.url, maxAttempts: 1 };
     const results = await runPreflight({
       targets: [roleless, intact].map((accountId) => ({
         accountId,
         stackName: 'orgconnect-resource',
         platformRoleName: 'orgconnect-platform-resource',
       })),
-      credentialsFor: (accountId) => Promise.resolve(credentials.providerFor(accountId)),
-      clientFactory: (_accountId, provider) => ({
-        sts: new STSClient({ ...single, credentials: provider }),
-        cloudformation: new CloudFormationClient({ ...single, credentials: provider }),
-        iam: new IAMClient({ ...single, credentials: provider }),
-      }),
+      ...throughProxy(),
       retry: { baseMs: 5, capMs: 10, maxAttempts: 2 },
     });
     const describeFailures = proxy.requests.filter(

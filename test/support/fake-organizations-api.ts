@@ -63,6 +63,24 @@ export interface FakeOrganizationsModel {
   wait?: (ms: number) => Promise<void>;
 }
 
+/** The caller, Organization and root of a model whose management account `management` signs in as a user. */
+export function managementOrganization(
+  management: string,
+  rootId: string,
+): Pick<FakeOrganizationsModel, 'caller' | 'organization' | 'roots'> {
+  return {
+    caller: { account: management, arn: `arn:aws:iam::${management}:user/admin` },
+    organization: {
+      Id: 'o-abcdefghij',
+      Arn: `arn:aws:organizations::${management}:organization/o-abcdefghij`,
+      FeatureSet: 'ALL',
+      MasterAccountId: management,
+      MasterAccountEmail: 'management@example.com',
+    },
+    roots: [{ Id: rootId, Name: 'Root' }],
+  };
+}
+
 export interface FakeCall {
   action: string;
   params: Record<string, unknown>;

@@ -2,7 +2,6 @@
 // moto cannot produce (rolled-back stacks, RegionDisabledException, CUR reports, a role never used).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import type { Stack } from '@aws-sdk/client-cloudformation';
 import {
   bucketPolicyAllowsBillingReports,
@@ -27,23 +26,10 @@ import { expectedManagedPolicyArns } from '../../main/core/onboarding/template-p
 import { loadTemplate } from '../../main/core/onboarding/templates.js';
 import type { OrganizationSnapshot } from '../../main/core/org/types.js';
 import { recorded, recordedCurPort, recordedError } from '../fixtures/recorded/recorded.js';
+import { resourceConnection, TEST_EXTERNAL_ID } from '../support/health-connection.js';
 
-const EXTERNAL_ID = 'ext-id-for-unit-tests-9f3a';
-const connection: Connection = {
-  managementAccountId: '111122223333',
-  accountId: '444455556666',
-  accountName: 'payments-prod',
-  ouPath: 'Root/Workloads',
-  kind: 'resource',
-  connectionName: 'payments-prod',
-  stackName: 'orgconnect-resource',
-  region: 'us-east-1',
-  roleName: 'orgconnect-platform-resource',
-  rolePath: '/',
-  platformAccountId: '061190967865',
-  externalIdSha256: createHash('sha256').update(EXTERNAL_ID).digest('hex'),
-  externalIdLast4: '9f3a',
-};
+const EXTERNAL_ID = TEST_EXTERNAL_ID;
+const connection: Connection = resourceConnection;
 
 const trustDoc = (principal: unknown, condition?: unknown) =>
   encodeURIComponent(

@@ -4,26 +4,20 @@
 // made, so a sequential read stalls (and the test times out) instead of passing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createCheckContext } from '../../main/core/health/check-context.js';
 import { rolePoliciesCheck } from '../../main/core/health/checks/role-policies.js';
-import type { Connection } from '../../main/core/health/index.js';
+import { resourceConnection } from '../support/health-connection.js';
 
-const connection: Connection = {
-  managementAccountId: '111122223333',
-  accountId: '444455556666',
-  accountName: 'payments-prod',
-  ouPath: 'Root/Workloads',
-  kind: 'resource',
-  connectionName: 'payments-prod',
-  stackName: 'orgconnect-resource',
-  region: 'us-east-1',
-  roleName: 'orgconnect-platform-resource',
-  rolePath: '/',
-  platformAccountId: '061190967865',
-  externalIdSha256: createHash('sha256').update('ext-id-for-unit-tests-9f3a').digest('hex'),
-  externalIdLast4: '9f3a',
-};
+const connection = resourceConnection;
+
+/** The check's context with `iam` as the account's IAM client (no other client is called). */
+function contextWith(iam: { send: never }) {
+  const idle = { send: (async () => ({})) as never };
+  return createCheckContext({
+    connection,
+    clients: { cloudFormation: idle, iam, account: idle, stsIn: () => idle },
+  });
+}
 
 /** Holds every call until the whole `step` has been asked for, then answers them all. */
 function steppedIam(steps: string[][], answer: (name: string, input: Record<string, unknown>) => unknown) {
@@ -66,15 +60,7 @@ test('role-policies reads the policies alongside GetRole, both listings together
       return { PolicyName: input['PolicyName'], PolicyDocument: '%7B%7D' };
     },
   );
-  const context = createCheckContext({
-    connection,
-    clients: {
-      cloudFormation: { send: (async () => ({})) as never },
-      iam,
-      account: { send: (async () => ({})) as never },
-      stsIn: () => ({ send: (async () => ({})) as never }),
-    },
-  });
+  const context = contextWith(iam);
   const judged = await rolePoliciesCheck.run(context);
   assert.deepEqual(iam.made.slice(0, 3).sort(), ['GetRole', 'ListAttachedRolePolicies', 'ListRolePolicies']);
   assert.deepEqual(iam.made.slice(3).sort(), ['GetRolePolicy:read-a', 'GetRolePolicy:read-b']);
@@ -89,15 +75,7 @@ test('a missing role still makes role-policies unknown, whatever the early listi
       throw missing;
     }) as never,
   };
-  const context = createCheckContext({
-    connection,
-    clients: {
-      cloudFormation: { send: (async () => ({})) as never },
-      iam,
-      account: { send: (async () => ({})) as never },
-      stsIn: () => ({ send: (async () => ({})) as never }),
-    },
-  });
+  const context = contextWith(iam);
   const judged = await rolePoliciesCheck.run(context);
   assert.equal(judged.status, 'unknown');
   assert.match(judged.summary, /role could not be read/);

@@ -9,6 +9,7 @@ import {
 } from '../../main/core/org/index.js';
 import {
   fakeOrganizationsApi,
+  managementOrganization,
   type FakeAccount,
   type FakeOrganizationsModel,
   type FakeOu,
@@ -56,15 +57,7 @@ function model(overrides: Partial<FakeOrganizationsModel> = {}): FakeOrganizatio
     account('400000000001', 'gone', 'ou-ab12-srch0001', { Status: 'SUSPENDED', State: 'SUSPENDED' }),
   ];
   return {
-    caller: { account: MANAGEMENT, arn: `arn:aws:iam::${MANAGEMENT}:user/admin` },
-    organization: {
-      Id: 'o-abcdefghij',
-      Arn: `arn:aws:organizations::${MANAGEMENT}:organization/o-abcdefghij`,
-      FeatureSet: 'ALL',
-      MasterAccountId: MANAGEMENT,
-      MasterAccountEmail: 'management@example.com',
-    },
-    roots: [{ Id: ROOT, Name: 'Root' }],
+    ...managementOrganization(MANAGEMENT, ROOT),
     ous,
     accounts,
     ...overrides,

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { discoverOrganization } from '../../main/core/org/index.js';
 import {
   fakeOrganizationsApi,
+  managementOrganization,
   type FakeAccount,
   type FakeOrganizationsModel,
   type FakeOu,
@@ -98,15 +99,7 @@ function benchShapedModel(accountCount: number, order: 'wide first' | 'deep firs
   }));
   accounts[0] = { ...accounts[0]!, Id: MANAGEMENT, Name: 'management' };
   return {
-    caller: { account: MANAGEMENT, arn: `arn:aws:iam::${MANAGEMENT}:user/admin` },
-    organization: {
-      Id: 'o-abcdefghij',
-      Arn: `arn:aws:organizations::${MANAGEMENT}:organization/o-abcdefghij`,
-      FeatureSet: 'ALL',
-      MasterAccountId: MANAGEMENT,
-      MasterAccountEmail: 'management@example.com',
-    },
-    roots: [{ Id: ROOT, Name: 'Root' }],
+    ...managementOrganization(MANAGEMENT, ROOT),
     ous: allOus,
     accounts,
     pageSize: PAGE,
