@@ -38,7 +38,12 @@ import {
   LATENCY_MS,
   preflightPathMs,
 } from './support/scale-bounds.js';
-import { writeScaleSummary, type ScaleStage, type StageMeasure } from './support/scale-summary.js';
+import {
+  emulatorFigures,
+  writeScaleSummary,
+  type ScaleStage,
+  type StageMeasure,
+} from './support/scale-summary.js';
 import { discoveryRounds, treeBound } from './support/tree-bound.js';
 import { writeEngineJournal } from './support/engine-journal.js';
 
@@ -80,11 +85,7 @@ async function measured(
   return {
     result,
     wallMs: Math.round(result.wallMs),
-    calls: stats.total,
-    byOperation: stats.byOperation,
-    motoBusyMs: Math.round(stats.emulator.busyMs),
-    motoMsPerCall: round(stats.emulator.busyMs / Math.max(1, stats.emulator.calls), 2),
-    motoResponseMsPerCall: round(stats.emulator.sumMs / Math.max(1, stats.emulator.calls), 2),
+    ...emulatorFigures(stats),
     peakRssMiB: result.peakRssMiB,
   };
 }

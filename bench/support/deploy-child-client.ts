@@ -2,9 +2,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { ProxyChain } from './proxy-chain.js';
-import { round } from './results.js';
 import type { DeployChildConfig, DeployChildMessage, DeployChildRequest } from './scale-deploy-child.js';
-import type { StageMeasure } from './scale-summary.js';
+import { emulatorFigures, type StageMeasure } from './scale-summary.js';
 
 export interface DeployStageMeasure extends StageMeasure {
   planMs: number;
@@ -58,11 +57,7 @@ export async function startDeployChild(
         runId: done.runId,
         counts: done.counts,
         wallMs: Math.round(done.deployMs),
-        calls: stats.total,
-        byOperation: stats.byOperation,
-        motoBusyMs: Math.round(stats.emulator.busyMs),
-        motoMsPerCall: round(stats.emulator.busyMs / Math.max(1, stats.emulator.calls), 2),
-        motoResponseMsPerCall: round(stats.emulator.sumMs / Math.max(1, stats.emulator.calls), 2),
+        ...emulatorFigures(stats),
         peakRssMiB: done.peakRssMiB,
       };
     },

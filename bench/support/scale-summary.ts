@@ -5,8 +5,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ProxyStats } from './proxy-host-types.js';
 import type { MachineInfo } from './results.js';
-import { RESULTS_DIR } from './results.js';
+import { RESULTS_DIR, round } from './results.js';
 
 /** What the bench measures around one AWS-bound stage (the proxy's counters, reset before it). */
 export interface StageMeasure {
@@ -18,6 +19,20 @@ export interface StageMeasure {
   /** R: a call's mean time at moto, its own service plus waiting for moto to finish the calls ahead of it. */
   motoResponseMsPerCall: number;
   peakRssMiB: number;
+}
+
+/** A stage's AWS figures from the proxy chain's counters: calls by operation, and moto's busy time, S and R. */
+export function emulatorFigures(
+  stats: ProxyStats,
+): Pick<StageMeasure, 'calls' | 'byOperation' | 'motoBusyMs' | 'motoMsPerCall' | 'motoResponseMsPerCall'> {
+  const perCall = (ms: number): number => round(ms / Math.max(1, stats.emulator.calls), 2);
+  return {
+    calls: stats.total,
+    byOperation: stats.byOperation,
+    motoBusyMs: Math.round(stats.emulator.busyMs),
+    motoMsPerCall: perCall(stats.emulator.busyMs),
+    motoResponseMsPerCall: perCall(stats.emulator.sumMs),
+  };
 }
 
 export interface ScaleStage {
